@@ -1,0 +1,63 @@
+package data
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"btsplan/planning"
+)
+
+// translate maps driver errors to planning kinds, once, at the edge of data/.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgconn.PgError
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return &planning.Error{Kind: planning.NotFound, Err: err}
+	case errors.As(err, &pe) && pe.Code == "23505":
+		return &planning.Error{Kind: planning.Exists, Err: err}
+	case errors.As(err, &pe) && (pe.Code == "22023" || pe.Code == "XX000" && isGeomMessage(pe.Message)):
+		return &planning.Error{Kind: planning.Invalid, Err: err}
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &pe) && pe.Code == "57014":
+		return &planning.Error{Kind: planning.Unavailable, Err: err}
+	case pgconn.SafeToRetry(err) || pgconn.Timeout(err):
+		return &planning.Error{Kind: planning.Unavailable, Err: err}
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return &planning.Error{Kind: planning.Unavailable, Err: err}
+	}
+	return err
+}
+
+func isGeomMessage(msg string) bool {
+	for _, s := range []string{"geometry", "GEOS", "transform", "srid", "SRID"} {
+		if containsFold(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(s, sub string) bool {
+	n, m := len(s), len(sub)
+	for i := 0; i+m <= n; i++ {
+		match := true
+		for j := 0; j < m; j++ {
+			a, b := s[i+j], sub[j]
+			if a|0x20 != b|0x20 {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}

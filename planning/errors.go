@@ -1,0 +1,97 @@
+package planning
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error so that api/ can map it to a status in one place.
+type Kind int
+
+// The error kinds. The zero value is Internal so that an unclassified error
+// is never shown to a client as its own fault.
+const (
+	Internal    Kind = iota // a bug or an unexpected failure
+	Invalid                 // the caller sent something unusable
+	NotFound                // the thing asked for does not exist
+	Exists                  // the thing to create exists already
+	Unavailable             // a dependency (the database) is down or too slow
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Invalid:
+		return "invalid"
+	case NotFound:
+		return "not found"
+	case Exists:
+		return "exists"
+	case Unavailable:
+		return "unavailable"
+	default:
+		return "internal"
+	}
+}
+
+// Error is the error type of btsplan's domain. Op names the operation,
+// Field names the offending input (a JSON pointer such as
+// "/geometry/coordinates", a CLI flag or a file:line) when the error is
+// about one input.
+type Error struct {
+	Op    string
+	Kind  Kind
+	Field string
+	Err   error
+}
+
+func (e *Error) Error() string {
+	msg := ""
+	if e.Op != "" {
+		msg = e.Op + ": "
+	}
+	if e.Field != "" {
+		msg += e.Field + ": "
+	}
+	if e.Err != nil {
+		msg += e.Err.Error()
+	} else {
+		msg += e.Kind.String()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error of kind k with a formatted message.
+func Errorf(k Kind, format string, args ...any) error {
+	return &Error{Kind: k, Err: fmt.Errorf(format, args...)}
+}
+
+// FieldError returns an Invalid *Error about the input named field.
+func FieldError(field, format string, args ...any) error {
+	return &Error{Kind: Invalid, Field: field, Err: fmt.Errorf(format, args...)}
+}
+
+// KindOf returns the Kind of the first *Error in err's chain, or Internal.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return Internal
+}
+
+// FieldOf returns the Field of the first *Error in err's chain that names one.
+func FieldOf(err error) string {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return ""
+		}
+		if e.Field != "" {
+			return e.Field
+		}
+		err = e.Err
+	}
+	return ""
+}

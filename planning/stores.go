@@ -1,0 +1,68 @@
+package planning
+
+import (
+	"context"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// ZoneStore reads the zones of the current layer versions.
+type ZoneStore interface {
+	// ZonesNear returns every zone of a current layer whose geometry lies
+	// within q.RadiusM of the site point or footprint.
+	ZonesNear(ctx context.Context, q ZoneQuery) ([]ZoneHit, error)
+	// CurrentLayerVersions returns layer name → current version.
+	CurrentLayerVersions(ctx context.Context) (map[string]int, error)
+	// ConflictGeometry returns the part of zone zoneID within radiusM of
+	// the site (its footprint if given, else its point), EPSG:4326.
+	ConflictGeometry(ctx context.Context, zoneID int64, loc orb.Point, footprint orb.Polygon, radiusM float64) (orb.Geometry, error)
+}
+
+// AdminUnit is an administrative unit valid over a period. Levels are data
+// ("province", "district", "commune", ...), never fixed in code.
+type AdminUnit struct {
+	Code      string
+	Name      string
+	Level     string
+	Parent    string // code of the parent unit; "" for a top-level unit
+	ValidFrom time.Time
+	ValidTo   *time.Time // nil while in force
+}
+
+// AdminStore finds admin units.
+type AdminStore interface {
+	// UnitsAt returns the units in force at time at that contain p,
+	// smallest area first. Empty when p is outside every loaded unit.
+	UnitsAt(ctx context.Context, p orb.Point, at time.Time) ([]AdminUnit, error)
+}
+
+// Organization is a carrier or an authority. Both are data: agencies were
+// renamed and merged in 2025.
+type Organization struct {
+	Code string // MNC such as "452-04" for carriers; a short code for authorities
+	Name string
+	Kind string // "carrier" or "authority"
+}
+
+// OrgStore reads organizations.
+type OrgStore interface {
+	// Organization returns the organization with code, or a NotFound error.
+	Organization(ctx context.Context, code string) (Organization, error)
+}
+
+// ProposalStore stores proposals and their assessments.
+type ProposalStore interface {
+	// CreateProposal stores a new revision of (carrier, site code) with its
+	// assessment in one transaction, filling in the IDs, the revision and
+	// the timestamps. contentHash identifies the submitted content: a
+	// second submission with the same hash for the same carrier and site
+	// code is an Exists error naming the existing proposal.
+	CreateProposal(ctx context.Context, p *Proposal, a *Assessment, contentHash string) error
+	// Proposal returns one proposal or a NotFound error.
+	Proposal(ctx context.Context, id int64) (Proposal, error)
+	// Proposals returns one page of proposals matching f and the total count.
+	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, int, error)
+	// Assessment returns the latest assessment of a proposal or NotFound.
+	Assessment(ctx context.Context, proposalID int64) (Assessment, error)
+}
