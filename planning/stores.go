@@ -2,6 +2,7 @@ package planning
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -65,4 +66,53 @@ type ProposalStore interface {
 	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, int, error)
 	// Assessment returns the latest assessment of a proposal or NotFound.
 	Assessment(ctx context.Context, proposalID int64) (Assessment, error)
+}
+
+// LayerSpec describes one layer import.
+type LayerSpec struct {
+	Kind string // one of LayerKinds
+	Name string // the layer's name; re-importing a name makes a new version
+	// Category gives every feature the same category code, or
+	// CategoryField names the feature property holding the source value,
+	// mapped through CategoryMap (source value → category code; a value
+	// missing from a non-empty map is an error naming the feature).
+	Category      string
+	CategoryField string
+	CategoryMap   map[string]string
+	NameField     string // feature property holding the feature name; default "name"
+	SRID          int    // the source CRS; 0 means EPSG:4326 or the file's own "crs"
+	Source        string // where the data came from
+	Licence       string
+	MaxBytes      int64 // the largest body accepted; 0 means no limit
+}
+
+// Repair records one invalid geometry that the import repaired with
+// ST_MakeValid.
+type Repair struct {
+	Index  int    // 0-based index of the feature in the file
+	Reason string // ST_IsValidReason of the original geometry
+}
+
+// ImportReport says what one layer import did.
+type ImportReport struct {
+	Layer    Layer
+	Features int
+	Repairs  []Repair
+}
+
+// LayerStore imports and reads layers.
+type LayerStore interface {
+	// ImportLayer reads a GeoJSON FeatureCollection from r and stores it as
+	// a new version of spec.Name in one transaction: a bad file leaves
+	// nothing behind. Errors are Invalid and name the feature index.
+	// progress, when not nil, is called now and then with the features
+	// and bytes read so far.
+	ImportLayer(ctx context.Context, spec LayerSpec, r io.Reader, progress func(features int, bytes int64)) (ImportReport, error)
+	// Layers returns every layer version, newest first within a name.
+	Layers(ctx context.Context) ([]Layer, error)
+	// Layer returns one version of a layer by name; version 0 is the current one.
+	Layer(ctx context.Context, name string, version int) (Layer, error)
+	// EachZone calls fn for every zone of layer version layerID that
+	// intersects bbox (all when nil), in id order, streaming from the database.
+	EachZone(ctx context.Context, layerID int64, bbox *orb.Bound, fn func(Zone) error) error
 }

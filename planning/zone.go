@@ -70,4 +70,9 @@ type ZoneHit struct {
 	FootprintDistanceM float64
 	// FootprintOverlapM2 is the area of the footprint inside the zone.
 	FootprintOverlapM2 float64
+	// NearestPoint is the point of the zone nearest the site point
+	// ([lon, lat], ST_ClosestPoint), used to tell whether the zone lies in
+	// an antenna's beam. The zero point means unknown; rules that need a
+	// bearing then assume the zone is in the beam.
+	NearestPoint orb.Point
 }
