@@ -21,6 +21,10 @@ func translate(err error) error {
 		return &planning.Error{Kind: planning.NotFound, Err: err}
 	case errors.As(err, &pe) && pe.Code == "23505":
 		return &planning.Error{Kind: planning.Exists, Err: err}
+	case errors.As(err, &pe) && (pe.Code == "23503" || pe.Code == "23514"):
+		// A foreign key (an unknown carrier or authority code) or a CHECK
+		// (a height out of range) refused the caller's value.
+		return &planning.Error{Kind: planning.Invalid, Err: err}
 	case errors.As(err, &pe) && (pe.Code == "22023" || pe.Code == "XX000" && isGeomMessage(pe.Message)):
 		return &planning.Error{Kind: planning.Invalid, Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &pe) && pe.Code == "57014":

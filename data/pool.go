@@ -11,7 +11,12 @@ import (
 // PoolConfig tunes the connection pool.
 type PoolConfig struct {
 	MaxConns     int32         // 0 means pgx's default
-	QueryTimeout time.Duration // per-query timeout added to the caller's context
+	QueryTimeout time.Duration // per-query timeout added to the caller's context; 0 means none
+	// ImportTimeout bounds the statements of a layer or admin-unit import
+	// whose work grows with the file (the COPY and the INSERT…SELECT that
+	// transforms and repairs it); 0 means only the caller's context. Every
+	// other statement of an import gets QueryTimeout.
+	ImportTimeout time.Duration
 }
 
 // Open connects to the database named by url and checks that it answers.
@@ -36,3 +41,34 @@ func Open(ctx context.Context, url string, cfg PoolConfig) (*pgxpool.Pool, error
 	return pool, nil
 }
 
+// DB is an open pool with the timeouts that every store applies. The
+// stores share one DB; the caller owns the pool and closes it.
+type DB struct {
+	pool *pgxpool.Pool
+	cfg  PoolConfig
+}
+
+// NewDB wraps pool with the timeouts of cfg (cfg.MaxConns is ignored: the
+// pool is open already).
+func NewDB(pool *pgxpool.Pool, cfg PoolConfig) *DB {
+	return &DB{pool: pool, cfg: cfg}
+}
+
+// query returns ctx bounded by the per-query timeout. Every query of every
+// store runs under it, so a slow database turns into an Unavailable error
+// instead of a hung request.
+func (d *DB) query(ctx context.Context) (context.Context, context.CancelFunc) {
+	return withTimeout(ctx, d.cfg.QueryTimeout)
+}
+
+// bulk returns ctx bounded by the import timeout.
+func (d *DB) bulk(ctx context.Context) (context.Context, context.CancelFunc) {
+	return withTimeout(ctx, d.cfg.ImportTimeout)
+}
+
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}

@@ -1,0 +1,311 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"btsplan/geo"
+	"btsplan/planning"
+)
+
+// This file reads a GeoJSON FeatureCollection as a stream: the top-level
+// object with an encoding/json Decoder token by token, and each member of
+// "features" as one value, so that memory stays flat however large the
+// file. Geometries are decoded by orb/geojson; properties are kept as the
+// raw JSON object so that they reach jsonb unchanged (orb would turn every
+// number into a float64 and lose large integers such as OSM ids).
+
+// errTooLarge is returned by limitReader past its limit.
+var errTooLarge = errors.New("body too large")
+
+// limitReader counts the bytes read and fails with errTooLarge once more
+// than max have been read (max 0 means no limit).
+type limitReader struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.max > 0 && l.n > l.max {
+		return 0, errTooLarge
+	}
+	if l.max > 0 && int64(len(p)) > l.max-l.n+1 {
+		p = p[:l.max-l.n+1] // read at most one byte past the limit
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	if l.max > 0 && l.n > l.max {
+		return n, errTooLarge
+	}
+	return n, err
+}
+
+// rawFeature is one GeoJSON Feature: its geometry decoded by orb/geojson,
+// its properties kept raw.
+type rawFeature struct {
+	Type       string            `json:"type"`
+	Geometry   *geojson.Geometry `json:"geometry"`
+	Properties json.RawMessage   `json:"properties"`
+}
+
+// feature is one decoded feature of the stream.
+type feature struct {
+	Index    int                        // 0-based position in "features"
+	Geometry orb.Geometry               // in the source CRS
+	Props    json.RawMessage            // the properties object, "{}" when null or missing
+	fields   map[string]json.RawMessage // Props by key, decoded on demand
+}
+
+// prop returns the property key as text: a string as is, a number or a
+// boolean as written, and ok false when the property is missing or null.
+func (f *feature) prop(key string) (string, bool, error) {
+	if f.fields == nil {
+		if err := json.Unmarshal(f.Props, &f.fields); err != nil {
+			return "", false, err
+		}
+	}
+	raw, ok := f.fields[key]
+	if !ok || string(raw) == "null" {
+		return "", false, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s, true, nil
+	}
+	switch raw[0] {
+	case '{', '[':
+		return "", false, fmt.Errorf("property %q is not a string or a number", key)
+	}
+	return string(raw), true, nil
+}
+
+// featureStream reads one FeatureCollection. Call header, then next until it
+// returns io.EOF, then trailer; crs is known after trailer (the "crs" member
+// may follow "features").
+type featureStream struct {
+	in    *limitReader
+	dec   *json.Decoder
+	index int  // index of the next feature
+	inArr bool // inside "features"
+	typ   string
+	crs   int // SRID named by the legacy "crs" member, 0 when none
+	seenF bool
+	limit int64
+}
+
+func newFeatureStream(r io.Reader, maxBytes int64) *featureStream {
+	in := &limitReader{r: r, max: maxBytes}
+	dec := json.NewDecoder(in)
+	return &featureStream{in: in, dec: dec, limit: maxBytes}
+}
+
+// BytesRead returns the bytes read from the source so far.
+func (s *featureStream) BytesRead() int64 { return s.in.n }
+
+// invalid returns an Invalid error about field (a JSON pointer into the
+// file), turning a read past the size limit into the size-limit error.
+func (s *featureStream) invalid(field string, err error) error {
+	if errors.Is(err, errTooLarge) {
+		return &planning.Error{Kind: planning.Invalid,
+			Err: fmt.Errorf("the file exceeds the size limit of %d bytes", s.limit)}
+	}
+	return &planning.Error{Kind: planning.Invalid, Field: field, Err: err}
+}
+
+// header reads the top-level object up to the first feature.
+func (s *featureStream) header() error {
+	tok, err := s.dec.Token()
+	if err != nil {
+		return s.invalid("", fmt.Errorf("not GeoJSON: %w", jsonErr(err)))
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return s.invalid("", errors.New("not GeoJSON: the file is not a JSON object"))
+	}
+	return s.members()
+}
+
+// members reads top-level members until "features" opens (inArr) or the
+// object closes.
+func (s *featureStream) members() error {
+	for s.dec.More() {
+		tok, err := s.dec.Token()
+		if err != nil {
+			return s.invalid("", fmt.Errorf("malformed JSON: %w", jsonErr(err)))
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "type":
+			if err := s.dec.Decode(&s.typ); err != nil {
+				return s.invalid("/type", fmt.Errorf("malformed type: %w", jsonErr(err)))
+			}
+			if s.typ != "FeatureCollection" {
+				return s.invalid("/type", fmt.Errorf("not a FeatureCollection: type is %q", s.typ))
+			}
+		case "crs":
+			var c legacyCRS
+			if err := s.dec.Decode(&c); err != nil {
+				return s.invalid("/crs", fmt.Errorf("malformed crs: %w", jsonErr(err)))
+			}
+			srid, err := c.srid()
+			if err != nil {
+				return s.invalid("/crs", err)
+			}
+			s.crs = srid
+		case "features":
+			if s.seenF {
+				return s.invalid("/features", errors.New("a second features member"))
+			}
+			s.seenF = true
+			tok, err := s.dec.Token()
+			if err != nil {
+				return s.invalid("/features", fmt.Errorf("malformed JSON: %w", jsonErr(err)))
+			}
+			if d, ok := tok.(json.Delim); !ok || d != '[' {
+				return s.invalid("/features", errors.New("features is not an array"))
+			}
+			s.inArr = true
+			return nil
+		default:
+			var skip json.RawMessage
+			if err := s.dec.Decode(&skip); err != nil {
+				return s.invalid("/"+key, fmt.Errorf("malformed JSON: %w", jsonErr(err)))
+			}
+		}
+	}
+	return nil
+}
+
+// next returns the next feature, or io.EOF after the last one.
+func (s *featureStream) next() (feature, error) {
+	if !s.inArr {
+		return feature{}, io.EOF
+	}
+	if !s.dec.More() {
+		if _, err := s.dec.Token(); err != nil { // the closing ]
+			return feature{}, s.invalid("/features", fmt.Errorf("malformed JSON: %w", jsonErr(err)))
+		}
+		s.inArr = false
+		return feature{}, io.EOF
+	}
+	i := s.index
+	s.index++
+	field := "/features/" + strconv.Itoa(i)
+	var rf rawFeature
+	if err := s.dec.Decode(&rf); err != nil {
+		return feature{}, s.invalid(field, fmt.Errorf("feature %d: %w", i, jsonErr(err)))
+	}
+	if rf.Type != "Feature" {
+		return feature{}, s.invalid(field+"/type", fmt.Errorf("feature %d: type is %q, not Feature", i, rf.Type))
+	}
+	if rf.Geometry == nil {
+		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("feature %d has no geometry", i))
+	}
+	g := rf.Geometry.Geometry()
+	n, finite := pointStats(g)
+	if !finite {
+		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("feature %d: a coordinate is NaN or infinite", i))
+	}
+	if n == 0 {
+		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("feature %d: the geometry is empty", i))
+	}
+	props := bytes.TrimSpace(rf.Properties)
+	switch {
+	case len(props) == 0 || string(props) == "null":
+		props = json.RawMessage("{}")
+	case props[0] != '{':
+		return feature{}, s.invalid(field+"/properties", fmt.Errorf("feature %d: properties is not an object", i))
+	}
+	return feature{Index: i, Geometry: g, Props: props}, nil
+}
+
+// trailer reads the members after "features" and checks the end of the file.
+func (s *featureStream) trailer() error {
+	if err := s.members(); err != nil {
+		return err
+	}
+	if s.inArr {
+		return s.invalid("/features", errors.New("a second features member"))
+	}
+	if _, err := s.dec.Token(); err != nil { // the closing }
+		return s.invalid("", fmt.Errorf("malformed JSON: %w", jsonErr(err)))
+	}
+	if _, err := s.dec.Token(); err != io.EOF {
+		if err != nil {
+			return s.invalid("", fmt.Errorf("malformed JSON after the FeatureCollection: %w", jsonErr(err)))
+		}
+		return s.invalid("", errors.New("data after the FeatureCollection"))
+	}
+	switch {
+	case s.typ == "":
+		return s.invalid("/type", errors.New("not a FeatureCollection: no type member"))
+	case !s.seenF:
+		return s.invalid("/features", errors.New("not a FeatureCollection: no features member"))
+	}
+	return nil
+}
+
+// jsonErr makes decoder errors readable: an unexpected EOF says the file
+// was cut short, a syntax error gives its byte offset.
+func jsonErr(err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("unexpected end of file")
+	case errors.As(err, &se):
+		return fmt.Errorf("%v at byte %d", se, se.Offset)
+	}
+	return err
+}
+
+// legacyCRS is the "crs" member of GeoJSON 2008, dropped by RFC 7946 but
+// still written by many tools: {"type": "name", "properties": {"name": ...}}.
+type legacyCRS struct {
+	Type       string `json:"type"`
+	Properties struct {
+		Name string `json:"name"`
+	} `json:"properties"`
+}
+
+// srid returns the EPSG code the crs names. It accepts
+// urn:ogc:def:crs:EPSG::NNNN (with or without a version), EPSG:NNNN and
+// OGC CRS84 (WGS 84 in lon/lat order, SRID 4326). EPSG:4326 is read in
+// lon/lat order too, as GDAL and every GeoJSON writer do.
+func (c legacyCRS) srid() (int, error) {
+	if c.Type != "name" {
+		return 0, fmt.Errorf("crs of type %q is not supported, only named crs", c.Type)
+	}
+	name := strings.TrimSpace(c.Properties.Name)
+	upper := strings.ToUpper(name)
+	switch upper {
+	case "URN:OGC:DEF:CRS:OGC:1.3:CRS84", "URN:OGC:DEF:CRS:OGC::CRS84", "OGC:CRS84", "CRS84":
+		return geo.SRIDWGS84, nil
+	}
+	var code string
+	switch {
+	case strings.HasPrefix(upper, "URN:OGC:DEF:CRS:EPSG:"):
+		rest := upper[len("URN:OGC:DEF:CRS:EPSG:"):] // "[version]:NNNN"
+		i := strings.LastIndexByte(rest, ':')
+		if i < 0 {
+			return 0, fmt.Errorf("crs %q is not an EPSG URN", name)
+		}
+		code = rest[i+1:]
+	case strings.HasPrefix(upper, "EPSG:"):
+		code = upper[len("EPSG:"):]
+	default:
+		return 0, fmt.Errorf("crs %q is not supported: name an EPSG code or OGC CRS84", name)
+	}
+	n, err := strconv.Atoi(code)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("crs %q has no EPSG code", name)
+	}
+	return n, nil
+}

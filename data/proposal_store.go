@@ -1,0 +1,457 @@
+package data
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"btsplan/geo"
+	"btsplan/planning"
+)
+
+var (
+	//go:embed sql/proposal_duplicate.sql
+	qProposalDuplicate string
+	//go:embed sql/organization_kind.sql
+	qOrganizationKind string
+	//go:embed sql/proposal_insert.sql
+	qProposalInsert string
+	//go:embed sql/antennas_insert.sql
+	qAntennasInsert string
+	//go:embed sql/assessment_insert.sql
+	qAssessmentInsert string
+	//go:embed sql/assessment_layers_insert.sql
+	qAssessmentLayersInsert string
+	//go:embed sql/finding_insert.sql
+	qFindingInsert string
+	//go:embed sql/proposal.sql
+	qProposal string
+	//go:embed sql/proposals.sql
+	qProposals string
+	//go:embed sql/assessment_latest.sql
+	qAssessmentLatest string
+	//go:embed sql/findings.sql
+	qFindings string
+)
+
+// Page sizes of Proposals.
+const (
+	DefaultPageSize = 100  // when ProposalFilter.Limit is 0
+	MaxPageSize     = 1000 // the largest ProposalFilter.Limit
+)
+
+// ProposalStore stores proposals with their assessments and findings; it
+// implements planning.ProposalStore.
+type ProposalStore struct {
+	db *DB
+}
+
+var _ planning.ProposalStore = (*ProposalStore)(nil)
+
+// NewProposalStore returns a ProposalStore on db.
+func NewProposalStore(db *DB) *ProposalStore { return &ProposalStore{db: db} }
+
+// DuplicateError is the Exists error of a submission whose content hash
+// matches a stored revision of the same carrier and site code.
+type DuplicateError struct {
+	ProposalID int64 // the stored proposal with the same content
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("the same content was submitted already as proposal %d", e.ProposalID)
+}
+
+// ExistingProposalID returns the stored proposal, so that api/ can link to it.
+func (e *DuplicateError) ExistingProposalID() int64 { return e.ProposalID }
+
+// CreateProposal stores p as the next revision of (carrier, site code)
+// together with its assessment a and a's findings (with their conflict
+// geometries), in one transaction. It fills in p.ID, p.Revision,
+// p.Verdict (a's), p.Status (submitted when empty) and the timestamps, and
+// a.ID, a.ProposalID, a.Revision and a.CreatedAt. a.LayerVersions must
+// name stored layer versions: the assessment keeps them from being deleted.
+// Errors: Exists (a *DuplicateError naming the stored proposal) when the
+// same carrier and site code were submitted with contentHash already;
+// Invalid for an unknown carrier, layer version or authority and for
+// values the schema refuses; Unavailable.
+func (s *ProposalStore) CreateProposal(ctx context.Context, p *planning.Proposal, a *planning.Assessment, contentHash string) error {
+	const op = "create proposal"
+	if err := checkProposal(p, a, contentHash); err != nil {
+		return opError(op, err)
+	}
+	if err := s.createProposal(ctx, p, a, contentHash); err != nil {
+		return opError(op, err)
+	}
+	return nil
+}
+
+// checkProposal returns an Invalid error naming the first field the schema
+// would refuse, with a clearer message than the constraint's.
+func checkProposal(p *planning.Proposal, a *planning.Assessment, contentHash string) error {
+	switch {
+	case p == nil || a == nil:
+		return planning.Errorf(planning.Invalid, "a proposal needs its assessment")
+	case contentHash == "":
+		return planning.FieldError("content_hash", "the content hash is empty")
+	case p.Site.Carrier == "":
+		return planning.FieldError("/carrier", "the carrier is missing")
+	case p.Site.Code == "":
+		return planning.FieldError("/site_code", "the site code is missing")
+	case !p.Site.Structure.Valid():
+		return planning.FieldError("/structure", "%q is not a structure class", p.Site.Structure)
+	case !(p.Site.HeightM > 0 && p.Site.HeightM <= planning.MaxHeightM):
+		return planning.FieldError("/height_m", "height %v m is not in (0, %v]", p.Site.HeightM, planning.MaxHeightM)
+	case a.RuleSetVersion == "":
+		return planning.FieldError("rule_set_version", "the assessment names no rule-set version")
+	}
+	switch a.Verdict {
+	case planning.Approve, planning.Conditional, planning.Conflict:
+	default:
+		return planning.FieldError("verdict", "%q is not a verdict", a.Verdict)
+	}
+	switch p.Status {
+	case "", planning.StatusSubmitted, planning.StatusApproved, planning.StatusRejected, planning.StatusWithdrawn:
+	default:
+		return planning.FieldError("/status", "%q is not a status", p.Status)
+	}
+	if err := checkPoint(p.Site.Location, "/location"); err != nil {
+		return err
+	}
+	for i, f := range a.Findings {
+		switch f.Severity {
+		case planning.SeverityConflict, planning.SeverityCondition, planning.SeverityInfo:
+		default:
+			return planning.FieldError(fmt.Sprintf("findings/%d/severity", i), "%q is not a severity", f.Severity)
+		}
+		if f.RuleID == "" {
+			return planning.FieldError(fmt.Sprintf("findings/%d/rule_id", i), "the finding names no rule")
+		}
+	}
+	return nil
+}
+
+func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal, a *planning.Assessment, contentHash string) error {
+	site := p.Site
+	loc, err := ewkbOf(site.Location)
+	if err != nil {
+		return err
+	}
+	var fp []byte
+	if len(site.Footprint) > 0 {
+		if fp, err = ewkbOf(site.Footprint); err != nil {
+			return err
+		}
+	}
+	status := p.Status
+	if status == "" {
+		status = planning.StatusSubmitted
+	}
+
+	tx, err := s.db.pool.Begin(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
+
+	// Revisions of one site are numbered in one transaction at a time.
+	if err := s.db.exec(ctx, tx, qLockName, "proposal:"+site.Carrier+"/"+site.Code); err != nil {
+		return err
+	}
+	var existing int64
+	err = s.db.queryRow(ctx, tx, qProposalDuplicate, []any{site.Carrier, site.Code, contentHash}, &existing)
+	switch {
+	case err == nil:
+		return &planning.Error{Kind: planning.Exists, Err: &DuplicateError{ProposalID: existing}}
+	case planning.KindOf(err) != planning.NotFound:
+		return err
+	}
+	var kind string
+	err = s.db.queryRow(ctx, tx, qOrganizationKind, []any{site.Carrier}, &kind)
+	switch {
+	case planning.KindOf(err) == planning.NotFound || err == nil && kind != "carrier":
+		return planning.FieldError("/carrier", "%q is not a carrier's code", site.Carrier)
+	case err != nil:
+		return err
+	}
+
+	var revision int32
+	err = s.db.queryRow(ctx, tx, qProposalInsert,
+		[]any{site.Carrier, site.Code, loc, fp, string(site.Structure), site.HeightM, string(status),
+			p.AdminUnit, p.Province, string(a.Verdict), contentHash},
+		&p.ID, &revision, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	p.Revision, p.Status, p.Verdict = int(revision), status, a.Verdict
+
+	if n := len(site.Antennas); n > 0 {
+		az, tilt, band, eirp := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		tech := make([]string, n)
+		for i, an := range site.Antennas {
+			az[i], tilt[i], band[i], eirp[i], tech[i] = an.AzimuthDeg, an.TiltDeg, an.BandMHz, an.EIRPdBm, an.Technology
+		}
+		if err := s.db.exec(ctx, tx, qAntennasInsert, p.ID, az, tilt, band, eirp, tech); err != nil {
+			return err
+		}
+	}
+
+	a.ProposalID, a.Revision = p.ID, p.Revision
+	if err := s.db.queryRow(ctx, tx, qAssessmentInsert,
+		[]any{a.ProposalID, a.Revision, string(a.Verdict), a.RuleSetVersion, a.Province, a.AdminUnit},
+		&a.ID, &a.CreatedAt); err != nil {
+		return err
+	}
+	if err := s.linkLayers(ctx, tx, a); err != nil {
+		return err
+	}
+	if err := s.insertFindings(ctx, tx, a); err != nil {
+		return err
+	}
+	return translate(tx.Commit(ctx))
+}
+
+// linkLayers records the layer versions assessment a read.
+func (s *ProposalStore) linkLayers(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
+	if len(a.LayerVersions) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(a.LayerVersions))
+	versions := make([]int32, 0, len(a.LayerVersions))
+	for name, v := range a.LayerVersions {
+		names = append(names, name)
+		versions = append(versions, int32(v))
+	}
+	qctx, cancel := s.db.query(ctx)
+	defer cancel()
+	rows, err := tx.Query(qctx, qAssessmentLayersInsert, a.ID, names, versions)
+	if err != nil {
+		return translate(err)
+	}
+	var missing []string
+	for rows.Next() {
+		var name string
+		var v int32
+		if err := rows.Scan(&name, &v); err != nil {
+			rows.Close()
+			return translate(err)
+		}
+		missing = append(missing, fmt.Sprintf("%s version %d", name, v))
+	}
+	if err := rows.Err(); err != nil {
+		return translate(err)
+	}
+	if len(missing) > 0 {
+		return planning.FieldError("layer_versions", "no stored layer %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// insertFindings stores the findings of a in one round trip.
+func (s *ProposalStore) insertFindings(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
+	if len(a.Findings) == 0 {
+		return nil
+	}
+	var b pgx.Batch
+	for i, f := range a.Findings {
+		g, err := ewkbOf(f.Geometry)
+		if err != nil {
+			return planning.FieldError(fmt.Sprintf("findings/%d/geometry", i), "%v", err)
+		}
+		b.Queue(qFindingInsert, a.ID, i, f.RuleID, string(f.Severity), f.Layer, f.LayerKind, f.LayerVersion,
+			f.FeatureID, f.FeatureName, f.Category, f.DistanceM, f.OverlapM2, f.LimitM, f.ExcessM,
+			f.Authority, f.LegalBasis, f.Message.VI, f.Message.EN, g)
+	}
+	qctx, cancel := s.db.query(ctx)
+	defer cancel()
+	return translate(tx.SendBatch(qctx, &b).Close())
+}
+
+// Proposal returns proposal id.
+// Errors: NotFound, Unavailable.
+func (s *ProposalStore) Proposal(ctx context.Context, id int64) (planning.Proposal, error) {
+	ctx, cancel := s.db.query(ctx)
+	defer cancel()
+	rows, err := s.db.pool.Query(ctx, qProposal, id)
+	if err != nil {
+		return planning.Proposal{}, opError(fmt.Sprintf("proposal %d", id), translate(err))
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (planning.Proposal, error) {
+		return scanProposal(r)
+	})
+	if err != nil {
+		return planning.Proposal{}, opError(fmt.Sprintf("proposal %d", id), translate(err))
+	}
+	return p, nil
+}
+
+// Proposals returns one page of the proposals matching f, newest first,
+// and the number of all matches. f.Limit 0 means DefaultPageSize.
+// Errors: Invalid for a bad page or box, Unavailable.
+func (s *ProposalStore) Proposals(ctx context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error) {
+	const op = "list proposals"
+	limit := f.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultPageSize
+	case limit < 0 || limit > MaxPageSize:
+		return nil, 0, opError(op, planning.FieldError("limit", "page size %d is not in 1..%d", f.Limit, MaxPageSize))
+	}
+	if f.Offset < 0 {
+		return nil, 0, opError(op, planning.FieldError("offset", "offset %d is negative", f.Offset))
+	}
+	var box [4]*float64
+	if f.BBox != nil {
+		b := *f.BBox
+		for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, 0, opError(op, planning.FieldError("bbox", "the box has a coordinate that is not a number"))
+			}
+		}
+		if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
+			return nil, 0, opError(op, planning.FieldError("bbox", "the box's minimum exceeds its maximum"))
+		}
+		box = [4]*float64{&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1]}
+	}
+	list := func(limit, offset int) ([]planning.Proposal, int, error) {
+		ctx, cancel := s.db.query(ctx)
+		defer cancel()
+		rows, err := s.db.pool.Query(ctx, qProposals, f.Carrier, string(f.Status), string(f.Verdict),
+			box[0], box[1], box[2], box[3], geo.SRIDWGS84, f.AdminUnit, limit, offset)
+		if err != nil {
+			return nil, 0, translate(err)
+		}
+		defer rows.Close()
+		var out []planning.Proposal
+		var total int64
+		for rows.Next() {
+			p, err := scanProposal(rowWithTotal{rows, &total})
+			if err != nil {
+				return nil, 0, translate(err)
+			}
+			out = append(out, p)
+		}
+		return out, int(total), translate(rows.Err())
+	}
+	page, total, err := list(limit, f.Offset)
+	if err == nil && len(page) == 0 && f.Offset > 0 {
+		// Past the last page there is no row to carry the total.
+		_, total, err = list(1, 0)
+	}
+	if err != nil {
+		return nil, 0, opError(op, err)
+	}
+	return page, total, nil
+}
+
+// rowWithTotal scans the leading count(*) column of proposals.sql into
+// total and the rest as proposal.sql's columns.
+type rowWithTotal struct {
+	pgx.Rows
+	total *int64
+}
+
+func (r rowWithTotal) Scan(dest ...any) error {
+	return r.Rows.Scan(append([]any{r.total}, dest...)...)
+}
+
+// scanProposal reads the columns of proposal.sql.
+func scanProposal(r pgx.Row) (planning.Proposal, error) {
+	var p planning.Proposal
+	var loc, fp []byte
+	var revision int32
+	var structure, status, verdict string
+	var az, tilt, band, eirp []float64
+	var tech []string
+	err := r.Scan(&p.ID, &p.Site.Carrier, &p.Site.Code, &revision, &loc, &fp, &structure, &p.Site.HeightM,
+		&status, &p.AdminUnit, &p.Province, &verdict, &p.CreatedAt, &p.UpdatedAt,
+		&az, &tilt, &band, &eirp, &tech)
+	if err != nil {
+		return p, err
+	}
+	p.Revision, p.Site.Structure, p.Status, p.Verdict = int(revision), planning.Structure(structure), planning.Status(status), planning.Verdict(verdict)
+	g, err := orbOf(loc)
+	if err != nil {
+		return p, err
+	}
+	pt, ok := g.(orb.Point)
+	if !ok {
+		return p, fmt.Errorf("proposal %d: location is a %T", p.ID, g)
+	}
+	p.Site.Location = pt
+	if fp != nil {
+		g, err := orbOf(fp)
+		if err != nil {
+			return p, err
+		}
+		poly, ok := g.(orb.Polygon)
+		if !ok {
+			return p, fmt.Errorf("proposal %d: footprint is a %T", p.ID, g)
+		}
+		p.Site.Footprint = poly
+	}
+	for i := range az {
+		p.Site.Antennas = append(p.Site.Antennas, planning.Antenna{
+			AzimuthDeg: az[i], TiltDeg: tilt[i], BandMHz: band[i], EIRPdBm: eirp[i], Technology: tech[i]})
+	}
+	return p, nil
+}
+
+// Assessment returns the latest assessment of proposal proposalID with its
+// findings (geometries in EPSG:4326) and the layer versions it read.
+// Errors: NotFound when the proposal has no assessment, Unavailable.
+func (s *ProposalStore) Assessment(ctx context.Context, proposalID int64) (planning.Assessment, error) {
+	op := fmt.Sprintf("assessment of proposal %d", proposalID)
+	ctx, cancel := s.db.query(ctx)
+	defer cancel()
+	var a planning.Assessment
+	var revision int32
+	var verdict string
+	var names []string
+	var versions []int32
+	err := s.db.pool.QueryRow(ctx, qAssessmentLatest, proposalID).Scan(&a.ID, &a.ProposalID, &revision, &verdict,
+		&a.RuleSetVersion, &a.Province, &a.AdminUnit, &a.CreatedAt, &names, &versions)
+	if err != nil {
+		return a, opError(op, translate(err))
+	}
+	a.Revision, a.Verdict = int(revision), planning.Verdict(verdict)
+	a.LayerVersions = make(map[string]int, len(names))
+	for i, n := range names {
+		a.LayerVersions[n] = int(versions[i])
+	}
+	rows, err := s.db.pool.Query(ctx, qFindings, a.ID)
+	if err != nil {
+		return a, opError(op, translate(err))
+	}
+	a.Findings, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (planning.Finding, error) {
+		var f planning.Finding
+		var severity string
+		var version int32
+		var wkb []byte
+		err := r.Scan(&f.RuleID, &severity, &f.Layer, &f.LayerKind, &version, &f.FeatureID, &f.FeatureName,
+			&f.Category, &f.DistanceM, &f.OverlapM2, &f.LimitM, &f.ExcessM, &f.Authority, &f.LegalBasis,
+			&f.Message.VI, &f.Message.EN, &wkb)
+		if err != nil {
+			return f, err
+		}
+		f.Severity, f.LayerVersion = planning.Severity(severity), int(version)
+		f.Geometry, err = orbOf(wkb)
+		return f, err
+	})
+	if err != nil {
+		return a, opError(op, translate(err))
+	}
+	return a, nil
+}
+
+// queryRow runs a one-row query of tx under the per-query timeout and scans
+// it into dest.
+func (d *DB) queryRow(ctx context.Context, tx pgx.Tx, sql string, args []any, dest ...any) error {
+	qctx, cancel := d.query(ctx)
+	defer cancel()
+	return translate(tx.QueryRow(qctx, sql, args...).Scan(dest...))
+}
