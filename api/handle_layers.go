@@ -1,0 +1,373 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"btsplan/planning"
+)
+
+// layerList is the body of GET /v1/layers.
+type layerList struct {
+	Layers []layerOut `json:"layers"`
+}
+
+// handleListLayers serves GET /v1/layers: every layer version, newest
+// first within a name.
+func (s *server) handleListLayers() handlerFunc {
+	return func(c *gin.Context) error {
+		ls, err := s.svc.Layers().Layers(c.Request.Context())
+		if err != nil {
+			return fmt.Errorf("list layers: %w", err)
+		}
+		out := layerList{Layers: make([]layerOut, 0, len(ls))}
+		for _, l := range ls {
+			out.Layers = append(out.Layers, newLayerOut(l))
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, out)
+		return nil
+	}
+}
+
+// layerGeoJSONPath is where a layer version is downloaded.
+func layerGeoJSONPath(l planning.Layer) string {
+	return fmt.Sprintf("/v1/layers/%s.geojson?version=%d", url.PathEscape(l.Name), l.Version)
+}
+
+// importParams are the query parameters of POST /v1/layers; an Invalid
+// error from the service naming only these is the caller's malformed
+// request (400), like the ones found here.
+var importParams = []string{"kind", "name", "category", "category_field", "category_map", "srid", "name_field", "source", "licence"}
+
+// importReportOut is the body of 201 after an import.
+type importReportOut struct {
+	Layer    layerOut    `json:"layer"`
+	Version  int         `json:"version"`
+	Features int         `json:"features"`
+	Repairs  []repairOut `json:"repairs"`
+}
+
+type repairOut struct {
+	Index  int    `json:"index"`
+	Reason string `json:"reason"`
+}
+
+// handleImportLayer serves POST /v1/layers: the options in the query, a
+// GeoJSON FeatureCollection as the body, streamed to the store (never held
+// in memory) within Config.MaxLayerBytes.
+func (s *server) handleImportLayer() handlerFunc {
+	return func(c *gin.Context) error {
+		spec, err := layerSpec(c.Request.URL.Query())
+		if err != nil {
+			return err
+		}
+		spec.MaxBytes = s.cfg.MaxLayerBytes
+		if err := checkJSONContentType(c); err != nil {
+			return err
+		}
+		if c.Request.ContentLength > s.cfg.MaxLayerBytes {
+			return tooLarge(s.cfg.MaxLayerBytes)
+		}
+		body := &limitedBody{r: http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxLayerBytes)}
+		br := bufio.NewReaderSize(body, 64<<10)
+		if err := sniffGeoJSONObject(br); err != nil {
+			if body.over {
+				return tooLarge(s.cfg.MaxLayerBytes)
+			}
+			return err
+		}
+		rep, err := s.svc.ImportLayer(c.Request.Context(), spec, br, nil)
+		switch {
+		case body.over:
+			// Whatever the store made of the cut-off stream, the cause is
+			// the limit.
+			return tooLarge(s.cfg.MaxLayerBytes)
+		case err != nil && planning.KindOf(err) == planning.Invalid && onlyFields(err, importParams):
+			return &planning.Error{Kind: planning.Invalid, Err: fmt.Errorf("%w: %w", errMalformed, err)}
+		case err != nil:
+			return err
+		}
+		out := importReportOut{
+			Layer:    newLayerOut(rep.Layer),
+			Version:  rep.Layer.Version,
+			Features: rep.Features,
+			Repairs:  make([]repairOut, 0, len(rep.Repairs)),
+		}
+		for _, r := range rep.Repairs {
+			out.Repairs = append(out.Repairs, repairOut(r))
+		}
+		c.Header("Location", layerGeoJSONPath(rep.Layer))
+		writeJSON(c, http.StatusCreated, contentTypeJSON, out)
+		return nil
+	}
+}
+
+// limitedBody notes whether the size limit under it was hit, since the
+// store may report that as a read error of its own.
+type limitedBody struct {
+	r    io.Reader
+	over bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		b.over = true
+	}
+	return n, err
+}
+
+// sniffGeoJSONObject rejects, before the store is involved, a body that
+// cannot be a GeoJSON FeatureCollection: empty, or not a JSON object. The
+// store checks the rest as it streams (type, features, geometries).
+func sniffGeoJSONObject(br *bufio.Reader) error {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return planning.FieldError("", "empty body: expected a GeoJSON FeatureCollection")
+			}
+			return malformed("", "read body: %v", err)
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			_, _ = br.ReadByte()
+			continue
+		case 0xEF: // a UTF-8 byte-order mark, as some Windows tools write
+			if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+				_, _ = br.Discard(3)
+				continue
+			}
+		case '{':
+			return nil
+		}
+		return planning.FieldError("", "not GeoJSON: the body must be a FeatureCollection object, starting with '{'")
+	}
+}
+
+// onlyFields reports whether err names fields and all of them are in names.
+func onlyFields(err error, names []string) bool {
+	fs := planning.Fields(err)
+	if len(fs) == 0 {
+		return false
+	}
+	for _, f := range fs {
+		if !slices.Contains(names, f) {
+			return false
+		}
+	}
+	return true
+}
+
+// layerSpec reads the import options. Their form is checked here (srid is
+// an integer, category_map is SRC:CODE pairs); kinds and category codes are
+// the service's to check against the rule book.
+func layerSpec(q url.Values) (planning.LayerSpec, error) {
+	spec := planning.LayerSpec{
+		Kind:          q.Get("kind"),
+		Name:          q.Get("name"),
+		Category:      q.Get("category"),
+		CategoryField: q.Get("category_field"),
+		NameField:     q.Get("name_field"),
+		Source:        q.Get("source"),
+		Licence:       q.Get("licence"),
+	}
+	var errs []error
+	for _, name := range importParams {
+		if len(q[name]) > 1 {
+			errs = append(errs, malformed(name, "given %d times", len(q[name])))
+		}
+	}
+	if spec.Kind == "" {
+		errs = append(errs, malformed("kind", "missing: one of %s", strings.Join(planning.LayerKinds, ", ")))
+	}
+	if strings.TrimSpace(spec.Name) == "" {
+		errs = append(errs, malformed("name", "missing: the layer's name"))
+	}
+	if v := q.Get("srid"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, malformed("srid", "srid %q: want a positive EPSG code", v))
+		}
+		spec.SRID = n
+	}
+	if v := q.Get("category_map"); v != "" {
+		m, err := parseCategoryMap(v)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		spec.CategoryMap = m
+		if spec.CategoryField == "" {
+			errs = append(errs, malformed("category_field", "category_map needs category_field: the property whose values it maps"))
+		}
+	}
+	if len(errs) > 0 {
+		return spec, &planning.Error{Op: "import layer", Kind: planning.Invalid, Err: errors.Join(errs...)}
+	}
+	return spec, nil
+}
+
+// parseCategoryMap reads "SRC:CODE,SRC:CODE". A source value may itself
+// hold a colon: the code is what follows the last one.
+func parseCategoryMap(v string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, pair := range strings.Split(v, ",") {
+		i := strings.LastIndexByte(pair, ':')
+		if i <= 0 || i == len(pair)-1 {
+			return nil, malformed("category_map", "%q: want SRC:CODE pairs separated by commas", pair)
+		}
+		src, code := pair[:i], pair[i+1:]
+		if prev, dup := m[src]; dup && prev != code {
+			return nil, malformed("category_map", "%q is mapped twice, to %q and %q", src, prev, code)
+		}
+		m[src] = code
+	}
+	return m, nil
+}
+
+// layerFeatureProps are the properties of a zone in a layer export.
+func layerFeature(z planning.Zone, l planning.Layer) *geojson.Feature {
+	g := z.Geometry
+	if g == nil {
+		g = orb.Collection{}
+	}
+	f := geojson.NewFeature(g)
+	f.ID = z.ID
+	attrs := z.Attributes
+	if attrs == nil {
+		attrs = map[string]any{}
+	}
+	f.Properties = geojson.Properties{
+		"id":            z.ID,
+		"layer":         l.Name,
+		"layer_kind":    l.Kind,
+		"layer_version": l.Version,
+		"category":      z.Category,
+		"name":          z.Name,
+		"attributes":    attrs,
+	}
+	return f
+}
+
+// handleLayerGeoJSON serves GET /v1/layers/{name}.geojson?version=&bbox=,
+// streaming the zones one feature at a time as the store reads them and
+// flushing as it goes, so a large layer never sits in memory.
+//
+// The response starts only with the first feature: an error before it
+// (no such layer, the database down) is still a proper problem. An error
+// after it cannot change the status any more; it is logged and the body
+// is left unterminated, so a client sees invalid JSON rather than a
+// silently short layer.
+func (s *server) handleLayerGeoJSON() handlerFunc {
+	return func(c *gin.Context) error {
+		file := c.Param("file")
+		name, ok := strings.CutSuffix(file, ".geojson")
+		if !ok || name == "" {
+			return &planning.Error{Kind: planning.NotFound, Err: fmt.Errorf("no route %s: layers are at /v1/layers/{name}.geojson", c.Request.URL.Path)}
+		}
+		q := c.Request.URL.Query()
+		version := 0
+		if v := q.Get("version"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return malformed("version", "version %q: want a positive integer", v)
+			}
+			version = n
+		}
+		var bbox *orb.Bound
+		if v, ok := q["bbox"]; ok {
+			b, err := parseBBox(v[0])
+			if err != nil {
+				return err
+			}
+			if b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 {
+				return malformed("bbox", "bbox %q is outside [-180, -90, 180, 90]", v[0])
+			}
+			bbox = b
+		}
+		ctx := c.Request.Context()
+		store := s.svc.Layers()
+		l, err := store.Layer(ctx, name, version)
+		if err != nil {
+			return fmt.Errorf("layer %q version %d: %w", name, version, err)
+		}
+
+		w := c.Writer
+		started := false
+		start := func() {
+			started = true
+			w.Header().Set("Content-Type", contentTypeGeoJSON)
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-v%d.geojson"`, sanitizeFilename(l.Name), l.Version))
+			w.WriteHeader(http.StatusOK)
+			head, _ := json.Marshal(map[string]any{"name": l.Name, "kind": l.Kind, "version": l.Version})
+			// The layer's identity as foreign members, then the features.
+			_, _ = fmt.Fprintf(w, `{"type":"FeatureCollection",%s,"features":[`, head[1:len(head)-1])
+			w.Flush()
+		}
+		n, pending := 0, 0
+		err = store.EachZone(ctx, l.ID, bbox, func(z planning.Zone) error {
+			b, err := json.Marshal(layerFeature(z, l))
+			if err != nil {
+				return fmt.Errorf("encode zone %d: %w", z.ID, err)
+			}
+			if !started {
+				start()
+			}
+			if n > 0 {
+				_, _ = w.WriteString(",")
+			}
+			_, _ = w.WriteString("\n")
+			if _, err := w.Write(b); err != nil {
+				return err // the client went away
+			}
+			n++
+			// Flush every 32 KiB or so: the client sees features as they
+			// come without a syscall per feature.
+			pending += len(b)
+			if pending >= 32<<10 {
+				w.Flush()
+				pending = 0
+			}
+			return ctx.Err()
+		})
+		if err != nil {
+			if !started {
+				return fmt.Errorf("stream layer %q v%d: %w", l.Name, l.Version, err)
+			}
+			s.log.ErrorContext(ctx, "layer stream cut short", "request_id", requestID(c),
+				"layer", l.Name, "version", l.Version, "features", n, "err", err)
+			_ = c.Error(err)
+			return nil
+		}
+		if !started {
+			start()
+		}
+		_, _ = w.WriteString("\n]}\n")
+		w.Flush()
+		return nil
+	}
+}
+
+// sanitizeFilename keeps a layer name safe inside a quoted header value.
+func sanitizeFilename(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == '"' || r == '\\' || r == '/' || r > 0x7e {
+			return '_'
+		}
+		return r
+	}, s)
+}

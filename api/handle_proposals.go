@@ -1,0 +1,329 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"btsplan/planning"
+)
+
+// proposalCreated is the body of 201 Created.
+type proposalCreated struct {
+	ID         int64            `json:"id"`
+	Proposal   *geojson.Feature `json:"proposal"`
+	Assessment assessmentOut    `json:"assessment"`
+}
+
+// handleSubmit serves POST /v1/proposals: store the site as a new proposal
+// revision, assess it, and answer 201 with its ID and assessment. The same
+// content submitted again is 409 naming the existing proposal.
+func (s *server) handleSubmit() handlerFunc {
+	return func(c *gin.Context) error {
+		l, err := queryLang(c)
+		if err != nil {
+			return err
+		}
+		site, err := s.readSite(c)
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		p, a, err := s.svc.Submit(ctx, site)
+		if err != nil {
+			if planning.KindOf(err) == planning.Exists {
+				return s.duplicateError(ctx, site, err)
+			}
+			return err
+		}
+		s.metrics.countAssessment("submit", a.Verdict)
+		c.Header("Location", newProposalLinks(p.ID).Self)
+		writeJSON(c, http.StatusCreated, contentTypeJSON, proposalCreated{
+			ID:         p.ID,
+			Proposal:   proposalFeature(p),
+			Assessment: newAssessmentOut(a, l),
+		})
+		return nil
+	}
+}
+
+// duplicate is the Exists error of a resubmission, knowing which proposal
+// it duplicates when that could be found.
+type duplicate struct {
+	id  int64
+	err error
+}
+
+func (d *duplicate) Error() string {
+	if d.id > 0 {
+		return fmt.Sprintf("the same content was submitted already as proposal %d", d.id)
+	}
+	return d.err.Error()
+}
+
+func (d *duplicate) Unwrap() error { return d.err }
+
+func (d *duplicate) ExistingProposalID() int64 { return d.id }
+
+// duplicateError finds the proposal that a duplicate submission matched,
+// so the 409 can link to it: the store names it only in its message, and
+// the content hash identifies it among the carrier's proposals at the very
+// same point. If it cannot be found the store's error is kept as it is.
+func (s *server) duplicateError(ctx context.Context, site planning.Site, err error) error {
+	var ex existingProposal
+	if errors.As(err, &ex) && ex.ExistingProposalID() > 0 {
+		return err
+	}
+	const eps = 1e-6 // degrees, about 10 cm: SiteHash rounds to 1e-7
+	box := orb.Bound{
+		Min: orb.Point{site.Location[0] - eps, site.Location[1] - eps},
+		Max: orb.Point{site.Location[0] + eps, site.Location[1] + eps},
+	}
+	want := planning.SiteHash(site)
+	ps, _, lerr := s.svc.Proposals(ctx, planning.ProposalFilter{Carrier: site.Carrier, BBox: &box, Limit: planning.MaxPageSize})
+	if lerr == nil {
+		for _, p := range ps {
+			if p.Site.Code == site.Code && planning.SiteHash(p.Site) == want {
+				return &planning.Error{Kind: planning.Exists, Err: &duplicate{id: p.ID, err: err}}
+			}
+		}
+	}
+	return err
+}
+
+// proposalPage is one page of a list.
+type proposalPage struct {
+	Items  []*geojson.Feature `json:"items"`
+	Total  int                `json:"total"`
+	Limit  int                `json:"limit"`
+	Offset int                `json:"offset"`
+	Next   string             `json:"next,omitempty"`
+	Prev   string             `json:"prev,omitempty"`
+}
+
+// handleListProposals serves GET /v1/proposals.
+func (s *server) handleListProposals() handlerFunc {
+	return func(c *gin.Context) error {
+		f, err := proposalFilter(c)
+		if err != nil {
+			return err
+		}
+		ps, total, err := s.listProposals(c.Request.Context(), f)
+		if err != nil {
+			return err
+		}
+		page := proposalPage{Items: make([]*geojson.Feature, 0, len(ps)), Total: total, Limit: f.Limit, Offset: f.Offset}
+		for _, p := range ps {
+			page.Items = append(page.Items, proposalFeature(p))
+		}
+		page.Next, page.Prev = pageLinks(c.Request.URL, f, total)
+		writeJSON(c, http.StatusOK, contentTypeJSON, page)
+		return nil
+	}
+}
+
+// handleProposalsGeoJSON serves GET /v1/proposals.geojson: the same
+// filters and paging as the list, as a FeatureCollection for QGIS.
+func (s *server) handleProposalsGeoJSON() handlerFunc {
+	return func(c *gin.Context) error {
+		f, err := proposalFilter(c)
+		if err != nil {
+			return err
+		}
+		ps, total, err := s.listProposals(c.Request.Context(), f)
+		if err != nil {
+			return err
+		}
+		fc := geojson.NewFeatureCollection()
+		for _, p := range ps {
+			fc.Append(proposalFeature(p))
+		}
+		// Foreign members (RFC 7946 §6.1) say which page this is.
+		fc.ExtraMembers = geojson.Properties{"total": total, "limit": f.Limit, "offset": f.Offset}
+		next, prev := pageLinks(c.Request.URL, f, total)
+		if next != "" {
+			fc.ExtraMembers["next"] = next
+		}
+		if prev != "" {
+			fc.ExtraMembers["prev"] = prev
+		}
+		writeJSON(c, http.StatusOK, contentTypeGeoJSON, fc)
+		return nil
+	}
+}
+
+// listProposals asks the service for a page. Its Invalid errors are all
+// about query parameters, so they are answered 400 like the ones the API
+// finds itself.
+func (s *server) listProposals(ctx context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error) {
+	ps, total, err := s.svc.Proposals(ctx, f)
+	if err != nil && planning.KindOf(err) == planning.Invalid {
+		return nil, 0, &planning.Error{Kind: planning.Invalid, Err: fmt.Errorf("%w: %w", errMalformed, err)}
+	}
+	return ps, total, err
+}
+
+// proposalFilter reads the list's query parameters. It checks their form
+// (numbers are numbers, bbox has four); the service checks their ranges
+// and values.
+func proposalFilter(c *gin.Context) (planning.ProposalFilter, error) {
+	q := c.Request.URL.Query()
+	f := planning.ProposalFilter{
+		Carrier:   q.Get("carrier"),
+		Status:    planning.Status(q.Get("status")),
+		Verdict:   planning.Verdict(strings.ToUpper(q.Get("verdict"))),
+		AdminUnit: q.Get("admin_unit"),
+		Limit:     DefaultPageLimit,
+	}
+	var errs []error
+	for _, name := range []string{"carrier", "status", "verdict", "bbox", "admin_unit", "limit", "offset"} {
+		if len(q[name]) > 1 {
+			errs = append(errs, malformed(name, "given %d times", len(q[name])))
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, malformed("limit", "limit %q is not an integer", v))
+		}
+		f.Limit = n
+		if err == nil && n == 0 {
+			// 0 would mean "the default" to the service; here it is a mistake.
+			errs = append(errs, malformed("limit", "limit 0: want 1..%d", MaxPageLimit))
+		}
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, malformed("offset", "offset %q is not an integer", v))
+		}
+		f.Offset = n
+	}
+	if v, ok := q["bbox"]; ok {
+		b, err := parseBBox(v[0])
+		if err != nil {
+			errs = append(errs, err)
+		}
+		f.BBox = b
+	}
+	if len(errs) > 0 {
+		return f, &planning.Error{Op: "list proposals", Kind: planning.Invalid, Err: errors.Join(errs...)}
+	}
+	return f, nil
+}
+
+// parseBBox reads "minLon,minLat,maxLon,maxLat". Ranges are checked by
+// the service; NaN and Inf are refused here since ParseFloat accepts them.
+func parseBBox(v string) (*orb.Bound, error) {
+	parts := strings.Split(v, ",")
+	if len(parts) != 4 {
+		return nil, malformed("bbox", "bbox %q: want minLon,minLat,maxLon,maxLat", v)
+	}
+	var n [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, malformed("bbox", "bbox %q: %q is not a finite number", v, p)
+		}
+		n[i] = f
+	}
+	if n[0] > n[2] || n[1] > n[3] {
+		return nil, malformed("bbox", "bbox %q: min is greater than max (want minLon,minLat,maxLon,maxLat)", v)
+	}
+	return &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
+}
+
+// pageLinks returns the next and previous pages' URLs (path and query,
+// every other parameter kept), or "" where there is none.
+func pageLinks(u *url.URL, f planning.ProposalFilter, total int) (next, prev string) {
+	link := func(offset int) string {
+		q := u.Query()
+		q.Set("limit", strconv.Itoa(f.Limit))
+		q.Set("offset", strconv.Itoa(offset))
+		return u.Path + "?" + q.Encode()
+	}
+	if f.Offset+f.Limit < total {
+		next = link(f.Offset + f.Limit)
+	}
+	if f.Offset > 0 {
+		prev = link(max(0, f.Offset-f.Limit))
+	}
+	return next, prev
+}
+
+// handleGetProposal serves GET /v1/proposals/{id}.
+func (s *server) handleGetProposal() handlerFunc {
+	return func(c *gin.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		p, err := s.svc.Proposal(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, proposalFeature(p))
+		return nil
+	}
+}
+
+// handleGetAssessment serves GET /v1/proposals/{id}/assessment.
+func (s *server) handleGetAssessment() handlerFunc {
+	return func(c *gin.Context) error {
+		l, err := queryLang(c)
+		if err != nil {
+			return err
+		}
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		a, err := s.svc.Assessment(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, newAssessmentOut(a, l))
+		return nil
+	}
+}
+
+// handleFindingsGeoJSON serves GET /v1/proposals/{id}/findings.geojson:
+// one feature per finding, whose geometry is the conflicting part of the
+// zone (an empty GeometryCollection when the finding has none, as info
+// findings do).
+func (s *server) handleFindingsGeoJSON() handlerFunc {
+	return func(c *gin.Context) error {
+		l, err := queryLang(c)
+		if err != nil {
+			return err
+		}
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		a, err := s.svc.Assessment(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		fc := geojson.NewFeatureCollection()
+		for i, f := range a.Findings {
+			fc.Append(findingFeature(id, i+1, f, l))
+		}
+		fc.ExtraMembers = geojson.Properties{
+			"proposal_id":      id,
+			"verdict":          string(a.Verdict),
+			"rule_set_version": a.RuleSetVersion,
+		}
+		writeJSON(c, http.StatusOK, contentTypeGeoJSON, fc)
+		return nil
+	}
+}

@@ -1,0 +1,33 @@
+package api
+
+import "github.com/gin-gonic/gin"
+
+// routes lists every route of the API. The OpenAPI document (openapi.json)
+// must list the same ones: TestOpenAPIMatchesRoutes walks both.
+func (s *server) routes(e *gin.Engine) {
+	w := func(h handlerFunc) gin.HandlerFunc { return wrap(s.log, h) }
+
+	e.GET("/", w(s.handleWebIndex()))
+	e.GET("/healthz", w(s.handleHealthz()))
+	e.GET("/readyz", w(s.handleReadyz()))
+	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	e.GET("/openapi.json", w(s.handleOpenAPI()))
+
+	v1 := e.Group("/v1")
+	v1.POST("/checks", w(s.handleCheck()))
+
+	v1.POST("/proposals", w(s.handleSubmit()))
+	v1.GET("/proposals", w(s.handleListProposals()))
+	v1.GET("/proposals.geojson", w(s.handleProposalsGeoJSON()))
+	v1.GET("/proposals/:id", w(s.handleGetProposal()))
+	v1.GET("/proposals/:id/assessment", w(s.handleGetAssessment()))
+	v1.GET("/proposals/:id/report", w(s.handleReportJSON()))
+	v1.GET("/proposals/:id/report.html", w(s.handleReportHTML()))
+	v1.GET("/proposals/:id/findings.geojson", w(s.handleFindingsGeoJSON()))
+
+	v1.GET("/layers", w(s.handleListLayers()))
+	v1.POST("/layers", w(s.handleImportLayer()))
+	// gin cannot match a parameter followed by a suffix, so the handler
+	// takes "name.geojson" whole and strips the suffix.
+	v1.GET("/layers/:file", w(s.handleLayerGeoJSON()))
+}
