@@ -101,3 +101,11 @@ func withSearchPath(url, schema string) string {
 	}
 	return url + sep + "search_path=" + schema + ",public"
 }
+
+// NewURL is New for code that opens its own pool, such as a command run
+// in-process: it returns the connection URL of a fresh migrated schema,
+// dropped when the test ends.
+func NewURL(t testing.TB) string {
+	t.Helper()
+	return New(t).Config().ConnString()
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"btsplan/data/datatest"
+)
+
+// runCmd runs the btsplan command line in-process against url.
+func runCmd(t *testing.T, url string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return url
+		}
+		return ""
+	}
+	err = run(context.Background(), append([]string{"btsplan"}, args...), getenv, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+// TestEndToEnd drives the binary's own entry point over a real PostGIS:
+// migrate, the demo (twice: it is idempotent), serve until /healthz
+// answers, the API over HTTP, check, export and a failed import.
+func TestEndToEnd(t *testing.T) {
+	url := datatest.NewURL(t)
+
+	out, _, err := runCmd(t, url, "migrate")
+	if err != nil || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate = %q, %v; want up to date", out, err)
+	}
+
+	out, errOut, err := runCmd(t, url, "demo")
+	if err != nil {
+		t.Fatalf("demo: %v\n%s\n%s", err, out, errOut)
+	}
+	if !strings.Contains(out, "SYNTHETIC") {
+		t.Errorf("demo does not say the district is synthetic:\n%s", out)
+	}
+	if !strings.Contains(out, "verdicts APPROVE=6 CONDITIONAL=9 CONFLICT=5") || strings.Contains(out, "aimed at") {
+		t.Errorf("demo verdicts are not the intended ones:\n%s", out)
+	}
+	out, _, err = runCmd(t, url, "demo")
+	if err != nil || strings.Contains(out, " v2:") || strings.Count(out, "already submitted") != 20 {
+		t.Errorf("second demo is not a no-op (err %v):\n%s", err, out)
+	}
+
+	base, stop := startServe(t, url)
+	defer stop()
+
+	// The API over real HTTP.
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+		Total int               `json:"total"`
+	}
+	getJSON(t, base+"/v1/proposals?verdict=CONFLICT", &list)
+	if list.Total != 5 {
+		t.Errorf("CONFLICT proposals = %d, want 5", list.Total)
+	}
+	site := `{"type":"Feature","geometry":{"type":"Point","coordinates":[104.4677842,21.6338535]},` +
+		`"properties":{"carrier":"452-04","site_code":"E2E-1","structure":"A2b","height_m":45}}`
+	resp, err := http.Post(base+"/v1/checks", "application/json", strings.NewReader(site))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"verdict":"CONFLICT"`) || !strings.Contains(string(body), "Vườn quốc gia Núi Mẫu") {
+		t.Errorf("check in the park = %d %.300s, want CONFLICT naming the park", resp.StatusCode, body)
+	}
+	resp, err = http.Get(base + "/v1/proposals/16/report.html?lang=en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<svg") || !strings.Contains(string(body), "CONFLICT") {
+		t.Errorf("report.html = %d, want 200 with a map and the verdict", resp.StatusCode)
+	}
+	resp, err = http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "leaflet") {
+		t.Errorf("web map = %d %.200s", resp.StatusCode, body)
+	}
+
+	// check: a batch with one bad feature names it and still checks the rest.
+	dir := t.TempDir()
+	batch := filepath.Join(dir, "batch.geojson")
+	bad := strings.Replace(site, "104.4677842,21.6338535", "21.6338535,104.4677842", 1)
+	fc := `{"type":"FeatureCollection","features":[` + site + `,` + strings.Replace(site, "E2E-1", "E2E-2", 1) + `,` + bad + `]}`
+	if err := os.WriteFile(batch, []byte(fc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCmd(t, url, "check", batch)
+	if err == nil || !strings.Contains(err.Error(), "batch.geojson: feature 2") {
+		t.Errorf("check of a batch with a swapped site: err = %v, want it to name feature 2", err)
+	}
+	if n := strings.Count(out, `"verdict":"CONFLICT"`); n != 2 {
+		t.Errorf("check batch printed %d CONFLICT results, want 2:\n%s", n, out)
+	}
+	notJSON := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(notJSON, []byte("{\n  \"type\": \"Feature\",\n  oops\n}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err = runCmd(t, url, "check", notJSON); err == nil || !strings.Contains(err.Error(), "bad.json: line 3") {
+		t.Errorf("check of broken JSON: err = %v, want the file and line 3", err)
+	}
+
+	// export: a layer to a file that a GIS client reads.
+	lay := filepath.Join(dir, "landuse.geojson")
+	if _, _, err := runCmd(t, url, "export", "layer", "--name", "synthetic-nui-mau-landuse", "--out", lay); err != nil {
+		t.Fatalf("export layer: %v", err)
+	}
+	var exported struct {
+		Features []json.RawMessage `json:"features"`
+	}
+	b, _ := os.ReadFile(lay)
+	if err := json.Unmarshal(b, &exported); err != nil || len(exported.Features) != 33 {
+		t.Errorf("exported layer: %d features, %v; want 33", len(exported.Features), err)
+	}
+	if ogr, err := exec.LookPath("ogrinfo"); err == nil {
+		o, err := exec.Command(ogr, "-so", "-al", lay).CombinedOutput()
+		if err != nil || !strings.Contains(string(o), "Feature Count: 33") {
+			t.Errorf("ogrinfo of the export: %v\n%s", err, o)
+		}
+	} else if os.Getenv("CI") != "" {
+		t.Error("ogrinfo is missing in CI (make test installs gdal-bin)")
+	}
+	out, _, err = runCmd(t, url, "export", "proposals", "--verdict", "APPROVE")
+	if err != nil || strings.Count(out, `"type":"Feature"`) != 6 {
+		t.Errorf("export proposals --verdict APPROVE: %v, %d features", err, strings.Count(out, `"type":"Feature"`))
+	}
+
+	// import: a file that is not GeoJSON names the file and leaves nothing.
+	junk := filepath.Join(dir, "junk.geojson")
+	if err := os.WriteFile(junk, []byte("name,lon,lat\nA,105,21\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runCmd(t, url, "import", "layer", "--file", junk, "--kind", "landuse", "--name", "junk", "--category", "ONT")
+	if err == nil || !strings.Contains(err.Error(), "junk.geojson") || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Errorf("import of a CSV: err = %v, want the file named and nothing imported", err)
+	}
+	resp, err = http.Get(base + "/v1/layers/junk.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("layer junk after a failed import = %d, want 404", resp.StatusCode)
+	}
+}
+
+// startServe runs `btsplan serve` on a free port until the test ends, and
+// returns its base URL once /healthz answers.
+func startServe(t *testing.T, url string) (base string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return url
+		}
+		return ""
+	}
+	go func() {
+		done <- run(ctx, []string{"btsplan", "serve", "--addr", "127.0.0.1:0"}, getenv, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := re.FindString(sc.Text()); m != "" {
+				addr <- m
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, pr)
+	}()
+	select {
+	case base = <-addr:
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve printed no URL within 30 s")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("/healthz did not answer 200 within 30 s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return base, func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve after cancel: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop within 15 s of its context ending")
+		}
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET %s = %d %s", url, resp.StatusCode, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
