@@ -59,7 +59,7 @@ install_packages() {
 # run_pg runs a PostgreSQL binary as the cluster owner.
 run_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
@@ -84,12 +84,31 @@ start() {
 	install_packages
 	local bin
 	bin=$(pg_bin)
-	mkdir -p "$base"
-	if [ "$(id -u)" -eq 0 ]; then
-		# The cluster owner must reach .local/pg through the work tree.
+	mkdir -p "$top/.local"
+	if [ "$(id -u)" -eq 0 ] && [ ! -e "$base" ]; then
+		# The cluster owner must reach .local/pg through the work tree. When a
+		# parent folder (such as /root) is closed to it, the cluster lives in
+		# a folder of its own and .local/pg links there.
+		mkdir -p "$base"
 		chown postgres: "$base"
 		chmod 755 "$top/.local"
+		if ! runuser -u postgres -- test -w "$base"; then
+			rmdir "$base"
+			local elsewhere
+			elsewhere="/var/lib/btsplan-devdb/$(printf '%s' "$top" | sha1sum | cut -c1-12)"
+			mkdir -p "$elsewhere"
+			chown postgres: "$elsewhere"
+			chmod 755 /var/lib/btsplan-devdb
+			ln -s "$elsewhere" "$base"
+			say "the work tree is closed to the postgres user: the cluster lives in $elsewhere (linked from .local/pg)"
+		fi
 	fi
+	mkdir -p "$base"
+	# Paths the cluster owner can follow without passing through the work tree.
+	base=$(readlink -f "$base")
+	pgdata="$base/data"
+	rundir="$base/run"
+	log="$base/postgres.log"
 	if [ ! -f "$pgdata/PG_VERSION" ]; then
 		say "initialising a private cluster in $pgdata"
 		run_pg "$bin/initdb" -D "$pgdata" -U "$user" -A trust -E UTF8 --locale=C.UTF-8 >"$base/initdb.log" 2>&1 ||
@@ -122,6 +141,9 @@ start() {
 stop() {
 	local bin
 	bin=$(pg_bin) || exit 0
+	[ -e "$base" ] || exit 0
+	base=$(readlink -f "$base")
+	pgdata="$base/data"
 	[ -f "$pgdata/PG_VERSION" ] || exit 0
 	run_pg "$bin/pg_ctl" -D "$pgdata" -m fast stop >&2 || true
 }
