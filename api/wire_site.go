@@ -148,7 +148,8 @@ func (in *siteFeatureIn) site() (planning.Site, error) {
 }
 
 // position reads a GeoJSON position [lon, lat] or [lon, lat, alt] (the
-// altitude is ignored: ground height comes from the DEM).
+// altitude is ignored: ground height comes from the DEM, but it must still
+// be a finite number, as RFC 7946 requires of every element).
 func position(v any, at string) (orb.Point, error) {
 	arr, ok := v.([]any)
 	if !ok {
@@ -161,7 +162,7 @@ func position(v any, at string) (orb.Point, error) {
 		return orb.Point{}, planning.FieldError(at, "must be a position [lon, lat], got %d numbers", len(arr))
 	}
 	var p orb.Point
-	for i := 0; i < 2; i++ {
+	for i := range arr {
 		n, ok := arr[i].(json.Number)
 		if !ok {
 			return orb.Point{}, planning.FieldError(fmt.Sprintf("%s/%d", at, i), "must be a number, got %s", jsonKind(arr[i]))
@@ -170,7 +171,9 @@ func position(v any, at string) (orb.Point, error) {
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return orb.Point{}, planning.FieldError(fmt.Sprintf("%s/%d", at, i), "number %s is out of range: not a finite number", n)
 		}
-		p[i] = f
+		if i < 2 {
+			p[i] = f
+		}
 	}
 	return p, nil
 }

@@ -117,14 +117,16 @@ func polygonsFile(n int, seed uint64) []byte {
 	return b.Bytes()
 }
 
-// sharedData returns the path of a file of /work/shared/data (or of
+// sharedData returns the path of a file of ../shared/data beside the project (or of
 // $BTSPLAN_SHARED_DATA). A missing file fails the test when CI is set and
 // skips it otherwise: the data is never copied into the project.
 func sharedData(tb testing.TB, rel string) string {
 	tb.Helper()
 	dir := os.Getenv("BTSPLAN_SHARED_DATA")
 	if dir == "" {
-		dir = "/work/shared/data"
+		// CI and every checkout keep ../shared beside the project; tests run
+		// in the package folder, data/.
+		dir = filepath.Join("..", "..", "shared", "data")
 	}
 	p := filepath.Join(dir, rel)
 	if _, err := os.Stat(p); err != nil {

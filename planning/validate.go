@@ -16,7 +16,7 @@ import (
 const (
 	FieldCoordinates = "/geometry/coordinates"
 	FieldCarrier     = "/properties/carrier"
-	FieldCode        = "/properties/code"
+	FieldCode        = "/properties/site_code"
 	FieldFootprint   = "/properties/footprint"
 	FieldStructure   = "/properties/structure"
 	FieldHeight      = "/properties/height_m"

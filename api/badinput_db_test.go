@@ -1,0 +1,273 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"btsplan/api"
+	"btsplan/data"
+	"btsplan/data/datatest"
+	"btsplan/planning"
+)
+
+// The bad-input audit (issue 2 "Bad input") against a real PostGIS: the
+// handler of api.NewHandler over a planning.Service wired over the real
+// data stores on a throwaway schema. Every bad request must be answered
+// with a 4xx problem naming the field, and must leave no row behind. The
+// same cases against fakes are in handle_checks_test.go (TestBadSite) and
+// handle_layers_test.go (TestImportLayerBad); these add what only the
+// database can say: the organization table, the admin units, the stored
+// content hashes and the SRIDs of spatial_ref_sys.
+
+// dbProvince is the one admin unit loaded: a box around Tam Đảo, as
+// province "26" (Vĩnh Phúc). dbSite lies inside it.
+const dbProvince = `{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"ma": "26", "ten": "Tỉnh Vĩnh Phúc"},
+  "geometry": {"type": "Polygon", "coordinates": [[[105.3, 21.1], [105.9, 21.1], [105.9, 21.6], [105.3, 21.6], [105.3, 21.1]]]}}]}`
+
+var dbSite = [2]float64{105.6, 21.4}
+
+// dbAPI is the handler over the real stores and the pool to count rows.
+type dbAPI struct {
+	h    http.Handler
+	pool *pgxpool.Pool
+}
+
+func newDBAPI(t *testing.T, cfg api.Config) *dbAPI {
+	t.Helper()
+	pool := datatest.New(t)
+	db := data.NewDB(pool, data.PoolConfig{QueryTimeout: 30 * time.Second})
+	book, err := planning.LoadRuleBook(nil)
+	if err != nil {
+		t.Fatalf("LoadRuleBook: %v", err)
+	}
+	admin, orgs := data.NewAdminStore(db), data.NewOrgStore(db)
+	ctx := context.Background()
+	if _, err := admin.ImportAdminUnits(ctx, data.AdminSpec{Level: "province", CodeField: "ma", NameField: "ten",
+		ValidFrom: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}, strings.NewReader(dbProvince)); err != nil {
+		t.Fatalf("ImportAdminUnits: %v", err)
+	}
+	svc := planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db), data.NewProposalStore(db),
+		admin, orgs, data.NewLayerStore(db, book), func() time.Time { return testNow })
+	if err := svc.CheckRules(ctx); err != nil {
+		t.Fatalf("CheckRules: %v", err)
+	}
+	cfg.Orgs = orgs
+	return &dbAPI{h: api.NewHandler(slog.New(slog.DiscardHandler), cfg, svc), pool: pool}
+}
+
+func (d *dbAPI) post(t *testing.T, target string, body io.Reader) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest("POST", target, body)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	d.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// rows returns the number of rows of each table a request could write.
+func (d *dbAPI) rows(t *testing.T) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, table := range []string{"proposal", "proposal_antenna", "assessment", "assessment_layer", "finding", "layer", "zone"} {
+		var n int
+		if err := d.pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+			t.Fatalf("count %s: %v", table, err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+func (d *dbAPI) wantNothingStored(t *testing.T) {
+	t.Helper()
+	for table, n := range d.rows(t) {
+		if n != 0 {
+			t.Errorf("%d rows in %s after a refused request, want 0", n, table)
+		}
+	}
+}
+
+// TestBadSiteDB sends each kind of bad site to both POST endpoints of a
+// handler over the real stores.
+func TestBadSiteDB(t *testing.T) {
+	d := newDBAPI(t, api.Config{})
+	edit := func(f func(m map[string]any)) []byte {
+		m := siteBody(dbSite)
+		f(m)
+		return mustJSON(t, m)
+	}
+	props := func(m map[string]any) map[string]any { return m["properties"].(map[string]any) }
+	coords := func(lon, lat float64) func(m map[string]any) {
+		return func(m map[string]any) { m["geometry"].(map[string]any)["coordinates"] = []float64{lon, lat} }
+	}
+	valid := string(edit(func(map[string]any) {}))
+	lon, lat, e := dbSite[0], dbSite[1], 0.0002
+	tests := []struct {
+		name       string
+		body       []byte
+		wantStatus int
+		wantField  string
+	}{
+		{"malformed JSON", []byte(`{"type": "Feature", "geometry": {"type": "Point", "coordinates": [105.6, 21.4]}, "properties": {"carrier": `), 400, "/properties/carrier"},
+		{"missing fields", edit(func(m map[string]any) { m["properties"] = map[string]any{} }), 422, "/properties/carrier"},
+		{"lon and lat swapped", edit(coords(lat, lon)), 422, "/geometry/coordinates"},
+		{"longitude out of range", edit(coords(200, lat)), 422, "/geometry/coordinates"},
+		{"latitude out of range", edit(coords(lon, -91)), 422, "/geometry/coordinates"},
+		// Checked by the real AdminStore: Vientiane is in no unit loaded.
+		{"outside every admin unit loaded", edit(coords(102.6, 17.97)), 422, "/geometry/coordinates"},
+		{"in Vietnam but outside every unit loaded", edit(coords(106.7, 10.78)), 422, "/geometry/coordinates"},
+		{"NaN", []byte(strings.Replace(valid, `"height_m":36`, `"height_m":NaN`, 1)), 400, "/properties/height_m"},
+		{"Inf", []byte(strings.Replace(valid, fmt.Sprintf("[%v,%v]", lon, lat), fmt.Sprintf("[%v,1e400]", lon), 1)), 422, "/geometry/coordinates/1"},
+		{"altitude that is not a number", []byte(strings.Replace(valid, fmt.Sprintf("[%v,%v]", lon, lat), fmt.Sprintf(`[%v,%v,"12 m"]`, lon, lat), 1)), 422, "/geometry/coordinates/2"},
+		{"altitude that overflows to Inf", []byte(strings.Replace(valid, fmt.Sprintf("[%v,%v]", lon, lat), fmt.Sprintf("[%v,%v,1e400]", lon, lat), 1)), 422, "/geometry/coordinates/2"},
+		{"height 0", edit(func(m map[string]any) { props(m)["height_m"] = 0 }), 422, "/properties/height_m"},
+		{"height above 300 m", edit(func(m map[string]any) { props(m)["height_m"] = 300.5 }), 422, "/properties/height_m"},
+		{"self-intersecting footprint", edit(func(m map[string]any) {
+			props(m)["footprint"] = map[string]any{"type": "Polygon", "coordinates": [][][2]float64{{
+				{lon - e, lat - e}, {lon + e, lat + e}, {lon + e, lat - e}, {lon - e, lat + e}, {lon - e, lat - e}}}}
+		}), 422, "/properties/footprint"},
+		{"geometry of the wrong type", edit(func(m map[string]any) {
+			m["geometry"] = map[string]any{"type": "Polygon", "coordinates": [][][2]float64{{{lon, lat}, {lon + e, lat}, {lon, lat + e}, {lon, lat}}}}
+		}), 422, "/geometry/type"},
+		// Checked by the real OrgStore against the organization table.
+		{"unknown carrier code", edit(func(m map[string]any) { props(m)["carrier"] = "452-99" }), 422, "/properties/carrier"},
+		{"carrier code that the table could not hold", edit(func(m map[string]any) { props(m)["carrier"] = "viettel'; --" }), 422, "/properties/carrier"},
+		{"an authority as carrier", edit(func(m map[string]any) { props(m)["carrier"] = "SNNMT" }), 422, "/properties/carrier"},
+		{"body over 1 MiB", []byte(`{"type":"Feature","pad":"` + strings.Repeat("đ", 1<<19) + `"}`), 413, ""},
+	}
+	for _, endpoint := range []string{"/v1/checks", "/v1/proposals"} {
+		for _, tt := range tests {
+			t.Run(endpoint+"/"+tt.name, func(t *testing.T) {
+				rec := d.post(t, endpoint, bytes.NewReader(tt.body))
+				p := decodeProblem(t, rec, tt.wantStatus)
+				if p.Field != tt.wantField {
+					t.Errorf("field = %q, want %q; problem %+v", p.Field, tt.wantField, p)
+				}
+				d.wantNothingStored(t)
+			})
+		}
+	}
+}
+
+// TestBlankSiteCodeDB: a site code of spaces is no code. A dry run needs
+// none; a submission is refused naming the member the body has.
+func TestBlankSiteCodeDB(t *testing.T) {
+	d := newDBAPI(t, api.Config{})
+	m := siteBody(dbSite)
+	m["properties"].(map[string]any)["site_code"] = "  \t"
+	if rec := d.post(t, "/v1/checks", bytes.NewReader(mustJSON(t, m))); rec.Code != http.StatusOK {
+		t.Errorf("/v1/checks: status = %d, want 200; body %s", rec.Code, rec.Body)
+	}
+	p := decodeProblem(t, d.post(t, "/v1/proposals", bytes.NewReader(mustJSON(t, m))), http.StatusUnprocessableEntity)
+	if p.Field != "/properties/site_code" {
+		t.Errorf("field = %q, want /properties/site_code; problem %+v", p.Field, p)
+	}
+	d.wantNothingStored(t)
+}
+
+// TestBodyLimitDB checks the 1 MiB limit of a site body to the byte: a
+// valid site padded to exactly the limit is read, one byte more is 413.
+func TestBodyLimitDB(t *testing.T) {
+	d := newDBAPI(t, api.Config{})
+	body := mustJSON(t, siteBody(dbSite))
+	at := append(body, bytes.Repeat([]byte(" "), api.DefaultMaxBodyBytes-len(body))...)
+	if rec := d.post(t, "/v1/checks", bytes.NewReader(at)); rec.Code != http.StatusOK {
+		t.Errorf("a body of exactly %d bytes: status = %d, want 200; body %s", len(at), rec.Code, rec.Body)
+	}
+	over := append(at, ' ')
+	for _, endpoint := range []string{"/v1/checks", "/v1/proposals"} {
+		decodeProblem(t, d.post(t, endpoint, bytes.NewReader(over)), http.StatusRequestEntityTooLarge)
+	}
+	d.wantNothingStored(t)
+}
+
+// TestDuplicateSubmissionDB submits the same content twice: the second is
+// 409 naming the first, found by the real ProposalStore's content hash.
+func TestDuplicateSubmissionDB(t *testing.T) {
+	d := newDBAPI(t, api.Config{})
+	body := mustJSON(t, siteBody(dbSite))
+	rec := d.post(t, "/v1/proposals", bytes.NewReader(body))
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("first submission: status = %d, want 201; body %s", rec.Code, rec.Body)
+	}
+	var first struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &first); err != nil {
+		t.Fatal(err)
+	}
+	before := d.rows(t)
+
+	p := decodeProblem(t, d.post(t, "/v1/proposals", bytes.NewReader(body)), http.StatusConflict)
+	if want := fmt.Sprintf("/v1/proposals/%d", first.ID); p.Existing != want {
+		t.Errorf("existing = %q, want %q", p.Existing, want)
+	}
+	if after := d.rows(t); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("rows after the duplicate %v, want unchanged %v", after, before)
+	}
+
+	// The same site code with other content is a new revision, not a
+	// duplicate.
+	m := siteBody(dbSite)
+	m["properties"].(map[string]any)["height_m"] = 30
+	if rec := d.post(t, "/v1/proposals", bytes.NewReader(mustJSON(t, m))); rec.Code != http.StatusCreated {
+		t.Errorf("changed content: status = %d, want 201; body %s", rec.Code, rec.Body)
+	}
+}
+
+// TestBadLayerDB sends bad layer imports to a handler over the real
+// LayerStore; none may leave a layer or a zone behind.
+func TestBadLayerDB(t *testing.T) {
+	d := newDBAPI(t, api.Config{MaxLayerBytes: 4096})
+	ok := `{"type": "Feature", "properties": {"ten": "Rừng đặc dụng Tam Đảo", "ma": "RDD"}, "geometry": {"type": "Polygon", "coordinates": [[[105.6, 21.4], [105.61, 21.4], [105.61, 21.41], [105.6, 21.4]]]}}`
+	coll := func(extra string, features ...string) string {
+		return `{"type": "FeatureCollection"` + extra + `, "features": [` + strings.Join(features, ", ") + `]}`
+	}
+	crs := func(name string) string { return `, "crs": {"type": "name", "properties": {"name": "` + name + `"}}` }
+	const q = "/v1/layers?kind=landuse&name=rung&category=RDD"
+	tests := []struct {
+		name       string
+		target     string
+		body       string
+		wantStatus int
+		wantField  string
+	}{
+		{"not GeoJSON", q, "ten,ma\nRừng,RDD\n", 422, ""},
+		{"GeoJSON but not a FeatureCollection", q, `{"type": "Polygon", "coordinates": [[[105.6, 21.4], [105.61, 21.4], [105.61, 21.41], [105.6, 21.4]]]}`, 422, "/type"},
+		{"feature with no geometry", q, coll("", ok, `{"type": "Feature", "properties": {}, "geometry": null}`), 422, "/features/1/geometry"},
+		{"feature of the wrong geometry type", q, coll("", ok, `{"type": "Feature", "properties": {}, "geometry": {"type": "Circle", "coordinates": [105.6, 21.4]}}`), 422, "/features/1"},
+		{"crs naming an unknown EPSG code", q, coll(crs("urn:ogc:def:crs:EPSG::999999"), ok), 422, "/crs"},
+		{"crs that is not EPSG", q, coll(crs("urn:ogc:def:crs:ESRI::102100"), ok), 422, "/crs"},
+		{"srid unknown", q + "&srid=999999", coll("", ok), 400, "srid"},
+		{"srid and crs disagree", q + "&srid=9210", coll(crs("EPSG:5897"), ok), 400, "srid"},
+		{"unknown category code in a feature", "/v1/layers?kind=landuse&name=rung&category_field=ma", coll("", ok, strings.Replace(ok, `"RDD"`, `"XYZ"`, 1)), 422, "/features/1/properties"},
+		{"body over the layer limit", q, coll("", strings.Repeat(ok+", ", 40)+ok), 413, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := d.post(t, tt.target, strings.NewReader(tt.body))
+			p := decodeProblem(t, rec, tt.wantStatus)
+			if p.Field != tt.wantField {
+				t.Errorf("field = %q, want %q; problem %+v", p.Field, tt.wantField, p)
+			}
+			d.wantNothingStored(t)
+		})
+	}
+	// The good feature alone imports: the refusals above were about the
+	// input, not the fixture.
+	if rec := d.post(t, q, strings.NewReader(coll("", ok))); rec.Code != http.StatusCreated {
+		t.Errorf("a good layer: status = %d, want 201; body %s", rec.Code, rec.Body)
+	}
+}
