@@ -46,6 +46,11 @@ type Config struct {
 	Orgs planning.OrgStore
 	// Now is the clock of the reports' "generated" time; nil is time.Now.
 	Now func() time.Time
+	// Coverage computes and serves coverages (/v1/coverage, a proposal's
+	// coverage, the coverage in reports and exports); cmd builds it over
+	// the DEM and coverage stores. nil answers those routes 503 and
+	// leaves coverage out of reports and exports.
+	Coverage *planning.CoverageService
 }
 
 // Validate reports a Config that cannot work.

@@ -147,6 +147,9 @@ func (s *server) handleProposalsGeoJSON() handlerFunc {
 		for _, p := range ps {
 			fc.Append(proposalFeature(p))
 		}
+		if err := s.addCoverageProperties(c.Request.Context(), fc.Features, ps); err != nil {
+			return err
+		}
 		// Foreign members (RFC 7946 §6.1) say which page this is.
 		fc.ExtraMembers = geojson.Properties{"total": total, "limit": f.Limit, "offset": f.Offset}
 		next, prev := pageLinks(c.Request.URL, f, total)

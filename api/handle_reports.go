@@ -49,6 +49,9 @@ type reportOut struct {
 	LayerVersions  map[string]int   `json:"layer_versions"`
 	GeneratedAt    time.Time        `json:"generated_at"`
 	Lang           string           `json:"lang"`
+	// Coverage is the proposal's coverage when it has been computed
+	// (GET /v1/proposals/{id}/coverage computes it).
+	Coverage *coverageSummaryOut `json:"coverage,omitempty"`
 }
 
 // report is what both forms of the report are made from.
@@ -58,6 +61,7 @@ type report struct {
 	carrier     orgOut
 	authorities []orgOut // the authorities named by the findings, in order
 	generatedAt time.Time
+	coverage    *planning.Coverage // nil when not computed
 }
 
 // loadReport reads a proposal, its assessment and the names of the
@@ -86,6 +90,9 @@ func (s *server) loadReport(ctx context.Context, id int64) (report, error) {
 			return report{}, err
 		}
 		r.authorities = append(r.authorities, o)
+	}
+	if r.coverage, err = s.storedCoverage(ctx, id); err != nil {
+		return report{}, err
 	}
 	return r, nil
 }
@@ -134,6 +141,9 @@ func (s *server) handleReportJSON() handlerFunc {
 		if out.Authorities == nil {
 			out.Authorities = []orgOut{}
 		}
+		if r.coverage != nil {
+			out.Coverage = newCoverageSummaryOut(*r.coverage, id)
+		}
 		writeJSON(c, http.StatusOK, contentTypeJSON, out)
 		return nil
 	}
@@ -160,7 +170,11 @@ func (s *server) handleReportHTML() handlerFunc {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := s.reportTmpl.Execute(&buf, newReportView(r, l)); err != nil {
+		v := newReportView(r, l)
+		if s.cfg.Coverage != nil {
+			v.Coverage = newCoverageView(r.coverage, id, l)
+		}
+		if err := s.reportTmpl.Execute(&buf, v); err != nil {
 			return fmt.Errorf("render report of proposal %d: %w", id, err)
 		}
 		c.Header("Content-Language", string(l))
@@ -192,6 +206,7 @@ type reportView struct {
 	RuleSetVersion              string
 	LayerVersions               []layerVersion
 	Authorities                 []orgOut
+	Coverage                    *coverageView // nil when no coverage service is configured
 }
 
 type findingView struct {

@@ -24,6 +24,13 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/proposals/:id/report", w(s.handleReportJSON()))
 	v1.GET("/proposals/:id/report.html", w(s.handleReportHTML()))
 	v1.GET("/proposals/:id/findings.geojson", w(s.handleFindingsGeoJSON()))
+	v1.GET("/proposals/:id/coverage", w(s.handleProposalCoverage()))
+
+	v1.POST("/coverage", w(s.handleComputeCoverage()))
+	// As for layers, "{id}.geojson", "{id}.tif" and "{id}.png" come whole
+	// as :id and the handler splits off the suffix.
+	v1.GET("/coverage/:id", w(s.handleCoverage()))
+	v1.GET("/coverage/:id/legend.png", w(s.handleCoverageLegend()))
 
 	v1.GET("/layers", w(s.handleListLayers()))
 	v1.POST("/layers", w(s.handleImportLayer()))

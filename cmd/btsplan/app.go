@@ -13,6 +13,7 @@ import (
 
 	"btsplan/api"
 	"btsplan/data"
+	"btsplan/data/dem"
 	"btsplan/planning"
 	"btsplan/web"
 )
@@ -29,6 +30,8 @@ type app struct {
 	layers *data.LayerStore
 	orgs   *data.OrgStore
 	svc    *planning.Service
+	cov    *planning.CoverageService
+	dems   *dem.Store
 }
 
 // openApp loads the configuration and the rule book, opens the pool and
@@ -60,6 +63,10 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	}
 	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
 		data.NewProposalStore(db), a.admin, a.orgs, a.layers, nil)
+	a.dems = dem.NewStore(pool, cfg.DataDir)
+	a.dems.QueryTimeout = cfg.QueryTimeout
+	a.cov = planning.NewCoverageService(planning.CoverageConfig{}, demTerrain{a.dems},
+		data.NewCoverageStore(db, cfg.DataDir), data.NewProposalStore(db))
 	if err := a.svc.CheckRules(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("rule book: %w (is the database migrated? run btsplan migrate)", err)
@@ -96,8 +103,9 @@ func (a *app) handler() (http.Handler, error) {
 			s := a.pool.Stat()
 			return s.AcquiredConns(), s.IdleConns(), s.TotalConns()
 		},
-		Web:  webFS,
-		Orgs: a.orgs,
+		Web:      webFS,
+		Orgs:     a.orgs,
+		Coverage: a.cov,
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"btsplan/data/dem"
 	"btsplan/geo/synth"
 	"btsplan/planning"
 )
@@ -19,7 +18,7 @@ const demoDEMDataset = "synthetic-demo"
 // loadDemoDEM stores the demo terrain, an SRTM-3 style tile, in the DEM
 // store unless the district centre is already covered by it.
 func loadDemoDEM(ctx context.Context, a *app, d *synth.District, env *environment) error {
-	store := dem.NewStore(a.pool, a.cfg.DataDir)
+	store := a.dems
 	c := d.Bound.Center()
 	if _, info, err := store.Window(ctx, c[0], c[1], 1000); err == nil && strings.Contains(info.Version, demoDEMDataset+"@") {
 		fmt.Fprintf(env.stdout, "demo: terrain already loaded (%s)\n", info.Version)

@@ -18,16 +18,21 @@ import (
 	"btsplan/data/datatest"
 )
 
-// runCmd runs the btsplan command line in-process against url.
-func runCmd(t *testing.T, url string, args ...string) (stdout, stderr string, err error) {
+// testEnv is the environment of the commands a test runs: its database
+// and a data folder of its own (DEM tiles, rasters), never the work tree.
+type testEnv map[string]string
+
+func newTestEnv(t *testing.T, url string) testEnv {
+	return testEnv{"DATABASE_URL": url, "BTSPLAN_DATA_DIR": t.TempDir()}
+}
+
+func (e testEnv) getenv(k string) string { return e[k] }
+
+// runCmd runs the btsplan command line in-process in env.
+func runCmd(t *testing.T, env testEnv, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	getenv := func(k string) string {
-		if k == "DATABASE_URL" {
-			return url
-		}
-		return ""
-	}
+	getenv := env.getenv
 	err = run(context.Background(), append([]string{"btsplan"}, args...), getenv, strings.NewReader(""), &out, &errb)
 	return out.String(), errb.String(), err
 }
@@ -36,7 +41,7 @@ func runCmd(t *testing.T, url string, args ...string) (stdout, stderr string, er
 // migrate, the demo (twice: it is idempotent), serve until /healthz
 // answers, the API over HTTP, check, export and a failed import.
 func TestEndToEnd(t *testing.T) {
-	url := datatest.NewURL(t)
+	url := newTestEnv(t, datatest.NewURL(t))
 
 	out, _, err := runCmd(t, url, "migrate")
 	if err != nil || !strings.Contains(out, "up to date") {
@@ -98,6 +103,21 @@ func TestEndToEnd(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "leaflet") {
 		t.Errorf("web map = %d %.200s", resp.StatusCode, body)
+	}
+
+	// Coverage over the demo terrain, computed on first request, then cached.
+	var cov struct {
+		AreaKm2    float64 `json:"area_km2"`
+		DEMVersion string  `json:"dem_version"`
+		Cached     bool    `json:"cached"`
+	}
+	getJSON(t, base+"/v1/proposals/1/coverage", &cov)
+	if cov.AreaKm2 <= 1 || !strings.Contains(cov.DEMVersion, "synthetic-demo") {
+		t.Errorf("coverage of proposal 1 = %+v, want an area over the demo terrain", cov)
+	}
+	getJSON(t, base+"/v1/proposals/1/coverage", &cov)
+	if !cov.Cached {
+		t.Error("second coverage request was not served from the cache")
 	}
 
 	// check: a batch with one bad feature names it and still checks the rest.
@@ -169,17 +189,12 @@ func TestEndToEnd(t *testing.T) {
 
 // startServe runs `btsplan serve` on a free port until the test ends, and
 // returns its base URL once /healthz answers.
-func startServe(t *testing.T, url string) (base string, stop func()) {
+func startServe(t *testing.T, env testEnv) (base string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	getenv := func(k string) string {
-		if k == "DATABASE_URL" {
-			return url
-		}
-		return ""
-	}
+	getenv := env.getenv
 	go func() {
 		done <- run(ctx, []string{"btsplan", "serve", "--addr", "127.0.0.1:0"}, getenv, strings.NewReader(""), pw, io.Discard)
 		pw.Close()

@@ -1,0 +1,713 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"btsplan/geo/coverage"
+	"btsplan/geo/itm"
+	"btsplan/planning"
+)
+
+// coverageService returns the configured coverage service, or an
+// Unavailable error when cmd gave none (no DEM store).
+func (s *server) coverageService() (*planning.CoverageService, error) {
+	if s.cfg.Coverage == nil {
+		return nil, &planning.Error{Kind: planning.Unavailable, Err: errors.New("coverage is not configured on this server")}
+	}
+	return s.cfg.Coverage, nil
+}
+
+// coverageRequest is the body of POST /v1/coverage. Zero members take the
+// engine's defaults (see geo/coverage Params and Options).
+type coverageRequest struct {
+	Site    *coverageSiteIn    `json:"site"`
+	Sectors []coverageSectorIn `json:"sectors"`
+	Options coverageOptionsIn  `json:"options"`
+}
+
+type coverageSiteIn struct {
+	Location       []float64 `json:"location"` // [lon, lat], EPSG:4326
+	HeightM        float64   `json:"height_m"`
+	RxHeightM      float64   `json:"rx_height_m"`
+	FreqMHz        float64   `json:"freq_mhz"`
+	Technology     string    `json:"technology"`
+	ThresholdDBm   float64   `json:"threshold_dbm"`
+	ResourceBlocks int       `json:"resource_blocks"`
+	PilotShareDB   float64   `json:"pilot_share_db"`
+}
+
+type coverageSectorIn struct {
+	AzimuthDeg    float64 `json:"azimuth_deg"`
+	MechTiltDeg   float64 `json:"mech_tilt_deg"`
+	ElecTiltDeg   float64 `json:"elec_tilt_deg"`
+	GainDBi       float64 `json:"gain_dbi"`
+	HBeamwidthDeg float64 `json:"hbw_deg"`
+	VBeamwidthDeg float64 `json:"vbw_deg"`
+	FrontToBackDB float64 `json:"front_to_back_db"`
+	SideLobeDB    float64 `json:"side_lobe_db"`
+	EIRPdBm       float64 `json:"eirp_dbm"`
+	TxPowerDBm    float64 `json:"tx_power_dbm"`
+	LossesDB      float64 `json:"losses_db"`
+}
+
+type coverageOptionsIn struct {
+	RadiusM      float64  `json:"radius_m"`
+	CellArcSec   float64  `json:"cell_arcsec"`
+	ProfileStepM float64  `json:"profile_step_m"`
+	Radio        *radioIn `json:"radio"`
+}
+
+// radioIn overrides members of coverage.DefaultRadio; absent ones keep it.
+type radioIn struct {
+	Climate      *int     `json:"climate"`
+	N0           *float64 `json:"n0"`
+	Epsilon      *float64 `json:"epsilon"`
+	SigmaSPerM   *float64 `json:"sigma_s_per_m"`
+	Polarization *string  `json:"polarization"` // "vertical" or "horizontal"
+	MDVar        *int     `json:"mdvar"`
+	TimePct      *float64 `json:"time_pct"`
+	LocationPct  *float64 `json:"location_pct"`
+	SituationPct *float64 `json:"situation_pct"`
+}
+
+// params converts the body into the engine's inputs. The engine checks
+// the ranges (Hash, Compute); here only the shape.
+func (in *coverageRequest) params() (coverage.Params, coverage.Options, error) {
+	var p coverage.Params
+	var o coverage.Options
+	if in.Site == nil {
+		return p, o, planning.FieldError("/site", "missing: give the site's location, height and frequency")
+	}
+	st := in.Site
+	if len(st.Location) != 2 {
+		return p, o, planning.FieldError("/site/location", "want [lon, lat], got %d numbers", len(st.Location))
+	}
+	p = coverage.Params{
+		Location:       orb.Point{st.Location[0], st.Location[1]},
+		HeightM:        st.HeightM,
+		RxHeightM:      st.RxHeightM,
+		FreqMHz:        st.FreqMHz,
+		Technology:     coverage.Technology(strings.ToUpper(strings.TrimSpace(st.Technology))),
+		ThresholdDBm:   st.ThresholdDBm,
+		ResourceBlocks: st.ResourceBlocks,
+		PilotShareDB:   st.PilotShareDB,
+	}
+	for _, s := range in.Sectors {
+		p.Sectors = append(p.Sectors, coverage.Sector{
+			AzimuthDeg: s.AzimuthDeg, MechTiltDeg: s.MechTiltDeg, ElecTiltDeg: s.ElecTiltDeg, GainDBi: s.GainDBi,
+			HBeamwidthDeg: s.HBeamwidthDeg, VBeamwidthDeg: s.VBeamwidthDeg, FrontToBackDB: s.FrontToBackDB, SideLobeDB: s.SideLobeDB,
+			EIRPdBm: s.EIRPdBm, TxPowerDBm: s.TxPowerDBm, LossesDB: s.LossesDB,
+		})
+	}
+	o = coverage.Options{RadiusM: in.Options.RadiusM, CellArcSec: in.Options.CellArcSec, ProfileStepM: in.Options.ProfileStepM}
+	p.Radio = coverage.DefaultRadio()
+	if r := in.Options.Radio; r != nil {
+		set := func(dst *float64, v *float64) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		if r.Climate != nil {
+			p.Radio.Climate = *r.Climate
+		}
+		if r.MDVar != nil {
+			p.Radio.MDVar = *r.MDVar
+		}
+		set(&p.Radio.N0, r.N0)
+		set(&p.Radio.Epsilon, r.Epsilon)
+		set(&p.Radio.SigmaSPerM, r.SigmaSPerM)
+		set(&p.Radio.TimePct, r.TimePct)
+		set(&p.Radio.LocationPct, r.LocationPct)
+		set(&p.Radio.SituationPct, r.SituationPct)
+		if r.Polarization != nil {
+			switch strings.ToLower(*r.Polarization) {
+			case "vertical":
+				p.Radio.Polarization = itm.PolarizationVertical
+			case "horizontal":
+				p.Radio.Polarization = itm.PolarizationHorizontal
+			default:
+				return p, o, planning.FieldError("/options/radio/polarization", "%q: want vertical or horizontal", *r.Polarization)
+			}
+		}
+	}
+	return p, o, nil
+}
+
+// coverageFields maps the engine's field names (Go terms) to JSON pointers
+// into the body of POST /v1/coverage.
+var coverageFields = map[string]string{
+	"Location":         "/site/location",
+	"dem":              "/site/location",
+	"HeightM":          "/site/height_m",
+	"RxHeightM":        "/site/rx_height_m",
+	"FreqMHz":          "/site/freq_mhz",
+	"Technology":       "/site/technology",
+	"ThresholdDBm":     "/site/threshold_dbm",
+	"ResourceBlocks":   "/site/resource_blocks",
+	"PilotShareDB":     "/site/pilot_share_db",
+	"Sectors":          "/sectors",
+	"RadiusM":          "/options/radius_m",
+	"CellArcSec":       "/options/cell_arcsec",
+	"ProfileStepM":     "/options/profile_step_m",
+	"Radio":            "/options/radio",
+	"AzimuthDeg":       "azimuth_deg",
+	"MechTiltDeg":      "mech_tilt_deg",
+	"ElecTiltDeg":      "elec_tilt_deg",
+	"GainDBi":          "gain_dbi",
+	"HBeamwidthDeg":    "hbw_deg",
+	"VBeamwidthDeg":    "vbw_deg",
+	"FrontToBackDB":    "front_to_back_db",
+	"SideLobeDB":       "side_lobe_db",
+	"EIRPdBm":          "eirp_dbm",
+	"TxPowerDBm":       "tx_power_dbm",
+	"LossesDB":         "losses_db",
+	"Radio.SigmaSPerM": "/options/radio/sigma_s_per_m",
+	"Radio.MDVar":      "/options/radio/mdvar",
+	"Radio.N0":         "/options/radio/n0",
+}
+
+var sectorFieldRE = regexp.MustCompile(`^Sectors\[(\d+)\]\.(\w+)$`)
+
+// coveragePointer returns the JSON pointer of an engine field name.
+func coveragePointer(field string) string {
+	if p, ok := coverageFields[field]; ok {
+		return p
+	}
+	if m := sectorFieldRE.FindStringSubmatch(field); m != nil {
+		member, ok := coverageFields[m[2]]
+		if !ok {
+			member = strings.ToLower(m[2])
+		}
+		return "/sectors/" + m[1] + "/" + member
+	}
+	if rest, ok := strings.CutPrefix(field, "Radio."); ok {
+		// Climate → climate, TimePct → time_pct, ...
+		return "/options/radio/" + snake(rest)
+	}
+	return field
+}
+
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// wireCoverageError renames the field of an Invalid error from the
+// engine's terms to a JSON pointer into the request body.
+func wireCoverageError(err error) error {
+	var pe *planning.Error
+	if planning.KindOf(err) != planning.Invalid || !errors.As(err, &pe) || pe.Field == "" {
+		return err
+	}
+	cp := *pe
+	cp.Field = coveragePointer(pe.Field)
+	return &cp
+}
+
+// handleComputeCoverage serves POST /v1/coverage: the coverage of the
+// site in the body, from the cache when the same inputs were computed on
+// the same DEM, else computed now (201).
+func (s *server) handleComputeCoverage() handlerFunc {
+	return func(c *gin.Context) error {
+		svc, err := s.coverageService()
+		if err != nil {
+			return err
+		}
+		if err := checkJSONContentType(c); err != nil {
+			return err
+		}
+		body, err := readBody(c, s.cfg.MaxBodyBytes)
+		if err != nil {
+			return err
+		}
+		var in coverageRequest
+		if err := decodeJSON(body, &in); err != nil {
+			return err
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&coverageRequest{}); err != nil {
+			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			return planning.FieldError(strings.Trim(name, `"`), "unknown member %s", name)
+		}
+		site, opts, err := in.params()
+		if err != nil {
+			return err
+		}
+		cov, err := svc.Compute(c.Request.Context(), site, opts, nil)
+		if err != nil {
+			return wireCoverageError(err)
+		}
+		out := newCoverageOut(cov, 0)
+		status := http.StatusOK
+		if !cov.Cached {
+			status = http.StatusCreated
+		}
+		c.Header("Location", out.Links.Self)
+		writeJSON(c, status, contentTypeJSON, out)
+		return nil
+	}
+}
+
+// coverageID reads the :id parameter of /v1/coverage/{id}[.ext] and
+// returns the ID and the extension ("" for the JSON result).
+func coverageID(c *gin.Context) (int64, string, error) {
+	raw := c.Param("id")
+	base, ext, _ := strings.Cut(raw, ".")
+	id, err := strconv.ParseInt(base, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, "", malformed("id", "coverage id %q: want a positive integer", base)
+	}
+	return id, ext, nil
+}
+
+// handleCoverage serves GET /v1/coverage/{id} (the result as JSON) and,
+// since gin cannot route a parameter followed by a suffix, also
+// {id}.geojson, {id}.tif and {id}.png.
+func (s *server) handleCoverage() handlerFunc {
+	return func(c *gin.Context) error {
+		svc, err := s.coverageService()
+		if err != nil {
+			return err
+		}
+		id, ext, err := coverageID(c)
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		switch ext {
+		case "":
+			cov, err := svc.Coverage(ctx, id)
+			if err != nil {
+				return err
+			}
+			writeJSON(c, http.StatusOK, contentTypeJSON, newCoverageOut(cov, 0))
+			return nil
+		case "geojson":
+			cov, err := svc.Coverage(ctx, id)
+			if err != nil {
+				return err
+			}
+			writeJSON(c, http.StatusOK, contentTypeGeoJSON, coverageFeatureCollection(cov))
+			return nil
+		case "tif":
+			return s.serveCoverageFile(c, svc, id, planning.CoverageGeoTIFF, "image/tiff")
+		case "png":
+			return s.serveCoverageFile(c, svc, id, planning.CoveragePNG, "image/png")
+		}
+		return &planning.Error{Kind: planning.NotFound, Err: fmt.Errorf("no coverage format %q: use .geojson, .tif or .png", ext)}
+	}
+}
+
+// handleCoverageLegend serves GET /v1/coverage/{id}/legend.png.
+func (s *server) handleCoverageLegend() handlerFunc {
+	return func(c *gin.Context) error {
+		svc, err := s.coverageService()
+		if err != nil {
+			return err
+		}
+		id, ext, err := coverageID(c)
+		if err != nil {
+			return err
+		}
+		if ext != "" {
+			return malformed("id", "coverage id %q: want a positive integer", c.Param("id"))
+		}
+		return s.serveCoverageFile(c, svc, id, planning.CoverageLegend, "image/png")
+	}
+}
+
+func (s *server) serveCoverageFile(c *gin.Context, svc *planning.CoverageService, id int64, f planning.CoverageFile, contentType string) error {
+	cov, rc, err := svc.OpenFile(c.Request.Context(), id, f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	name := fmt.Sprintf("coverage-%d.%s", id, f)
+	c.Header("Content-Type", contentType)
+	c.Header("Content-Disposition", fmt.Sprintf("inline; filename=%q", name))
+	// A coverage never changes: its ID names one input hash.
+	c.Header("Cache-Control", "public, max-age=86400, immutable")
+	if rs, ok := rc.(io.ReadSeeker); ok {
+		http.ServeContent(c.Writer, c.Request, name, cov.CreatedAt, rs)
+		return nil
+	}
+	c.Status(http.StatusOK)
+	if _, err := io.Copy(c.Writer, rc); err != nil {
+		s.log.WarnContext(c.Request.Context(), "coverage file cut short", "request_id", requestID(c), "coverage", id, "err", err)
+	}
+	return nil
+}
+
+// handleProposalCoverage serves GET /v1/proposals/{id}/coverage: the
+// coverage of the proposal's latest assessment, computed on the first
+// request (see planning.ProposalCoverageParams for its defaults).
+func (s *server) handleProposalCoverage() handlerFunc {
+	return func(c *gin.Context) error {
+		svc, err := s.coverageService()
+		if err != nil {
+			return err
+		}
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		cov, err := svc.ProposalCoverage(c.Request.Context(), id, nil)
+		if err != nil {
+			return err
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, newCoverageOut(cov, id))
+		return nil
+	}
+}
+
+// coverageLinks are the resources of one coverage.
+type coverageLinks struct {
+	Self     string `json:"self"`
+	GeoJSON  string `json:"geojson"`
+	GeoTIFF  string `json:"geotiff"`
+	PNG      string `json:"png"`
+	Legend   string `json:"legend"`
+	Proposal string `json:"proposal,omitempty"`
+}
+
+func newCoverageLinks(id, proposalID int64) coverageLinks {
+	self := fmt.Sprintf("/v1/coverage/%d", id)
+	l := coverageLinks{Self: self, GeoJSON: self + ".geojson", GeoTIFF: self + ".tif", PNG: self + ".png", Legend: self + "/legend.png"}
+	if proposalID > 0 {
+		l.Proposal = fmt.Sprintf("/v1/proposals/%d", proposalID)
+	}
+	return l
+}
+
+// coverageOut is a coverage on the wire.
+type coverageOut struct {
+	ID           int64             `json:"id"`
+	InputHash    string            `json:"input_hash"`
+	Cached       bool              `json:"cached"`
+	Model        string            `json:"model"`
+	DEMVersion   string            `json:"dem_version"`
+	Metric       string            `json:"metric"`
+	ThresholdDBm float64           `json:"threshold_dbm"`
+	AreaKm2      float64           `json:"area_km2"`
+	CoveredCells int               `json:"covered_cells"`
+	CellArcSec   float64           `json:"cell_arcsec"`
+	BBox         [4]float64        `json:"bbox"` // of the raster: west, south, east, north
+	Limits       coverageLimitsOut `json:"limits"`
+	Inputs       coverageInputsOut `json:"inputs"`
+	ElapsedMS    int64             `json:"elapsed_ms,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	Links        coverageLinks     `json:"links"`
+}
+
+type coverageLimitsOut struct {
+	RadiusM             float64  `json:"radius_m"`
+	RadiusLimited       bool     `json:"radius_limited"`
+	RimCoveredCells     int      `json:"rim_covered_cells"`
+	OutsideRadiusCells  int      `json:"outside_radius_cells"`
+	BelowThresholdCells int      `json:"below_threshold_cells"`
+	TerrainLimitedCells int      `json:"terrain_limited_cells"`
+	DEMVoidCells        int      `json:"dem_void_cells"`
+	DEMMissingCells     int      `json:"dem_missing_cells"`
+	DEMFilledVoids      int      `json:"dem_filled_voids"`
+	DEMTiles            []string `json:"dem_tiles"`
+	ModelErrorCells     int      `json:"model_error_cells"`
+	FirstModelError     string   `json:"first_model_error,omitempty"`
+	ModelWarningCells   int      `json:"model_warning_cells"`
+	ModelWarnings       int      `json:"model_warnings"`
+}
+
+type coverageRadioOut struct {
+	Climate      int     `json:"climate"`
+	N0           float64 `json:"n0"`
+	Epsilon      float64 `json:"epsilon"`
+	SigmaSPerM   float64 `json:"sigma_s_per_m"`
+	Polarization string  `json:"polarization"`
+	MDVar        int     `json:"mdvar"`
+	TimePct      float64 `json:"time_pct"`
+	LocationPct  float64 `json:"location_pct"`
+	SituationPct float64 `json:"situation_pct"`
+}
+
+type coverageSectorOut struct {
+	AzimuthDeg    float64 `json:"azimuth_deg"`
+	MechTiltDeg   float64 `json:"mech_tilt_deg"`
+	ElecTiltDeg   float64 `json:"elec_tilt_deg"`
+	GainDBi       float64 `json:"gain_dbi"`
+	EIRPdBm       float64 `json:"eirp_dbm"`
+	HBeamwidthDeg float64 `json:"hbw_deg"`
+	VBeamwidthDeg float64 `json:"vbw_deg"`
+	FrontToBackDB float64 `json:"front_to_back_db"`
+	SideLobeDB    float64 `json:"side_lobe_db"`
+	Pattern       string  `json:"pattern,omitempty"`
+	PatternSHA256 string  `json:"pattern_sha256,omitempty"`
+}
+
+// coverageInputsOut are the resolved inputs: every default filled in.
+type coverageInputsOut struct {
+	Location       [2]float64          `json:"location"`
+	HeightM        float64             `json:"height_m"`
+	RxHeightM      float64             `json:"rx_height_m"`
+	FreqMHz        float64             `json:"freq_mhz"`
+	Technology     string              `json:"technology"`
+	Metric         string              `json:"metric"`
+	ThresholdDBm   float64             `json:"threshold_dbm"`
+	ResourceBlocks int                 `json:"resource_blocks"`
+	PilotShareDB   float64             `json:"pilot_share_db"`
+	ConversionDB   float64             `json:"conversion_db"`
+	Radio          coverageRadioOut    `json:"radio"`
+	Sectors        []coverageSectorOut `json:"sectors"`
+	RadiusM        float64             `json:"radius_m"`
+	CellArcSec     float64             `json:"cell_arcsec"`
+	ProfileStepM   float64             `json:"profile_step_m"`
+	DEMVersion     string              `json:"dem_version"`
+	Model          string              `json:"model"`
+	Engine         string              `json:"engine"`
+}
+
+func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
+	in := c.Inputs
+	pol := "vertical"
+	if in.Radio.Polarization == itm.PolarizationHorizontal {
+		pol = "horizontal"
+	}
+	out := coverageOut{
+		ID:           c.ID,
+		InputHash:    c.InputHash,
+		Cached:       c.Cached,
+		Model:        c.Model,
+		DEMVersion:   c.DEMVersion,
+		Metric:       string(c.Metric),
+		ThresholdDBm: c.ThresholdDBm,
+		AreaKm2:      round3(c.AreaKm2),
+		CoveredCells: c.CoveredCells,
+		CellArcSec:   c.CellArcSec,
+		BBox:         [4]float64{c.Bound.Min[0], c.Bound.Min[1], c.Bound.Max[0], c.Bound.Max[1]},
+		Limits: coverageLimitsOut{
+			RadiusM:             c.Limits.RadiusM,
+			RadiusLimited:       c.Limits.RadiusLimited,
+			RimCoveredCells:     c.Limits.RimCoveredCells,
+			OutsideRadiusCells:  c.Limits.OutsideRadiusCells,
+			BelowThresholdCells: c.Limits.BelowThresholdCells,
+			TerrainLimitedCells: c.Limits.TerrainLimitedCells,
+			DEMVoidCells:        c.Limits.DEMVoidCells,
+			DEMMissingCells:     c.Limits.DEMMissingCells,
+			DEMFilledVoids:      c.Limits.DEMFilledVoids,
+			DEMTiles:            c.Limits.DEMTiles,
+			ModelErrorCells:     c.Limits.ModelErrorCells,
+			FirstModelError:     c.Limits.FirstModelError,
+			ModelWarningCells:   c.Limits.ModelWarningCells,
+			ModelWarnings:       int(c.Limits.ModelWarnings),
+		},
+		Inputs: coverageInputsOut{
+			Location:       [2]float64{in.Lon, in.Lat},
+			HeightM:        in.HeightM,
+			RxHeightM:      in.RxHeightM,
+			FreqMHz:        in.FreqMHz,
+			Technology:     string(in.Technology),
+			Metric:         string(in.Metric),
+			ThresholdDBm:   in.ThresholdDBm,
+			ResourceBlocks: in.ResourceBlocks,
+			PilotShareDB:   in.PilotShareDB,
+			ConversionDB:   in.ConversionDB,
+			Radio: coverageRadioOut{
+				Climate: in.Radio.Climate, N0: in.Radio.N0, Epsilon: in.Radio.Epsilon, SigmaSPerM: in.Radio.SigmaSPerM,
+				Polarization: pol, MDVar: in.Radio.MDVar,
+				TimePct: in.Radio.TimePct, LocationPct: in.Radio.LocationPct, SituationPct: in.Radio.SituationPct,
+			},
+			Sectors:      make([]coverageSectorOut, 0, len(in.Sectors)),
+			RadiusM:      in.RadiusM,
+			CellArcSec:   in.CellArcSec,
+			ProfileStepM: in.ProfileStepM,
+			DEMVersion:   in.DEMVersion,
+			Model:        in.Model,
+			Engine:       in.Engine,
+		},
+		ElapsedMS: c.ElapsedMS,
+		CreatedAt: c.CreatedAt.UTC(),
+		Links:     newCoverageLinks(c.ID, proposalID),
+	}
+	if out.Limits.DEMTiles == nil {
+		out.Limits.DEMTiles = []string{}
+	}
+	for _, s := range in.Sectors {
+		out.Inputs.Sectors = append(out.Inputs.Sectors, coverageSectorOut(s))
+	}
+	return out
+}
+
+// round3 rounds an area in km² to 1000 m², far below a cell's.
+func round3(v float64) float64 {
+	r := round2(v * 10)
+	return r / 10
+}
+
+// coverageFeatureCollection is the covered area as GeoJSON (RFC 7946):
+// one Feature whose geometry is the MultiPolygon (empty when nothing is
+// covered) and whose properties summarise the result.
+func coverageFeatureCollection(c planning.Coverage) *geojson.FeatureCollection {
+	mp := c.Covered
+	if mp == nil {
+		mp = orb.MultiPolygon{}
+	}
+	f := geojson.NewFeature(mp)
+	f.ID = c.ID
+	l := newCoverageLinks(c.ID, 0)
+	f.Properties = geojson.Properties{
+		"coverage_id":   c.ID,
+		"area_km2":      round3(c.AreaKm2),
+		"metric":        string(c.Metric),
+		"threshold_dbm": c.ThresholdDBm,
+		"input_hash":    c.InputHash,
+		"dem_version":   c.DEMVersion,
+		"model":         c.Model,
+		"self":          l.Self,
+		"geotiff":       l.GeoTIFF,
+		"png":           l.PNG,
+	}
+	fc := geojson.NewFeatureCollection()
+	fc.Append(f)
+	return fc
+}
+
+// coverageSummaryOut is a proposal's coverage in reports and exports.
+type coverageSummaryOut struct {
+	ID           int64         `json:"id"`
+	AreaKm2      float64       `json:"area_km2"`
+	Metric       string        `json:"metric"`
+	ThresholdDBm float64       `json:"threshold_dbm"`
+	FreqMHz      float64       `json:"freq_mhz"`
+	Technology   string        `json:"technology"`
+	RadiusM      float64       `json:"radius_m"`
+	DEMVersion   string        `json:"dem_version"`
+	Model        string        `json:"model"`
+	BBox         [4]float64    `json:"bbox"`
+	Links        coverageLinks `json:"links"`
+}
+
+func newCoverageSummaryOut(c planning.Coverage, proposalID int64) *coverageSummaryOut {
+	return &coverageSummaryOut{
+		ID:           c.ID,
+		AreaKm2:      round3(c.AreaKm2),
+		Metric:       string(c.Metric),
+		ThresholdDBm: c.ThresholdDBm,
+		FreqMHz:      c.Inputs.FreqMHz,
+		Technology:   string(c.Inputs.Technology),
+		RadiusM:      c.Inputs.RadiusM,
+		DEMVersion:   c.DEMVersion,
+		Model:        c.Model,
+		BBox:         [4]float64{c.Bound.Min[0], c.Bound.Min[1], c.Bound.Max[0], c.Bound.Max[1]},
+		Links:        newCoverageLinks(c.ID, proposalID),
+	}
+}
+
+// storedCoverage returns a proposal's coverage for a report when it has
+// been computed, nil otherwise (or when no coverage service is
+// configured). A report never computes one: that is
+// GET /v1/proposals/{id}/coverage's job.
+func (s *server) storedCoverage(ctx context.Context, proposalID int64) (*planning.Coverage, error) {
+	if s.cfg.Coverage == nil {
+		return nil, nil
+	}
+	c, ok, err := s.cfg.Coverage.StoredProposalCoverage(ctx, proposalID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// addCoverageProperties sets coverage_km2 and coverage (the link to the
+// coverage's GeoJSON) on the features of proposals that have a stored
+// coverage. fs[i] is the feature of ps[i].
+func (s *server) addCoverageProperties(ctx context.Context, fs []*geojson.Feature, ps []planning.Proposal) error {
+	if s.cfg.Coverage == nil || len(ps) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	m, err := s.cfg.Coverage.ProposalCoverages(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, p := range ps {
+		c, ok := m[p.ID]
+		if !ok {
+			continue
+		}
+		l := newCoverageLinks(c.ID, p.ID)
+		fs[i].Properties["coverage_km2"] = round3(c.AreaKm2)
+		fs[i].Properties["coverage"] = l.GeoJSON
+		fs[i].Properties["coverage_png"] = l.PNG
+	}
+	return nil
+}
+
+// coverageView is the coverage section of the HTML report.
+type coverageView struct {
+	Title, Note                        string
+	Computed                           bool
+	AreaLabel, ThresholdLabel          string
+	Area, Threshold, Band, Radius      string
+	BandLabel, RadiusLabel, ModelLabel string
+	Model, DEMVersion                  string
+	PNG, GeoJSON, GeoTIFF, Legend      string
+	ComputeLink, NotComputed           string
+}
+
+// coverageLabels are the coverage section's words in each language.
+var coverageLabels = map[lang]struct {
+	title, area, threshold, band, radius, model, note, notComputed string
+}{
+	langVI: {"Vùng phủ sóng", "Diện tích phủ", "Ngưỡng phủ", "Băng tần", "Bán kính tính", "Mô hình",
+		"Vùng phủ tính theo địa hình (ITM) trên băng tần thấp nhất của trạm, cache theo băm đầu vào.",
+		"Chưa tính vùng phủ cho đề xuất này."},
+	langEN: {"Coverage", "Covered area", "Threshold", "Band", "Radius computed", "Model",
+		"Terrain-aware coverage (ITM) on the site's lowest band, cached by the hash of its inputs.",
+		"The coverage of this proposal has not been computed yet."},
+}
+
+func newCoverageView(c *planning.Coverage, proposalID int64, l lang) *coverageView {
+	t := coverageLabels[l]
+	v := &coverageView{
+		Title: t.title, Note: t.note, AreaLabel: t.area, ThresholdLabel: t.threshold, BandLabel: t.band,
+		RadiusLabel: t.radius, ModelLabel: t.model, NotComputed: t.notComputed,
+		ComputeLink: fmt.Sprintf("/v1/proposals/%d/coverage", proposalID),
+	}
+	if c == nil {
+		return v
+	}
+	links := newCoverageLinks(c.ID, proposalID)
+	v.Computed = true
+	v.Area = formatMeasure(c.AreaKm2, l) + " km²"
+	v.Threshold = fmt.Sprintf("%s dBm %s", formatMeasure(c.ThresholdDBm, l), c.Metric)
+	v.Band = fmt.Sprintf("%s MHz %s", formatMeasure(c.Inputs.FreqMHz, l), c.Inputs.Technology)
+	v.Radius = formatMeasure(c.Inputs.RadiusM/1000, l) + " km"
+	v.Model, v.DEMVersion = c.Model, c.DEMVersion
+	v.PNG, v.GeoJSON, v.GeoTIFF, v.Legend = links.PNG, links.GeoJSON, links.GeoTIFF, links.Legend
+	return v
+}

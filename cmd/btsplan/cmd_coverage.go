@@ -1,0 +1,469 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"btsplan/data"
+	"btsplan/data/dem"
+	"btsplan/geo"
+	"btsplan/geo/coverage"
+	"btsplan/planning"
+)
+
+// sectorList is the repeatable --sector flag: "az,tilt[,gain[,hbw[,vbw]]]".
+type sectorList []coverage.Sector
+
+func (l *sectorList) String() string { return fmt.Sprint(len(*l), " sectors") }
+
+func (l *sectorList) Set(v string) error {
+	parts := strings.Split(v, ",")
+	if len(parts) < 1 || len(parts) > 5 {
+		return fmt.Errorf("%q: want az,tilt,gain,hbw,vbw", v)
+	}
+	var n [5]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return fmt.Errorf("%q: %q is not a number (want az,tilt,gain,hbw,vbw)", v, p)
+		}
+		n[i] = f
+	}
+	*l = append(*l, coverage.Sector{AzimuthDeg: n[0], ElecTiltDeg: n[1], GainDBi: n[2], HBeamwidthDeg: n[3], VBeamwidthDeg: n[4]})
+	return nil
+}
+
+// coverageFlags are the parsed flags of "btsplan coverage".
+type coverageFlags struct {
+	lon, lat, heightM, rxHeightM, freqMHz  float64
+	eirpDBm, txPowerDBm, lossesDBm         float64
+	tech, metric, pattern                  string
+	thresholdDBm                           float64
+	reliability                            string
+	climate                                int
+	n0                                     float64
+	radiusM, cellArcSec                    float64
+	demFile                                string
+	outTIF, outPNG, outLegend, outGeoJSON  string
+	store                                  bool
+	workers                                int
+	sectors                                sectorList
+	lonSet, latSet, freqSet, eirpOrTxPower bool
+}
+
+const coverageSynopsis = `coverage --lon LON --lat LAT --freq MHZ (--eirp DBM | --tx-power DBM [--losses DB])
+       [--height M] [--tech GSM|UMTS|LTE|NR | --metric level|RSCP|RSRP|SS-RSRP] [--threshold DBM]
+       [--sector AZ,TILT,GAIN,HBW,VBW ...] [--pattern FILE.msi] [--rx-height M]
+       [--reliability TIME,LOCATION] [--climate N] [--n0 N] [--radius M] [--cell ARCSEC]
+       [--dem FILE.hgt|FILE.tif] [--out-tif F] [--out-png F] [--out-legend F] [--out-geojson F] [--store]
+
+Computes the terrain-aware coverage (ITM 1.2.2) of one site and prints a JSON summary.
+The terrain comes from --dem (decoded directly, no database) or from the DEM tiles
+imported into the database (DATABASE_URL). --store saves the result to the database
+and BTSPLAN_DATA_DIR, or returns the stored one when the same inputs were computed.
+Without --sector the site has one omnidirectional antenna. A sector's tilt is its
+electrical downtilt in degrees; with --pattern its gain and beamwidths come from the file.`
+
+func parseCoverageFlags(env *environment, args []string) (coverageFlags, error) {
+	var f coverageFlags
+	fs := newFlags("coverage", coverageSynopsis, env.stderr)
+	fs.Float64Var(&f.lon, "lon", 0, "site longitude, degrees (EPSG:4326)")
+	fs.Float64Var(&f.lat, "lat", 0, "site latitude, degrees (EPSG:4326)")
+	fs.Float64Var(&f.heightM, "height", 30, "antenna height above ground, m")
+	fs.Float64Var(&f.rxHeightM, "rx-height", coverage.DefaultRxHeightM, "receiver height above ground, m")
+	fs.Float64Var(&f.freqMHz, "freq", 0, "carrier frequency, MHz")
+	fs.Float64Var(&f.eirpDBm, "eirp", 0, "EIRP of each sector over the carrier, dBm")
+	fs.Float64Var(&f.txPowerDBm, "tx-power", 0, "transmitter power per sector, dBm (EIRP = tx-power - losses + gain)")
+	fs.Float64Var(&f.lossesDBm, "losses", 0, "feeder, connector and combiner losses, dB")
+	fs.StringVar(&f.tech, "tech", "", "technology: GSM, UMTS, LTE or NR (chooses the metric and default threshold)")
+	fs.StringVar(&f.metric, "metric", "", "metric instead of --tech: level (GSM), RSCP (UMTS), RSRP (LTE) or SS-RSRP (NR)")
+	fs.Float64Var(&f.thresholdDBm, "threshold", 0, "coverage threshold, dBm of the metric (default the technology's; required without --tech/--metric)")
+	fs.Var(&f.sectors, "sector", "a sector `az,tilt,gain,hbw,vbw` (degrees, degrees, dBi, degrees, degrees); repeatable")
+	fs.StringVar(&f.pattern, "pattern", "", "antenna pattern file (.msi / Planet) for every sector")
+	fs.StringVar(&f.reliability, "reliability", "50,50", "ITM `time,location` percentages (and optionally ,situation)")
+	fs.IntVar(&f.climate, "climate", coverage.DefaultRadio().Climate, "ITM radio climate, 1..7 (3 maritime subtropical fits northern Vietnam)")
+	fs.Float64Var(&f.n0, "n0", coverage.DefaultRadio().N0, "surface refractivity, N-units")
+	fs.Float64Var(&f.radiusM, "radius", coverage.DefaultRadiusM, "radius computed, m")
+	fs.Float64Var(&f.cellArcSec, "cell", 0, "output cell, arc-seconds (default the DEM's; must divide it)")
+	fs.StringVar(&f.demFile, "dem", "", "DEM file (.hgt or GeoTIFF) to decode directly instead of the database's tiles")
+	fs.StringVar(&f.outTIF, "out-tif", "", "write the received level as GeoTIFF here")
+	fs.StringVar(&f.outPNG, "out-png", "", "write the PNG overlay here")
+	fs.StringVar(&f.outLegend, "out-legend", "", "write the overlay's legend (PNG) here")
+	fs.StringVar(&f.outGeoJSON, "out-geojson", "", "write the covered area as GeoJSON here")
+	fs.BoolVar(&f.store, "store", false, "save the coverage to the database (or get the stored one)")
+	fs.IntVar(&f.workers, "workers", 0, "goroutines (default GOMAXPROCS)")
+	if err := parseFlags(fs, args); err != nil {
+		return f, err
+	}
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "lon":
+			f.lonSet = true
+		case "lat":
+			f.latSet = true
+		case "freq":
+			f.freqSet = true
+		case "eirp", "tx-power":
+			f.eirpOrTxPower = true
+		}
+	})
+	var missing []string
+	for name, ok := range map[string]bool{"--lon": f.lonSet, "--lat": f.latSet, "--freq": f.freqSet, "--eirp or --tx-power": f.eirpOrTxPower} {
+		if !ok {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 || fs.NArg() > 0 {
+		if len(missing) > 0 {
+			slices.Sort(missing)
+			fmt.Fprintf(env.stderr, "btsplan coverage: missing %s\n", strings.Join(missing, ", "))
+		} else {
+			fmt.Fprintf(env.stderr, "btsplan coverage: unexpected arguments %v\n", fs.Args())
+		}
+		fs.Usage()
+		return f, errUsage
+	}
+	return f, nil
+}
+
+// params builds the engine's inputs from the flags. Errors name the flag.
+func (f *coverageFlags) params() (coverage.Params, coverage.Options, error) {
+	p := coverage.Params{
+		Location:     orb.Point{f.lon, f.lat},
+		HeightM:      f.heightM,
+		RxHeightM:    f.rxHeightM,
+		FreqMHz:      f.freqMHz,
+		ThresholdDBm: f.thresholdDBm,
+		Radio:        coverage.DefaultRadio(),
+	}
+	tech := coverage.Technology(strings.ToUpper(f.tech))
+	if f.metric != "" {
+		byMetric := map[string]coverage.Technology{"level": coverage.GSM, "rscp": coverage.UMTS, "rsrp": coverage.LTE, "ss-rsrp": coverage.NR}
+		mt, ok := byMetric[strings.ToLower(f.metric)]
+		switch {
+		case !ok:
+			return p, coverage.Options{}, fmt.Errorf("--metric %q: want level, RSCP, RSRP or SS-RSRP", f.metric)
+		case tech != "" && tech != mt:
+			return p, coverage.Options{}, fmt.Errorf("--metric %s does not go with --tech %s", f.metric, f.tech)
+		}
+		tech = mt
+	}
+	p.Technology = tech
+	p.Radio.Climate, p.Radio.N0 = f.climate, f.n0
+	rel := strings.Split(f.reliability, ",")
+	if len(rel) < 2 || len(rel) > 3 {
+		return p, coverage.Options{}, fmt.Errorf("--reliability %q: want time,location[,situation] percentages", f.reliability)
+	}
+	pcts := []*float64{&p.Radio.TimePct, &p.Radio.LocationPct, &p.Radio.SituationPct}
+	for i, s := range rel {
+		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			return p, coverage.Options{}, fmt.Errorf("--reliability %q: %q is not a number", f.reliability, s)
+		}
+		*pcts[i] = v
+	}
+	var pat *coverage.Pattern
+	if f.pattern != "" {
+		fh, err := os.Open(f.pattern)
+		if err != nil {
+			return p, coverage.Options{}, fmt.Errorf("--pattern: %w", err)
+		}
+		pat, err = coverage.ParseMSI(fh)
+		fh.Close()
+		if err != nil {
+			return p, coverage.Options{}, fmt.Errorf("--pattern %s: %w", f.pattern, err)
+		}
+	}
+	sectors := f.sectors
+	if len(sectors) == 0 {
+		sectors = sectorList{{}} // one omnidirectional antenna
+	}
+	for _, s := range sectors {
+		s.Pattern = pat
+		s.EIRPdBm, s.TxPowerDBm, s.LossesDB = f.eirpDBm, f.txPowerDBm, f.lossesDBm
+		p.Sectors = append(p.Sectors, s)
+	}
+	return p, coverage.Options{RadiusM: f.radiusM, CellArcSec: f.cellArcSec, Workers: f.workers}, nil
+}
+
+// coverageFlagNames maps the engine's field names to the flags that set them.
+var coverageFlagNames = map[string]string{
+	"Location": "--lon/--lat", "dem": "--dem", "HeightM": "--height", "RxHeightM": "--rx-height", "FreqMHz": "--freq",
+	"Technology": "--tech", "ThresholdDBm": "--threshold", "RadiusM": "--radius", "CellArcSec": "--cell", "Workers": "--workers",
+	"Radio.Climate": "--climate", "Radio.N0": "--n0", "Radio.TimePct": "--reliability", "Radio.LocationPct": "--reliability",
+	"Radio.SituationPct": "--reliability", "EIRPdBm": "--eirp/--tx-power", "LossesDB": "--losses",
+}
+
+// flagError names the flag behind an engine input error.
+func flagError(err error) error {
+	var ie *coverage.InputError
+	field := planning.FieldOf(err)
+	if errors.As(err, &ie) {
+		field = ie.Field
+	}
+	if field == "" && errors.Is(err, coverage.ErrDEMCoverage) {
+		field = "Location"
+	}
+	if field == "" {
+		return err
+	}
+	name := coverageFlagNames[field]
+	if _, member, ok := strings.Cut(field, "]."); ok && strings.HasPrefix(field, "Sectors[") {
+		name = "--sector " + field[:strings.Index(field, "]")+1]
+		if n, ok := coverageFlagNames[member]; ok {
+			name = n
+		}
+	}
+	if name == "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// fileTerrain is a TerrainSource of one decoded DEM file: the window is
+// the whole file (the engine crops it).
+type fileTerrain struct {
+	grid *geo.Grid
+	info planning.TerrainInfo
+}
+
+func newFileTerrain(path string) (*fileTerrain, error) {
+	g, di, err := dem.Decode(path)
+	if err != nil {
+		return nil, fmt.Errorf("--dem: %w", err)
+	}
+	sum := di.SHA256
+	if len(sum) > 16 {
+		sum = sum[:16]
+	}
+	return &fileTerrain{grid: g, info: planning.TerrainInfo{
+		// The file's content, not its name, identifies the data.
+		Version: fmt.Sprintf("file:%s@sha256:%s", di.Tile, sum),
+		Tiles:   []string{filepath.Base(path)},
+	}}, nil
+}
+
+func (t *fileTerrain) Window(context.Context, float64, float64, float64) (*geo.Grid, planning.TerrainInfo, error) {
+	return t.grid, t.info, nil
+}
+
+// demTerrain adapts the DEM store of data/dem to planning.TerrainSource.
+type demTerrain struct{ s *dem.Store }
+
+func (t demTerrain) Window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, planning.TerrainInfo, error) {
+	g, info, err := t.s.Window(ctx, lon, lat, radiusM)
+	return g, planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing}, err
+}
+
+// coverageSummary is what the command prints.
+type coverageSummary struct {
+	ID           int64                   `json:"id,omitempty"`
+	InputHash    string                  `json:"input_hash"`
+	Cached       bool                    `json:"cached"`
+	Model        string                  `json:"model"`
+	DEMVersion   string                  `json:"dem_version"`
+	Metric       string                  `json:"metric"`
+	ThresholdDBm float64                 `json:"threshold_dbm"`
+	AreaKm2      float64                 `json:"area_km2"`
+	CoveredCells int                     `json:"covered_cells"`
+	CellArcSec   float64                 `json:"cell_arcsec"`
+	BBox         [4]float64              `json:"bbox"`
+	Limits       planning.CoverageLimits `json:"limits"`
+	Inputs       coverage.Inputs         `json:"inputs"`
+	ElapsedMS    int64                   `json:"elapsed_ms"`
+	Files        map[string]string       `json:"files,omitempty"`
+}
+
+// cmdCoverage is "btsplan coverage".
+func cmdCoverage(ctx context.Context, env *environment, args []string) error {
+	f, err := parseCoverageFlags(env, args)
+	if err != nil {
+		return helpOK(err)
+	}
+	site, opts, err := f.params()
+	if err != nil {
+		return err
+	}
+	// Validate before opening anything.
+	if _, err := coverage.Hash(site, opts); err != nil {
+		return flagError(err)
+	}
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		return err
+	}
+
+	var terrain planning.TerrainSource
+	var db *data.DB
+	if f.demFile != "" {
+		if terrain, err = newFileTerrain(f.demFile); err != nil {
+			return err
+		}
+	}
+	if f.demFile == "" || f.store {
+		if err := cfg.needDB(); err != nil {
+			return fmt.Errorf("%w (or give --dem FILE without --store)", err)
+		}
+		pool, err := data.Open(ctx, cfg.DatabaseURL, data.PoolConfig{MaxConns: 2})
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		db = data.NewDB(pool, data.PoolConfig{QueryTimeout: cfg.QueryTimeout})
+		if terrain == nil {
+			ds := dem.NewStore(pool, cfg.DataDir)
+			ds.QueryTimeout = cfg.QueryTimeout
+			terrain = demTerrain{ds}
+		}
+	}
+
+	// The engine calls progress serially, never concurrently.
+	var bar *progressBar
+	var raysDone int
+	progress := func(done, total int) {
+		if bar == nil {
+			bar = newProgress(env.stderr, "coverage", int64(total))
+		}
+		raysDone = done
+		bar.update(int64(done), fmt.Sprintf("%d/%d rays", done, total))
+	}
+	t0 := time.Now()
+	var c planning.Coverage
+	var store *data.CoverageStore
+	if f.store {
+		store = data.NewCoverageStore(db, cfg.DataDir)
+		svc := planning.NewCoverageService(planning.CoverageConfig{Workers: f.workers}, terrain, store, nil)
+		c, err = svc.Compute(ctx, site, opts, progress)
+	} else {
+		c, err = computeCoverage(ctx, terrain, site, opts, progress)
+	}
+	if bar != nil {
+		bar.finish(int64(raysDone), "")
+	}
+	if err != nil {
+		return flagError(err)
+	}
+	if c.ElapsedMS == 0 && !c.Cached {
+		c.ElapsedMS = time.Since(t0).Milliseconds()
+	}
+	files, err := writeCoverageOutputs(ctx, f, c, store)
+	if err != nil {
+		return err
+	}
+	out := coverageSummary{
+		ID: c.ID, InputHash: c.InputHash, Cached: c.Cached, Model: c.Model, DEMVersion: c.DEMVersion,
+		Metric: string(c.Metric), ThresholdDBm: c.ThresholdDBm, AreaKm2: c.AreaKm2, CoveredCells: c.CoveredCells,
+		CellArcSec: c.CellArcSec, BBox: [4]float64{c.Bound.Min[0], c.Bound.Min[1], c.Bound.Max[0], c.Bound.Max[1]},
+		Limits: c.Limits, Inputs: c.Inputs, ElapsedMS: c.ElapsedMS, Files: files,
+	}
+	enc := json.NewEncoder(env.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// computeCoverage computes without a store: the terrain's window, then
+// the engine.
+func computeCoverage(ctx context.Context, terrain planning.TerrainSource, site coverage.Params, opts coverage.Options, progress func(done, total int)) (planning.Coverage, error) {
+	radiusM := opts.RadiusM
+	if radiusM == 0 {
+		radiusM = coverage.DefaultRadiusM
+	}
+	g, info, err := terrain.Window(ctx, site.Location[0], site.Location[1], radiusM+500)
+	if err != nil {
+		return planning.Coverage{}, err
+	}
+	opts.DEMVersion = info.Version
+	t0 := time.Now()
+	res, err := coverage.Compute(ctx, g, site, opts, progress)
+	if err != nil {
+		return planning.Coverage{}, err
+	}
+	c := planning.NewCoverage(res, info)
+	c.ElapsedMS = time.Since(t0).Milliseconds()
+	return c, nil
+}
+
+// writeCoverageOutputs writes the --out-* files: from the fresh grid, or
+// copied from the store when the coverage came from it.
+func writeCoverageOutputs(ctx context.Context, f coverageFlags, c planning.Coverage, store *data.CoverageStore) (map[string]string, error) {
+	files := map[string]string{}
+	raster := []struct {
+		path string
+		file planning.CoverageFile
+	}{{f.outTIF, planning.CoverageGeoTIFF}, {f.outPNG, planning.CoveragePNG}, {f.outLegend, planning.CoverageLegend}}
+	for _, r := range raster {
+		if r.path == "" {
+			continue
+		}
+		if err := writeCoverageFile(ctx, r.path, r.file, c, store); err != nil {
+			return nil, err
+		}
+		files[string(r.file)] = r.path
+	}
+	if f.outGeoJSON != "" {
+		mp := c.Covered
+		if mp == nil {
+			mp = orb.MultiPolygon{}
+		}
+		feat := geojson.NewFeature(mp)
+		feat.Properties = geojson.Properties{
+			"area_km2": c.AreaKm2, "metric": string(c.Metric), "threshold_dbm": c.ThresholdDBm,
+			"input_hash": c.InputHash, "dem_version": c.DEMVersion, "model": c.Model,
+		}
+		if c.ID > 0 {
+			feat.Properties["coverage_id"] = c.ID
+		}
+		fc := geojson.NewFeatureCollection()
+		fc.Append(feat)
+		b, err := json.Marshal(fc)
+		if err != nil {
+			return nil, fmt.Errorf("--out-geojson: %w", err)
+		}
+		if err := os.WriteFile(f.outGeoJSON, append(b, '\n'), 0o644); err != nil {
+			return nil, fmt.Errorf("--out-geojson: %w", err)
+		}
+		files["geojson"] = f.outGeoJSON
+	}
+	return files, nil
+}
+
+func writeCoverageFile(ctx context.Context, path string, file planning.CoverageFile, c planning.Coverage, store *data.CoverageStore) (err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write %s: %w", path, cerr)
+		}
+	}()
+	if c.Grid != nil {
+		w := map[planning.CoverageFile]io.Writer{file: out}
+		return data.WriteCoverageFiles(c.Grid, c.Metric, c.ThresholdDBm, w[planning.CoverageGeoTIFF], w[planning.CoveragePNG], w[planning.CoverageLegend])
+	}
+	if store == nil {
+		return fmt.Errorf("write %s: the coverage has no raster", path)
+	}
+	rc, err := store.OpenCoverageFile(ctx, c, file)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if _, err := io.Copy(out, rc); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,7 @@
+-- The coverage linked to assessment $1, with its covered area as WKB.
+SELECT c.id, c.input_hash, c.inputs, c.model, c.dem_version, c.limits, c.metric, c.threshold_dbm,
+       c.area_km2, c.covered_cells, c.cell_arcsec, c.west, c.south, c.east, c.north, c.files, c.created_at,
+       ST_AsBinary(c.covered)
+FROM assessment_coverage AS ac
+JOIN coverage_result AS c ON c.id = ac.coverage_id
+WHERE ac.assessment_id = $1;

@@ -1,0 +1,442 @@
+package planning
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"btsplan/geo"
+	"btsplan/geo/coverage"
+	"btsplan/geo/itm"
+)
+
+// Coverage is one computed coverage of a site: the resolved inputs and
+// their hash, what limited it, the covered area and, once stored, its
+// raster files.
+type Coverage struct {
+	ID        int64
+	InputHash string // coverage.Hash of the inputs, "sha256:..."
+	Inputs    coverage.Inputs
+	Model     string // the propagation model, coverage.Model
+	// DEMVersion identifies the elevation data (TerrainInfo.Version).
+	DEMVersion string
+	Limits     CoverageLimits
+	Metric     coverage.Metric
+	// ThresholdDBm is the coverage threshold in dBm of Metric.
+	ThresholdDBm float64
+	// AreaKm2 is the covered area on the WGS 84 ellipsoid, km².
+	AreaKm2      float64
+	CoveredCells int
+	// Covered is the area at or above the threshold, EPSG:4326; empty when
+	// nothing is covered, nil when not loaded (ProposalCoverages).
+	Covered orb.MultiPolygon
+	// Bound is the extent of the raster, EPSG:4326: where the PNG goes.
+	Bound orb.Bound
+	// CellArcSec is the raster's cell size in arc-seconds.
+	CellArcSec float64
+	// Grid is the received-level raster; set only on a fresh computation,
+	// before the store writes it to Files.
+	Grid *geo.Grid
+	// Files are the stored raster files, paths relative to the data
+	// directory.
+	Files     map[CoverageFile]string
+	CreatedAt time.Time
+	// Cached is true when the coverage came from the store rather than
+	// from a computation in this call. It is not stored.
+	Cached bool
+	// ElapsedMS is how long the computation took, in milliseconds; 0 when
+	// cached. It is not stored.
+	ElapsedMS int64
+}
+
+// CoverageLimits says what limited a coverage: the engine's counts
+// (radius, terrain shadow, ITM warnings, filled voids) and the terrain
+// window's.
+type CoverageLimits struct {
+	coverage.Limits
+	// DEMTiles names the DEM tiles read.
+	DEMTiles []string
+	// DEMMissingCells counts window cells where no DEM tile is loaded;
+	// they were filled from their neighbours like voids.
+	DEMMissingCells int
+	// DEMFilledVoids counts window cells that were voids of the source
+	// DEM, filled at import (TerrainInfo.Voids); Limits.DEMVoidCells
+	// counts those the engine itself filled.
+	DEMFilledVoids int
+}
+
+// CoverageConfig holds the CoverageService's tunables; zero fields take
+// the defaults.
+type CoverageConfig struct {
+	// MaxConcurrent is how many coverages are computed at once; each uses
+	// every core. Further requests wait for a turn (or their context).
+	// Default 1.
+	MaxConcurrent int
+	// Workers is the goroutines of one computation; 0 is GOMAXPROCS.
+	Workers int
+}
+
+// CoverageService computes coverages, caches them by the hash of their
+// inputs, and gives every proposal's assessment its coverage. It is safe
+// for concurrent use.
+type CoverageService struct {
+	cfg     CoverageConfig
+	terrain TerrainSource
+	store   CoverageStore
+	props   ProposalStore
+	turns   chan struct{}
+	now     func() time.Time
+}
+
+// NewCoverageService returns a CoverageService. props is the store the
+// proposals' sites and assessments are read from; it may be nil when only
+// Compute is used.
+func NewCoverageService(cfg CoverageConfig, terrain TerrainSource, store CoverageStore, props ProposalStore) *CoverageService {
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = 1
+	}
+	return &CoverageService{cfg: cfg, terrain: terrain, store: store, props: props,
+		turns: make(chan struct{}, cfg.MaxConcurrent), now: time.Now}
+}
+
+// terrainMarginM is added to the coverage radius when reading terrain, so
+// that the window covers the disc whatever the DEM's cell alignment.
+const terrainMarginM = 500.0
+
+// Compute returns the coverage of site with opts: the stored one when the
+// same inputs (on the same DEM version) were computed before, otherwise a
+// new computation, stored before it is returned. progress, when not nil,
+// is called as in coverage.Compute. opts.DEMVersion is ignored: the
+// terrain source names it.
+//
+// Errors: Invalid with Field the coverage.Params or Options field in Go
+// terms ("Sectors[0].EIRPdBm", "RadiusM") for bad inputs, or "Location"
+// when the DEM does not cover the site's disc; the terrain's and the
+// store's errors (NotFound when no DEM covers the site, Unavailable).
+func (s *CoverageService) Compute(ctx context.Context, site coverage.Params, opts coverage.Options, progress func(done, total int)) (Coverage, error) {
+	const op = "compute coverage"
+	opts.DEMVersion = ""
+	if opts.Workers == 0 {
+		opts.Workers = s.cfg.Workers
+	}
+	// Validate before reading any terrain.
+	if _, err := coverage.Hash(site, opts); err != nil {
+		return Coverage{}, coverageError(op, err)
+	}
+	radiusM := opts.RadiusM
+	if radiusM == 0 {
+		radiusM = coverage.DefaultRadiusM
+	}
+	dem, info, err := s.terrain.Window(ctx, site.Location[0], site.Location[1], radiusM+terrainMarginM)
+	if err != nil {
+		return Coverage{}, fmt.Errorf("%s: terrain around %v: %w", op, site.Location, err)
+	}
+	opts.DEMVersion = info.Version
+	hash, err := coverage.Hash(site, opts)
+	if err != nil {
+		return Coverage{}, coverageError(op, err)
+	}
+	c, err := s.store.CoverageByHash(ctx, hash)
+	switch {
+	case err == nil:
+		c.Cached = true
+		return c, nil
+	case KindOf(err) != NotFound:
+		return Coverage{}, fmt.Errorf("%s: look up %s: %w", op, hash, err)
+	}
+
+	select {
+	case s.turns <- struct{}{}:
+	case <-ctx.Done():
+		return Coverage{}, &Error{Op: op, Kind: Unavailable, Err: fmt.Errorf("waiting for a turn: %w", ctx.Err())}
+	}
+	t0 := s.now()
+	res, err := coverage.Compute(ctx, dem, site, opts, progress)
+	<-s.turns
+	if err != nil {
+		return Coverage{}, coverageError(op, err)
+	}
+	c = NewCoverage(res, info)
+	c.ElapsedMS = s.now().Sub(t0).Milliseconds()
+	if err := s.store.SaveCoverage(ctx, &c); err != nil {
+		return Coverage{}, fmt.Errorf("%s: store: %w", op, err)
+	}
+	return c, nil
+}
+
+// NewCoverage returns the Coverage of a computed result on terrain info.
+func NewCoverage(res *coverage.Result, info TerrainInfo) Coverage {
+	c := Coverage{
+		InputHash:    res.InputHash,
+		Inputs:       res.Inputs,
+		Model:        res.Model,
+		DEMVersion:   res.DEMVersion,
+		Limits:       CoverageLimits{Limits: res.Limits, DEMTiles: info.Tiles, DEMMissingCells: info.Missing, DEMFilledVoids: info.Voids},
+		Metric:       res.Inputs.Metric,
+		ThresholdDBm: res.Inputs.ThresholdDBm,
+		AreaKm2:      res.AreaKm2,
+		CoveredCells: res.CoveredCells,
+		Covered:      res.Covered,
+		Bound:        res.Grid.Bound(),
+		CellArcSec:   res.Stats.CellArcSec,
+		Grid:         res.Grid,
+	}
+	if c.Covered == nil {
+		c.Covered = orb.MultiPolygon{}
+	}
+	return c
+}
+
+// coverageError classifies the engine's errors: an *InputError is Invalid
+// naming its field, a DEM that does not cover the disc is Invalid at
+// "Location", a cancelled context Unavailable.
+func coverageError(op string, err error) error {
+	var ie *coverage.InputError
+	switch {
+	case errors.As(err, &ie):
+		return &Error{Op: op, Kind: Invalid, Field: ie.Field, Err: ie.Err}
+	case errors.Is(err, coverage.ErrDEMCoverage):
+		return &Error{Op: op, Kind: Invalid, Field: "Location", Err: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &Error{Op: op, Kind: Unavailable, Err: err}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// Coverage returns a stored coverage with its geometry; NotFound.
+func (s *CoverageService) Coverage(ctx context.Context, id int64) (Coverage, error) {
+	c, err := s.store.Coverage(ctx, id)
+	if err != nil {
+		return Coverage{}, fmt.Errorf("coverage %d: %w", id, err)
+	}
+	c.Cached = true
+	return c, nil
+}
+
+// OpenFile opens one raster file of stored coverage id; NotFound when the
+// coverage or its file is missing.
+func (s *CoverageService) OpenFile(ctx context.Context, id int64, f CoverageFile) (Coverage, io.ReadCloser, error) {
+	if !slices.Contains(CoverageFiles, f) {
+		return Coverage{}, nil, &Error{Kind: Invalid, Field: "file", Err: fmt.Errorf("unknown coverage file %q", f)}
+	}
+	c, err := s.Coverage(ctx, id)
+	if err != nil {
+		return Coverage{}, nil, err
+	}
+	rc, err := s.store.OpenCoverageFile(ctx, c, f)
+	if err != nil {
+		return Coverage{}, nil, fmt.Errorf("coverage %d %s: %w", id, f, err)
+	}
+	return c, rc, nil
+}
+
+// ProposalCoverage returns the coverage of a proposal's latest assessment,
+// computing and linking it on the first call (see ProposalCoverageParams
+// for how the site becomes the coverage's inputs). Errors: NotFound for an
+// unknown proposal or assessment; Invalid naming the proposal's member
+// ("/properties/antennas/0/band_mhz") when its site cannot be computed;
+// those of Compute.
+func (s *CoverageService) ProposalCoverage(ctx context.Context, proposalID int64, progress func(done, total int)) (Coverage, error) {
+	op := fmt.Sprintf("coverage of proposal %d", proposalID)
+	p, a, err := s.proposal(ctx, proposalID)
+	if err != nil {
+		return Coverage{}, err
+	}
+	c, err := s.store.AssessmentCoverage(ctx, a.ID)
+	switch {
+	case err == nil:
+		c.Cached = true
+		return c, nil
+	case KindOf(err) != NotFound:
+		return Coverage{}, fmt.Errorf("%s: %w", op, err)
+	}
+	site, opts, sectorAntenna, err := ProposalCoverageParams(p.Site)
+	if err != nil {
+		return Coverage{}, &Error{Op: op, Kind: Invalid, Err: err}
+	}
+	c, err = s.Compute(ctx, site, opts, progress)
+	if err != nil {
+		if f := FieldOf(err); f != "" && KindOf(err) == Invalid {
+			var pe *Error
+			errors.As(err, &pe)
+			return Coverage{}, &Error{Op: op, Kind: Invalid, Field: proposalField(f, sectorAntenna), Err: pe.Err}
+		}
+		return Coverage{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := s.store.LinkCoverage(ctx, p.ID, a.ID, c.ID); err != nil {
+		return Coverage{}, fmt.Errorf("%s: link assessment %d: %w", op, a.ID, err)
+	}
+	return c, nil
+}
+
+// StoredProposalCoverage returns the coverage of a proposal's latest
+// assessment if it has been computed, without computing it: ok is false
+// when there is none yet.
+func (s *CoverageService) StoredProposalCoverage(ctx context.Context, proposalID int64) (c Coverage, ok bool, err error) {
+	_, a, err := s.proposal(ctx, proposalID)
+	if err != nil {
+		return Coverage{}, false, err
+	}
+	c, err = s.store.AssessmentCoverage(ctx, a.ID)
+	switch {
+	case err == nil:
+		c.Cached = true
+		return c, true, nil
+	case KindOf(err) == NotFound:
+		return Coverage{}, false, nil
+	}
+	return Coverage{}, false, fmt.Errorf("coverage of proposal %d: %w", proposalID, err)
+}
+
+// ProposalCoverages returns the stored coverages (without geometry) of
+// those of ids whose latest assessment has one, by proposal ID.
+func (s *CoverageService) ProposalCoverages(ctx context.Context, ids []int64) (map[int64]Coverage, error) {
+	if len(ids) == 0 {
+		return map[int64]Coverage{}, nil
+	}
+	m, err := s.store.ProposalCoverages(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("coverages of %d proposals: %w", len(ids), err)
+	}
+	return m, nil
+}
+
+func (s *CoverageService) proposal(ctx context.Context, id int64) (Proposal, Assessment, error) {
+	if s.props == nil {
+		return Proposal{}, Assessment{}, &Error{Kind: Internal, Err: errors.New("coverage service has no proposal store")}
+	}
+	p, err := s.props.Proposal(ctx, id)
+	if err != nil {
+		return Proposal{}, Assessment{}, fmt.Errorf("proposal %d: %w", id, err)
+	}
+	a, err := s.props.Assessment(ctx, id)
+	if err != nil {
+		return Proposal{}, Assessment{}, fmt.Errorf("assessment of proposal %d: %w", id, err)
+	}
+	return p, a, nil
+}
+
+// The defaults ProposalCoverageParams gives what a proposal does not say.
+const (
+	// ProposalHBeamwidthDeg and ProposalVBeamwidthDeg are the half-power
+	// beamwidths of a typical macro panel antenna (65° × 7°), used with
+	// the parametric 3GPP TR 36.814 pattern.
+	ProposalHBeamwidthDeg = 65.0
+	ProposalVBeamwidthDeg = 7.0
+	// ProposalRadiusM is the radius computed around a proposed site.
+	ProposalRadiusM = coverage.DefaultRadiusM
+)
+
+// ProposalRadio returns the ITM environment of proposal coverages:
+// coverage.DefaultRadio (medians of time, locations and situations,
+// average ground, vertical polarization) with northern Vietnam's climate,
+// maritime subtropical, and a surface refractivity of 360 N-units.
+func ProposalRadio() coverage.Radio {
+	r := coverage.DefaultRadio()
+	r.Climate = itm.ClimateMaritimeSubtropical
+	r.N0 = 360
+	return r
+}
+
+// ProposalCoverageParams derives the coverage inputs of a proposed site.
+// A proposal says where, how high and, per antenna, azimuth, total
+// downtilt, band, EIRP and technology; the rest are documented defaults:
+//
+//   - The antennas are at the top of the structure: HeightM is the
+//     structure's height. The receiver is at 1.5 m.
+//   - One coverage is computed per site, on its lowest band (the widest
+//     footprint, what a planner reviews first); among antennas of that band
+//     the technology that comes first in GSM, UMTS, LTE, NR order is
+//     taken. Antennas of other bands or technologies are left out.
+//   - Each antenna is a sector with the parametric pattern of a 65° × 7°
+//     panel; its downtilt is electrical (it moves the vertical pattern
+//     only), its EIRP the proposal's.
+//   - The threshold is the technology's default (coverage.DefaultThresholdDBm).
+//   - The environment is ProposalRadio; the radius ProposalRadiusM; the
+//     cell the DEM's own.
+//
+// sectorAntenna[k] is the index in site.Antennas of sector k. It returns
+// an Invalid error when the site has no antenna.
+func ProposalCoverageParams(site Site) (p coverage.Params, opts coverage.Options, sectorAntenna []int, err error) {
+	if len(site.Antennas) == 0 {
+		return p, opts, nil, FieldError(FieldAntennas, "the site has no antenna to compute a coverage for")
+	}
+	techRank := func(t string) int {
+		i := slices.Index([]string{"GSM", "UMTS", "LTE", "NR"}, strings.ToUpper(strings.TrimSpace(t)))
+		if i < 0 {
+			return 99
+		}
+		return i
+	}
+	best := 0
+	for i, a := range site.Antennas {
+		b := site.Antennas[best]
+		if a.BandMHz < b.BandMHz || a.BandMHz == b.BandMHz && techRank(a.Technology) < techRank(b.Technology) {
+			best = i
+		}
+	}
+	band, tech := site.Antennas[best].BandMHz, strings.ToUpper(strings.TrimSpace(site.Antennas[best].Technology))
+	p = coverage.Params{
+		Location:   site.Location,
+		HeightM:    site.HeightM,
+		FreqMHz:    band,
+		Technology: coverage.Technology(tech),
+		Radio:      ProposalRadio(),
+	}
+	for i, a := range site.Antennas {
+		if a.BandMHz != band || strings.ToUpper(strings.TrimSpace(a.Technology)) != tech {
+			continue
+		}
+		p.Sectors = append(p.Sectors, coverage.Sector{
+			AzimuthDeg:    a.AzimuthDeg,
+			ElecTiltDeg:   a.TiltDeg,
+			HBeamwidthDeg: ProposalHBeamwidthDeg,
+			VBeamwidthDeg: ProposalVBeamwidthDeg,
+			EIRPdBm:       a.EIRPdBm,
+		})
+		sectorAntenna = append(sectorAntenna, i)
+	}
+	opts.RadiusM = ProposalRadiusM
+	return p, opts, sectorAntenna, nil
+}
+
+var sectorField = regexp.MustCompile(`^Sectors\[(\d+)\]\.(\w+)$`)
+
+// proposalField names the proposal member behind a coverage input field.
+func proposalField(f string, sectorAntenna []int) string {
+	first := 0
+	if len(sectorAntenna) > 0 {
+		first = sectorAntenna[0]
+	}
+	switch f {
+	case "Location":
+		return FieldCoordinates
+	case "HeightM":
+		return FieldHeight
+	case "FreqMHz":
+		return FieldAntennas + "/" + strconv.Itoa(first) + "/band_mhz"
+	case "Technology":
+		return FieldAntennas + "/" + strconv.Itoa(first) + "/technology"
+	}
+	if m := sectorField.FindStringSubmatch(f); m != nil {
+		k, _ := strconv.Atoi(m[1])
+		i := k
+		if k < len(sectorAntenna) {
+			i = sectorAntenna[k]
+		}
+		member := map[string]string{"AzimuthDeg": "azimuth_deg", "ElecTiltDeg": "tilt_deg", "MechTiltDeg": "tilt_deg", "EIRPdBm": "eirp_dbm"}[m[2]]
+		if member == "" {
+			return FieldAntennas + "/" + strconv.Itoa(i)
+		}
+		return FieldAntennas + "/" + strconv.Itoa(i) + "/" + member
+	}
+	return f
+}
