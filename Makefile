@@ -6,6 +6,8 @@ SHELL := /bin/bash
 GO ?= go
 ADDR ?= :8080
 BIN := bin/btsplan
+# staticcheck's releases are on the module proxy as v0.x (v0.8.2 is 2026.1.x).
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: demo test db db-stop build vet lint bench fuzz tools clean
 
@@ -31,10 +33,10 @@ demo: db build
 
 test: db tools
 	@export TEST_DATABASE_URL="$$(data/devdb.sh url btsplan_test)" DATABASE_URL="$$(data/devdb.sh url btsplan_test)"; \
-	$(GO) vet ./... && $(GO) test -count=1 -timeout 20m ./...
+	$(GO) vet ./... && $(STATICCHECK) ./... && $(GO) test -count=1 -timeout 20m ./...
 
 lint: vet
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	$(STATICCHECK) ./...
 
 vet:
 	$(GO) vet ./...

@@ -2,8 +2,6 @@ package planning_test
 
 import (
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -48,7 +46,7 @@ func TestForbiddenPlanningImportsCatches(t *testing.T) {
 func TestPlanningImports(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Fatalf("the go tool is not on PATH: %v", err)
 	}
 	out, err := exec.Command(goBin, "list", "-deps", "btsplan/planning", "btsplan/planning/planningtest").CombinedOutput()
 	if err != nil {

@@ -148,20 +148,3 @@ func (m metric) lineM(p orb.Point, l []orb.Point) float64 {
 	return d
 }
 
-// depthM is how far p lies inside polygon pg in metres: the distance to
-// its boundary, negative outside.
-func (m metric) depthM(pg orb.Polygon, p orb.Point) float64 {
-	d := math.Inf(1)
-	for _, r := range pg {
-		d = math.Min(d, m.lineM(p, r))
-	}
-	if polygonContains(pg, p) {
-		return d
-	}
-	return -d
-}
-
-func (m metric) pointM(a, b orb.Point) float64 {
-	A, B := m.xy(a), m.xy(b)
-	return math.Hypot(A[0]-B[0], A[1]-B[1])
-}
