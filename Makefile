@@ -20,12 +20,19 @@ db:
 db-stop:
 	@data/devdb.sh stop
 
-# tools installs what the tests use as real clients: ogrinfo/ogr2ogr/gdalinfo (gdal-bin).
+# tools installs what the tests use as real clients: ogrinfo/ogr2ogr/gdalinfo (gdal-bin),
+# and Debian's chromium with playwright-core (web/package.json) for the web map's test.
 tools:
 	@command -v ogrinfo >/dev/null && command -v gdalinfo >/dev/null || { \
 		echo "installing gdal-bin (ogrinfo, ogr2ogr, gdalinfo) for the GIS client tests"; \
 		if [ "$$(id -u)" -eq 0 ]; then S=; else S=sudo; fi; \
 		$$S apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y -qq gdal-bin; }
+	@[ -x /usr/bin/chromium ] || { \
+		echo "installing chromium for the web map's browser test (go test ./web/)"; \
+		if [ "$$(id -u)" -eq 0 ]; then S=; else S=sudo; fi; \
+		$$S apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y -qq chromium; }
+	@command -v npm >/dev/null || { echo "make tools: Node.js 20+ and npm are needed for the browser test" >&2; exit 1; }
+	@[ web/node_modules/.package-lock.json -nt web/package-lock.json ] || npm ci --prefix web --no-audit --no-fund
 
 demo: db build
 	@export DATABASE_URL="$$(data/devdb.sh url btsplan)"; \
