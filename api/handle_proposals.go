@@ -282,11 +282,7 @@ func (s *server) handleGetProposal() handlerFunc {
 // handleGetAssessment serves GET /v1/proposals/{id}/assessment.
 func (s *server) handleGetAssessment() handlerFunc {
 	return func(c *gin.Context) error {
-		l, err := queryLang(c)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(c)
+		l, id, err := langAndID(c)
 		if err != nil {
 			return err
 		}
@@ -305,11 +301,7 @@ func (s *server) handleGetAssessment() handlerFunc {
 // findings do).
 func (s *server) handleFindingsGeoJSON() handlerFunc {
 	return func(c *gin.Context) error {
-		l, err := queryLang(c)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(c)
+		l, id, err := langAndID(c)
 		if err != nil {
 			return err
 		}

@@ -116,11 +116,7 @@ func (s *server) orgName(ctx context.Context, code string) (orgOut, error) {
 // handleReportJSON serves GET /v1/proposals/{id}/report.
 func (s *server) handleReportJSON() handlerFunc {
 	return func(c *gin.Context) error {
-		l, err := queryLang(c)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(c)
+		l, id, err := langAndID(c)
 		if err != nil {
 			return err
 		}
@@ -154,11 +150,7 @@ func (s *server) handleReportJSON() handlerFunc {
 // nothing, so it works offline and prints as it shows.
 func (s *server) handleReportHTML() handlerFunc {
 	return func(c *gin.Context) error {
-		l, err := queryLang(c)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(c)
+		l, id, err := langAndID(c)
 		if err != nil {
 			return err
 		}

@@ -75,3 +75,13 @@ func pathID(c *gin.Context) (int64, error) {
 	}
 	return id, nil
 }
+
+// langAndID reads the ?lang of a proposal route and its {id}.
+func langAndID(c *gin.Context) (lang, int64, error) {
+	l, err := queryLang(c)
+	if err != nil {
+		return "", 0, err
+	}
+	id, err := pathID(c)
+	return l, id, err
+}

@@ -34,6 +34,15 @@ type app struct {
 	dems   *dem.Store
 }
 
+// loadApp reads the configuration from the environment and opens the app.
+func loadApp(ctx context.Context, env *environment) (*app, error) {
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		return nil, err
+	}
+	return openApp(ctx, env, cfg)
+}
+
 // openApp loads the configuration and the rule book, opens the pool and
 // builds the service. The rule book is checked against the authorities in
 // the database, so a rule naming an unknown authority stops the start.
@@ -76,12 +85,14 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 
 func (a *app) close() { a.pool.Close() }
 
-// quiet keeps the in-process requests of check, export and demo out of
-// the log unless they fail: their answers are the command's output.
-func (a *app) quiet(env *environment) {
+// inProcess returns the handler for check, export and demo, which call
+// the API in-process. Their requests stay out of the log unless they fail
+// (or BTSPLAN_LOG_LEVEL asks for them): the answers are the output.
+func (a *app) inProcess(env *environment) (http.Handler, error) {
 	if a.cfg.LogLevel == "info" {
 		a.log = newLogger(env, "error")
 	}
+	return a.handler()
 }
 
 // handler is the HTTP API with the web map, as serve runs it; check and

@@ -37,17 +37,12 @@ func cmdCheck(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(env.getenv)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, env, cfg)
+	a, err := loadApp(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	a.quiet(env)
-	h, err := a.handler()
+	h, err := a.inProcess(env)
 	if err != nil {
 		return err
 	}

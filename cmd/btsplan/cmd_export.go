@@ -78,17 +78,12 @@ func cmdExport(ctx context.Context, env *environment, args []string) error {
 		target = "/v1/layers/" + url.PathEscape(*name) + ".geojson"
 	}
 
-	cfg, err := loadConfig(env.getenv)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, env, cfg)
+	a, err := loadApp(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	a.quiet(env)
-	h, err := a.handler()
+	h, err := a.inProcess(env)
 	if err != nil {
 		return err
 	}

@@ -64,16 +64,12 @@ func runImportLayer(ctx context.Context, env *environment, args []string) error 
 	if spec.Source == "" {
 		spec.Source = *file
 	}
-	cfg, err := loadConfig(env.getenv)
-	if err != nil {
-		return err
-	}
-	spec.MaxBytes = cfg.MaxLayerBytes
-	a, err := openApp(ctx, env, cfg)
+	a, err := loadApp(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer a.close()
+	spec.MaxBytes = a.cfg.MaxLayerBytes
 	f, size, err := openInput(*file)
 	if err != nil {
 		return err
@@ -125,16 +121,12 @@ func runImportAdmin(ctx context.Context, env *environment, args []string) error 
 		}
 		spec.ValidTo = &t
 	}
-	cfg, err := loadConfig(env.getenv)
-	if err != nil {
-		return err
-	}
-	spec.MaxBytes = cfg.MaxLayerBytes
-	a, err := openApp(ctx, env, cfg)
+	a, err := loadApp(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer a.close()
+	spec.MaxBytes = a.cfg.MaxLayerBytes
 	f, _, err := openInput(*file)
 	if err != nil {
 		return err
