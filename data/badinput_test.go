@@ -107,13 +107,12 @@ func TestImportAdminUnitsRejectsBadInput(t *testing.T) {
 	}
 }
 
-// TestImportWrongCRSUndetected records a bad input that is still accepted:
-// a file in projected metres (VN-2000 easting and northing) without a
-// "crs" member or an SRID is read as EPSG:4326, and its coordinates, far
-// outside [-180, 180] × [-90, 90], are stored; PostGIS's geography cast
-// then wraps them into a polygon spanning 280° of longitude.
-func TestImportWrongCRSUndetected(t *testing.T) {
-	t.Skip("TODO(#2): reject geometries outside [-180, 180] × [-90, 90] after the transform to EPSG:4326 (data/sql/import_zones.sql and import_admin_units.sql)")
+// TestImportWrongCRS: a file in projected metres (VN-2000 easting and
+// northing) without a "crs" member or an SRID would be read as EPSG:4326;
+// its coordinates lie far outside [-180, 180] × [-90, 90], and the import
+// refuses it, naming the feature, instead of letting PostGIS's geography
+// cast wrap it into a polygon spanning 280° of longitude.
+func TestImportWrongCRS(t *testing.T) {
 	s := newStores(t)
 	ctx := context.Background()
 	metres := fc(feat(`{"ma": "26"}`, `{"type": "Polygon", "coordinates": [[[587000, 2370000], [588000, 2370000], [588000, 2371000], [587000, 2370000]]]}`))

@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -106,7 +104,6 @@ func (s *LayerStore) importLayer(ctx context.Context, spec planning.LayerSpec, r
 	if err := s.db.exec(ctx, tx, qImportZoneStage); err != nil {
 		return planning.ImportReport{}, err
 	}
-	t0 := time.Now()
 	bctx, cancel := s.db.bulk(ctx)
 	n, err := tx.CopyFrom(bctx, pgx.Identifier{"import_zone_stage"},
 		[]string{"idx", "category", "name", "attributes", "wkb"}, src)
@@ -147,12 +144,7 @@ func (s *LayerStore) importLayer(ctx context.Context, spec planning.LayerSpec, r
 		return planning.ImportReport{}, translate(err)
 	}
 
-	t1 := time.Now()
 	repairs, err := s.db.moveStaged(ctx, tx, qImportZones, l.ID, srid, geo.SRIDWGS84)
-	t2 := time.Now()
-	defer func() {
-		fmt.Fprintf(os.Stderr, "TIMING copy %v move %v commit %v\n", t1.Sub(t0), t2.Sub(t1), time.Since(t2))
-	}()
 	if err != nil {
 		return planning.ImportReport{}, err
 	}
@@ -358,7 +350,12 @@ func (d *DB) moveStaged(ctx context.Context, tx pgx.Tx, sql string, args ...any)
 			rows.Close()
 			return nil, translate(err)
 		}
-		if rejected != "" {
+		switch {
+		case rejected != "" && reason == "":
+			rejects = append(rejects, planning.FieldError(fmt.Sprintf("/features/%d/geometry", idx),
+				"feature %d: rejected: %s", idx, rejected))
+			continue
+		case rejected != "":
 			rejects = append(rejects, planning.FieldError(fmt.Sprintf("/features/%d/geometry", idx),
 				"feature %d: invalid geometry (%s) rejected: %s", idx, reason, rejected))
 			continue
