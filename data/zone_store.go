@@ -56,13 +56,23 @@ func (s *ZoneStore) ZonesNear(ctx context.Context, q planning.ZoneQuery) ([]plan
 			return nil, opError(op, err)
 		}
 	}
-	kinds := q.Kinds
-	if kinds == nil {
-		kinds = []string{}
+	// Each kind is searched to its own radius (see ZoneQuery.KindRadiiM).
+	kinds := make([]string, 0, len(q.Kinds))
+	radii := make([]float64, 0, len(q.Kinds))
+	for _, k := range q.Kinds {
+		r, ok := q.KindRadiiM[k]
+		if !ok || r > q.RadiusM {
+			r = q.RadiusM
+		}
+		if math.IsNaN(r) || r < 0 {
+			return nil, opError(op, planning.FieldError("radius_m", "radius %v m of kind %q is not a distance", r, k))
+		}
+		kinds = append(kinds, k)
+		radii = append(radii, r)
 	}
 	ctx, cancel := s.db.query(ctx)
 	defer cancel()
-	rows, err := s.db.pool.Query(ctx, qZonesNear, pt, fp, q.RadiusM, kinds)
+	rows, err := s.db.pool.Query(ctx, qZonesNear, pt, fp, q.RadiusM, kinds, radii)
 	if err != nil {
 		return nil, opError(op, translate(err))
 	}

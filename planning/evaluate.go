@@ -19,6 +19,9 @@ type searchPlan struct {
 	rules   []*Rule
 	radiusM float64
 	kinds   []string
+	// kindRadiiM is the greatest distance any applicable rule tests, per
+	// layer kind: each kind is searched only as far as its own rules look.
+	kindRadiiM map[string]float64
 }
 
 func planSearch(rs *RuleSet, s Site) searchPlan {
@@ -29,11 +32,16 @@ func planSearch(rs *RuleSet, s Site) searchPlan {
 			continue
 		}
 		p.rules = append(p.rules, r)
-		p.radiusM = math.Max(p.radiusM, r.RadiusM(s.HeightM))
+		rm := r.RadiusM(s.HeightM)
+		p.radiusM = math.Max(p.radiusM, rm)
+		if p.kindRadiiM == nil {
+			p.kindRadiiM = map[string]float64{}
+		}
 		for _, k := range r.Kinds {
 			if !slices.Contains(p.kinds, k) {
 				p.kinds = append(p.kinds, k)
 			}
+			p.kindRadiiM[k] = math.Max(p.kindRadiiM[k], rm)
 		}
 	}
 	sort.Strings(p.kinds)

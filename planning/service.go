@@ -258,10 +258,11 @@ func (s *Service) zonesNear(ctx context.Context, site Site, plan searchPlan) ([]
 			return nil, versions, nil
 		}
 		hits, err := s.zones.ZonesNear(ctx, ZoneQuery{
-			Location:  site.Location,
-			Footprint: site.Footprint,
-			RadiusM:   plan.radiusM,
-			Kinds:     plan.kinds,
+			Location:   site.Location,
+			Footprint:  site.Footprint,
+			RadiusM:    plan.radiusM,
+			Kinds:      plan.kinds,
+			KindRadiiM: plan.kindRadiiM,
 		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("zones within %g m: %w", plan.radiusM, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -296,12 +297,19 @@ func TestCheckQuery(t *testing.T) {
 		site       func(*planning.Site)
 		wantRadius float64
 		wantKinds  []string
+		// Each kind is searched only as far as its own rules look: land use
+		// is tested for "inside" only (0 m), corridors to the fall zone (the
+		// height) or the 20 m corridor, heritage to zone II (200 m).
+		wantKindRadii map[string]float64
 	}{
 		// A 40 m tower: the aerodrome rules (over 45 m only) do not apply,
 		// so the widest test is the 500 m protected-area buffer.
-		{"40 m tower", nil, 500, []string{"corridor", "defence", "heritage", "landuse", "protected_area", "settlement", "tower"}},
-		{"60 m tower", func(s *planning.Site) { s.HeightM = 60 }, 15000, []string{"airport", "corridor", "defence", "heritage", "landuse", "protected_area", "settlement", "tower"}},
-		{"rooftop A1a", func(s *planning.Site) { s.Structure, s.HeightM = planning.StructureA1a, 6 }, 500, []string{"corridor", "defence", "heritage", "landuse", "protected_area", "settlement"}},
+		{"40 m tower", nil, 500, []string{"corridor", "defence", "heritage", "landuse", "protected_area", "settlement", "tower"},
+			map[string]float64{"corridor": 40, "defence": 500, "heritage": 200, "landuse": 0, "protected_area": 500, "settlement": 30, "tower": 200}},
+		{"60 m tower", func(s *planning.Site) { s.HeightM = 60 }, 15000, []string{"airport", "corridor", "defence", "heritage", "landuse", "protected_area", "settlement", "tower"},
+			map[string]float64{"airport": 15000, "corridor": 60, "defence": 500, "heritage": 200, "landuse": 0, "protected_area": 500, "settlement": 30, "tower": 200}},
+		{"rooftop A1a", func(s *planning.Site) { s.Structure, s.HeightM = planning.StructureA1a, 6 }, 500, []string{"corridor", "defence", "heritage", "landuse", "protected_area", "settlement"},
+			map[string]float64{"corridor": 20, "defence": 500, "heritage": 200, "landuse": 0, "protected_area": 500, "settlement": 30}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,6 +327,9 @@ func TestCheckQuery(t *testing.T) {
 			q := st.zoneQueries[0]
 			if q.RadiusM != tt.wantRadius || !slices.Equal(q.Kinds, tt.wantKinds) {
 				t.Errorf("ZoneQuery radius %g m, kinds %v; want %g m, %v", q.RadiusM, q.Kinds, tt.wantRadius, tt.wantKinds)
+			}
+			if !maps.Equal(q.KindRadiiM, tt.wantKindRadii) {
+				t.Errorf("ZoneQuery KindRadiiM = %v, want %v", q.KindRadiiM, tt.wantKindRadii)
 			}
 			if q.Location != site.Location || len(q.Footprint) != 1 {
 				t.Errorf("ZoneQuery location %v, footprint %v; want the site's", q.Location, q.Footprint)

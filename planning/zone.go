@@ -52,6 +52,11 @@ type ZoneQuery struct {
 	Footprint orb.Polygon // nil when the site has none
 	RadiusM   float64     // the greatest distance any rule tests, m
 	Kinds     []string    // only these layer kinds; empty means all
+	// KindRadiiM narrows the search per layer kind: a kind listed here is
+	// searched only this far (m, at most RadiusM), so that land-use zones,
+	// which the rules test only for "inside", are not measured out to the
+	// radius of an airport or corridor rule. Kinds not listed use RadiusM.
+	KindRadiiM map[string]float64
 }
 
 // ZoneHit is a zone near a site with the measures the rules need, all

@@ -1,19 +1,21 @@
--- Zones of the current layer versions (of the kinds $4; all kinds when $4
--- is empty) within $3 m of the site: its point $1 and, when $2 is not NULL,
--- its footprint $2 (EWKB, EPSG:4326). Every measure is on geography (the
--- spheroid): distances in metres, 0 when inside or touching, and the area
--- of the footprint inside the zone in square metres.
+-- Zones of the current layer versions near the site: its point $1 and,
+-- when $2 is not NULL, its footprint $2 (EWKB, EPSG:4326). Each layer kind
+-- $4[i] is searched within its own radius $5[i] m; when $4 is empty, every
+-- kind within $3 m. Every measure is on geography (the spheroid): distances
+-- in metres, 0 when inside or touching, and the area of the footprint
+-- inside the zone in square metres.
 --
 -- The query geometry is cast to geography once, in q. The index condition
 -- is the one PostGIS itself derives for ST_DWithin on geography (&& with
--- the search geometry expanded by $3 m), on the column cast as the index
--- zone_geog_gist is written. The exact test is not a second ST_DWithin:
--- that would compute, for every candidate, the same spheroid distances as
--- the ones returned. Each zone is cast to geography once (c) and its
--- distances to the point and to the footprint are computed once (d); a
--- zone is within $3 m of the site when the nearer of the two is, exactly
--- as ST_DWithin of the point and footprint collected decides. This halves
--- the cost per candidate (see BenchmarkZonesNearSQL).
+-- the search geometry expanded by the radius), on the column cast as the
+-- index zone_geog_gist is written, once per kind with that kind's radius:
+-- land-use zones, tested only for "inside", are not measured out to the
+-- radius of a corridor or airport rule. The exact test is not a second
+-- ST_DWithin: that would compute, for every candidate, the same spheroid
+-- distances as the ones returned. Each zone is cast to geography once (c)
+-- and its distances to the point and to the footprint are computed once
+-- (d); a zone is within the radius of the site when the nearer of the two
+-- is, exactly as ST_DWithin of the point and footprint collected decides.
 WITH q AS MATERIALIZED (
     SELECT s.p::geography AS pt,
            s.f AS fp,
@@ -27,17 +29,23 @@ SELECT z.id, z.layer_name, z.kind, z.version, z.category, z.name,
        CASE WHEN q.fp IS NULL OR NOT ST_Intersects(z.geom, q.fp) THEN 0
             ELSE ST_Area(ST_Intersection(z.geom, q.fp)::geography) END AS footprint_overlap_m2
 FROM q
--- The candidates: zones of current layers of the kinds asked for, whose
--- box is near the site. OFFSET 0 keeps the layer filter ahead of the
--- distances, and keeps the planner from inlining the cast and the
+-- The kinds with their radii: the ones asked for, or every kind at $3.
+CROSS JOIN LATERAL (
+    SELECT k.kind, k.radius FROM unnest($4::text[], $5::float8[]) AS k(kind, radius)
+    UNION ALL
+    SELECT DISTINCT l.kind, $3::float8 FROM layer AS l WHERE cardinality($4::text[]) = 0
+) AS k
+-- The candidates: zones of current layers of each kind whose box is within
+-- the kind's radius of the site. OFFSET 0 keeps the layer filter ahead of
+-- the distances, and keeps the planner from inlining the cast and the
 -- distances below into every expression that reads them.
 CROSS JOIN LATERAL (
-    SELECT z.id, z.category, z.name, z.geom, l.name AS layer_name, l.kind, l.version
+    SELECT z.id, z.category, z.name, z.geom, l.name AS layer_name, l.kind, l.version, k.radius
     FROM zone AS z
     JOIN layer AS l ON l.id = z.layer_id
-    WHERE z.geom::geography && _ST_Expand(q.search, $3)
+    WHERE z.geom::geography && _ST_Expand(q.search, k.radius)
       AND l.current
-      AND (cardinality($4::text[]) = 0 OR l.kind = ANY ($4::text[]))
+      AND l.kind = k.kind
     OFFSET 0
 ) AS z
 CROSS JOIN LATERAL (SELECT z.geom::geography AS g OFFSET 0) AS c
@@ -46,5 +54,5 @@ CROSS JOIN LATERAL (
            CASE WHEN q.fpg IS NOT NULL THEN ST_Distance(c.g, q.fpg) END AS footprint_distance_m
     OFFSET 0
 ) AS d
-WHERE LEAST(d.distance_m, d.footprint_distance_m) <= $3
+WHERE LEAST(d.distance_m, d.footprint_distance_m) <= z.radius
 ORDER BY d.distance_m, z.id
