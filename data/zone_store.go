@@ -80,7 +80,7 @@ func (s *ZoneStore) ZonesNear(ctx context.Context, q planning.ZoneQuery) ([]plan
 		var h planning.ZoneHit
 		var version int32
 		err := r.Scan(&h.ZoneID, &h.LayerName, &h.LayerKind, &version, &h.Category, &h.Name,
-			&h.DistanceM, &h.FootprintDistanceM, &h.FootprintOverlapM2)
+			&h.DistanceM, &h.FootprintDistanceM, &h.FootprintOverlapM2, &h.NearestPoint[0], &h.NearestPoint[1])
 		h.LayerVersion = int(version)
 		return h, err
 	})

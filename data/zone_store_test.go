@@ -144,6 +144,16 @@ func TestZonesNear(t *testing.T) {
 					t.Errorf("%s: FootprintOverlapM2 = %.3f, want %.3f ± 1 m²", h.Name, h.FootprintOverlapM2, wantOverlapM2)
 				}
 			}
+			// The nearest point lies on the zone, about DistanceM from the
+			// site (it is the planar closest point in degrees, a little
+			// farther than the true nearest point off the cardinal
+			// directions); inside, it is the site itself.
+			for _, h := range hits {
+				got := geo.DistanceM(fx.site, h.NearestPoint)
+				if !geo.Near(got, h.DistanceM, 0.05*h.DistanceM+1) {
+					t.Errorf("%s: NearestPoint %v is %.1f m from the site, want about DistanceM %.1f", h.Name, h.NearestPoint, got, h.DistanceM)
+				}
+			}
 			// Loosely against the design: the fixture was laid out on a
 			// sphere, PostGIS measures on the spheroid.
 			for i, h := range hits {

@@ -3,7 +3,7 @@
 -- $4[i] is searched within its own radius $5[i] m; when $4 is empty, every
 -- kind within $3 m. Every measure is on geography (the spheroid): distances
 -- in metres, 0 when inside or touching, and the area of the footprint
--- inside the zone in square metres.
+-- inside the zone in square metres; and the zone's point nearest the site.
 --
 -- The query geometry is cast to geography once, in q. The index condition
 -- is the one PostGIS itself derives for ST_DWithin on geography (&& with
@@ -17,7 +17,8 @@
 -- (d); a zone is within the radius of the site when the nearer of the two
 -- is, exactly as ST_DWithin of the point and footprint collected decides.
 WITH q AS MATERIALIZED (
-    SELECT s.p::geography AS pt,
+    SELECT s.p,
+           s.p::geography AS pt,
            s.f AS fp,
            s.f::geography AS fpg,
            (CASE WHEN s.f IS NULL THEN s.p ELSE ST_Collect(s.p, s.f) END)::geography AS search
@@ -27,7 +28,8 @@ SELECT z.id, z.layer_name, z.kind, z.version, z.category, z.name,
        d.distance_m,
        COALESCE(d.footprint_distance_m, d.distance_m) AS footprint_distance_m,
        CASE WHEN q.fp IS NULL OR NOT ST_Intersects(z.geom, q.fp) THEN 0
-            ELSE ST_Area(ST_Intersection(z.geom, q.fp)::geography) END AS footprint_overlap_m2
+            ELSE ST_Area(ST_Intersection(z.geom, q.fp)::geography) END AS footprint_overlap_m2,
+       ST_X(n.cp) AS nearest_lon, ST_Y(n.cp) AS nearest_lat
 FROM q
 -- The kinds with their radii: the ones asked for, or every kind at $3.
 CROSS JOIN LATERAL (
@@ -54,5 +56,8 @@ CROSS JOIN LATERAL (
            CASE WHEN q.fpg IS NOT NULL THEN ST_Distance(c.g, q.fpg) END AS footprint_distance_m
     OFFSET 0
 ) AS d
+-- The zone's point nearest the site (planar, in degrees: it only gives the
+-- bearing for the rules limited to an antenna's main beam).
+CROSS JOIN LATERAL (SELECT ST_ClosestPoint(z.geom, q.p) AS cp) AS n
 WHERE LEAST(d.distance_m, d.footprint_distance_m) <= z.radius
 ORDER BY d.distance_m, z.id
