@@ -313,6 +313,7 @@ type sqlArgs struct {
 	pt, fp  []byte
 	radiusM float64
 	kinds   []string
+	radiiM  []float64 // per kind, as the store derives them from KindRadiiM
 }
 
 func sqlArgsOf(tb testing.TB, q planning.ZoneQuery) sqlArgs {
@@ -327,11 +328,15 @@ func sqlArgsOf(tb testing.TB, q planning.ZoneQuery) sqlArgs {
 			tb.Fatal(err)
 		}
 	}
-	kinds := q.Kinds
-	if kinds == nil {
-		kinds = []string{}
+	kinds, radii := []string{}, []float64{}
+	for _, k := range q.Kinds {
+		r, ok := q.KindRadiiM[k]
+		if !ok || r > q.RadiusM {
+			r = q.RadiusM
+		}
+		kinds, radii = append(kinds, k), append(radii, r)
 	}
-	return sqlArgs{pt: pt, fp: fp, radiusM: q.RadiusM, kinds: kinds}
+	return sqlArgs{pt: pt, fp: fp, radiusM: q.RadiusM, kinds: kinds, radiiM: radii}
 }
 
 // latencies collects the duration of each operation of a benchmark and
@@ -426,7 +431,7 @@ func BenchmarkZonesNearSQL(b *testing.B) {
 	}
 	pool := fx.s.pool
 	zonesNear := func(a sqlArgs) (int, error) {
-		rows, err := pool.Query(ctx, string(sqlText), a.pt, a.fp, a.radiusM, a.kinds)
+		rows, err := pool.Query(ctx, string(sqlText), a.pt, a.fp, a.radiusM, a.kinds, a.radiiM)
 		if err != nil {
 			return 0, err
 		}
@@ -436,8 +441,9 @@ func BenchmarkZonesNearSQL(b *testing.B) {
 			layer, kind, category, name string
 			version                     int32
 			distM, fpDistM, fpOverlapM2 float64
+			nearLon, nearLat            float64
 		)
-		_, err = pgx.ForEachRow(rows, []any{&id, &layer, &kind, &version, &category, &name, &distM, &fpDistM, &fpOverlapM2},
+		_, err = pgx.ForEachRow(rows, []any{&id, &layer, &kind, &version, &category, &name, &distM, &fpDistM, &fpOverlapM2, &nearLon, &nearLat},
 			func() error { n++; return nil })
 		return n, err
 	}
