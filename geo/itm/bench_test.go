@@ -56,3 +56,24 @@ func BenchmarkP2P(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkP2PCostTarget measures one Workspace.P2P call at several
+// profile lengths against the cost target of at most 2 µs plus 15 ns per
+// profile point. It reports that target as target-ns; a run meets it when
+// ns/op is not above target-ns.
+func BenchmarkP2PCostTarget(b *testing.B) {
+	for _, points := range []int{50, 170, 500, 1500} {
+		b.Run(fmt.Sprintf("points=%d", points), func(b *testing.B) {
+			pfl := hillyProfile(points)
+			p := benchParams
+			var w itm.Workspace
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := w.P2P(&p, pfl); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(2000+15*float64(points), "target-ns")
+		})
+	}
+}

@@ -102,17 +102,56 @@ func TestQuickselectMatchesSort(t *testing.T) {
 			}
 		}
 		k := rng.IntN(n)
-		if got := quickselect(a, k); got != sorted[k] {
-			t.Fatalf("trial %d: quickselect(k=%d of %d) = %g, want %g", trial, k, n, got, sorted[k])
+		if got, _ := selectRank(a, k, 0); got != sorted[k] {
+			t.Fatalf("trial %d: selectRank(k=%d of %d) = %g, want %g", trial, k, n, got, sorted[k])
 		}
 		for i := range k {
 			if a[i] > a[k] {
-				t.Fatalf("trial %d: a[%d] = %g > a[k=%d] = %g after quickselect", trial, i, a[i], k, a[k])
+				t.Fatalf("trial %d: a[%d] = %g > a[k=%d] = %g after selectRank", trial, i, a[i], k, a[k])
 			}
 		}
 		for i := k + 1; i < n; i++ {
 			if a[i] < a[k] {
-				t.Fatalf("trial %d: a[%d] = %g < a[k=%d] = %g after quickselect", trial, i, a[i], k, a[k])
+				t.Fatalf("trial %d: a[%d] = %g < a[k=%d] = %g after selectRank", trial, i, a[i], k, a[k])
+			}
+		}
+	}
+}
+
+// TestSelectRankPrefix checks the prefix selectRank reports: at least
+// keep+1 long, no longer than the rank selected (or keep+1), and with no
+// value above any value after it, so that it holds the keep+1 smallest.
+func TestSelectRankPrefix(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := range 2000 {
+		n := 2 + rng.IntN(300)
+		a := make([]float64, n)
+		for i := range a {
+			switch trial % 3 {
+			case 0:
+				a[i] = float64(rng.IntN(20)) // many duplicates
+			case 1:
+				a[i] = rng.NormFloat64()
+			default: // smooth, like the deviations from a terrain fit
+				x := float64(i) / float64(n)
+				a[i] = 300*math.Exp(-math.Pow((x-0.4)/0.1, 2)) + 40*math.Sin(19*x) + rng.Float64()
+			}
+		}
+		keep := rng.IntN(n / 2)
+		k := keep + 1 + rng.IntN(n-keep-1)
+		_, below := selectRank(a, k, keep)
+		if below < keep+1 || below > max(k, keep+1) {
+			t.Fatalf("trial %d: selectRank(n=%d, k=%d, keep=%d) prefix = %d, want %d..%d",
+				trial, n, k, keep, below, keep+1, max(k, keep+1))
+		}
+		hiPrefix := a[0]
+		for _, v := range a[:below] {
+			hiPrefix = max(hiPrefix, v)
+		}
+		for i := below; i < n; i++ {
+			if a[i] < hiPrefix {
+				t.Fatalf("trial %d: a[%d] = %g after the prefix of %d, below its largest value %g",
+					trial, i, a[i], below, hiPrefix)
 			}
 		}
 	}

@@ -9,9 +9,11 @@ import "math"
 type Workspace struct {
 	samples [maxRoughnessSamples]float64 // resampled profile for Δh
 
-	// The constants derived from the Params of the last run.
+	// The constants derived from the Params of the last run, and the
+	// warnings its validation raised.
 	params    Params
 	radio     radio
+	paramWarn Warning
 	haveRadio bool
 }
 
@@ -42,12 +44,28 @@ func (w *Workspace) P2P(p *Params, pfl []float64) (Result, error) {
 // against.
 func (w *Workspace) run(p *Params, pfl []float64, plain bool) (Result, error) {
 	res := Result{LossDB: math.NaN()}
-	warn, code := validate(p)
-	res.Warnings = warn
-	if code != 0 {
-		res.ReturnCode = code
-		return res, paramError(p, code)
+	rd := &w.radio
+	var warn Warning
+	switch {
+	case plain:
+		var code int
+		if warn, code = validate(p); code != 0 {
+			res.Warnings, res.ReturnCode = warn, code
+			return res, paramError(p, code)
+		}
+		fresh := newRadio(p)
+		rd = &fresh
+	case w.haveRadio && w.params == *p:
+		warn = w.paramWarn // p was validated with the radio constants
+	default:
+		var code int
+		if warn, code = validate(p); code != 0 {
+			res.Warnings, res.ReturnCode = warn, code
+			return res, paramError(p, code)
+		}
+		w.radio, w.params, w.paramWarn, w.haveRadio = newRadio(p), *p, warn, true
 	}
+	res.Warnings = warn
 	elevM, stepM, perr := splitProfile(pfl)
 	if perr != nil {
 		res.ReturnCode = perr.Code
@@ -60,13 +78,6 @@ func (w *Workspace) run(p *Params, pfl []float64, plain bool) (Result, error) {
 	if perr != nil {
 		res.ReturnCode = perr.Code
 		return res, perr
-	}
-	rd := &w.radio
-	if plain {
-		fresh := newRadio(p)
-		rd = &fresh
-	} else if !w.haveRadio || w.params != *p {
-		w.radio, w.params, w.haveRadio = newRadio(p), *p, true
 	}
 	m := newMedium(p, rd, meanElevM)
 	if plain {

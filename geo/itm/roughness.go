@@ -33,8 +33,9 @@ func longPathFactor(spanM float64) float64 {
 
 // deltaH is the fast Δh over [x1M, x2M] of the profile elevM with
 // spacing stepM. It resamples into the workspace while summing for the
-// fit, then finds the two deciles by quickselect (expected linear time)
-// instead of sorting the n deviations.
+// fit, then finds the two deciles by quickselect (expected linear time),
+// the second within what the first left below the upper decile, instead
+// of sorting the n deviations.
 func (w *Workspace) deltaH(elevM []float64, stepM, x1M, x2M float64) float64 {
 	np := len(elevM) - 1
 	xa := x1M / stepM
@@ -75,18 +76,25 @@ func (w *Workspace) deltaH(elevM []float64, stepM, x1M, x2M float64) float64 {
 	}
 
 	// The k-th largest deviation is at index n-k once s is partitioned
-	// around it; the k-th smallest is then in s[:n-k].
-	q10 := quickselect(s, n-k)
-	q90 := quickselect(s[:n-k], k-1)
+	// around it. The k-th smallest is then in s[:n-k], and in fact in the
+	// shorter prefix that the first selection already left below the
+	// rest.
+	q10, below := selectRank(s, n-k, k-1)
+	q90, _ := selectRank(s[:below], k-1, 0)
 	return (q10 - q90) / longPathFactor(x2M-x1M)
 }
 
-// quickselect partially reorders a so that a[k] holds the value it would
+// selectRank partially reorders a so that a[k] holds the value it would
 // hold were a sorted ascending, with no larger value before it and no
-// smaller one after it, and returns a[k]. It uses Hoare partitioning
-// around a median of three.
-func quickselect(a []float64, k int) float64 {
+// smaller one after it, and returns a[k]: quickselect by Hoare
+// partitioning around a median of three. It also returns the length of the shortest prefix of a, at
+// least keep+1 long, that its partitions left with no value above any
+// value after it, so that a later selection of a rank up to keep can stay
+// within that prefix. When selecting a high rank, the first partition
+// around the median typically leaves such a prefix of about half of a.
+func selectRank(a []float64, k, keep int) (float64, int) {
 	lo, hi := 0, len(a)-1
+	below := max(k, keep+1) // a[:k] ≤ a[k] once a[k] is selected
 	for hi > lo {
 		mid := int(uint(lo+hi) >> 1)
 		if a[mid] < a[lo] {
@@ -117,12 +125,17 @@ func quickselect(a []float64, k int) float64 {
 		case k <= j:
 			hi = j
 		case k >= i:
+			// Nothing in a[:j+1] exceeds the pivot or anything after
+			// it, and the later partitions only reorder a[i:].
+			if j >= keep && j < below {
+				below = j + 1
+			}
 			lo = i
 		default:
-			return a[k] // j < k < i: a[k] equals the pivot
+			return a[k], below // j < k < i: a[k] equals the pivot
 		}
 	}
-	return a[k]
+	return a[k], below
 }
 
 // deltaHPlain is the obviously-correct Δh that deltaH is measured and

@@ -44,17 +44,30 @@ func splitProfile(pfl []float64) ([]float64, float64, *Error) {
 func scanElevations(elevM []float64) (maxAbsM, meanM float64, err *Error) {
 	np := len(elevM) - 1
 	skip := int(0.1 * float64(np))
+	// |v| is found as the largest bit pattern of v without its sign:
+	// for non-negative floats the two orders agree, and NaN and ±Inf have
+	// the largest patterns of all. The ends and the middle are scanned in
+	// separate loops so that no sample tests its index; the sum still runs
+	// over the middle in order.
+	const sign = 1 << 63
+	var absBits uint64
 	var sum float64
-	for i, v := range elevM {
-		if v-v != 0 { // NaN or ±Inf
-			return 0, 0, &Error{Code: CodePathDistance,
-				Msg: fmt.Sprintf("terrain profile elevation %d is %g, want a finite height", i, v)}
-		}
-		if a := math.Abs(v); a > maxAbsM {
-			maxAbsM = a
-		}
-		if i >= skip && i <= np-skip {
-			sum += v
+	for _, v := range elevM[skip : np-skip+1] {
+		sum += v
+		absBits = max(absBits, math.Float64bits(v)&^sign)
+	}
+	for _, v := range elevM[:skip] {
+		absBits = max(absBits, math.Float64bits(v)&^sign)
+	}
+	for _, v := range elevM[np-skip+1:] {
+		absBits = max(absBits, math.Float64bits(v)&^sign)
+	}
+	if maxAbsM = math.Float64frombits(absBits); !(maxAbsM <= maxFinite) {
+		for i, v := range elevM {
+			if v-v != 0 { // NaN or ±Inf
+				return 0, 0, &Error{Code: CodePathDistance,
+					Msg: fmt.Sprintf("terrain profile elevation %d is %g, want a finite height", i, v)}
+			}
 		}
 	}
 	return maxAbsM, sum / float64(np-2*skip+1), nil
@@ -108,19 +121,21 @@ func horizons(pa *path, elevM []float64, stepM, aeM, maxAbsElevM float64) {
 	thTx := (zRx-zTx)/d - d/twoA
 	thRx := (zTx-zRx)/d - d/twoA
 	dTx, dRx := d, d
+	// The margin lowers the terminal heights of the division-free test
+	// rather than raising every sample: one addition less per sample.
 	margin := horizonMargin(maxAbsElevM, max(pa.hgM[0], pa.hgM[1]), d*d*halfGamma)
+	zTxLow, zRxLow := zTx-margin, zRx-margin
 	xTx, xRx := 0.0, d
-	for i := 1; i < np; i++ {
+	for _, e := range elevM[1:np] {
 		xTx += stepM
 		xRx -= stepM
-		v := elevM[i] + margin
-		if v > zTx+xTx*(thTx+xTx*halfGamma) {
-			if t := (elevM[i]-zTx)/xTx - xTx/twoA; t > thTx {
+		if e > zTxLow+xTx*(thTx+xTx*halfGamma) {
+			if t := (e-zTx)/xTx - xTx/twoA; t > thTx {
 				thTx, dTx = t, xTx
 			}
 		}
-		if v > zRx+xRx*(thRx+xRx*halfGamma) {
-			if t := (elevM[i]-zRx)/xRx - xRx/twoA; t > thRx {
+		if e > zRxLow+xRx*(thRx+xRx*halfGamma) {
+			if t := (e-zRx)/xRx - xRx/twoA; t > thRx {
 				thRx, dRx = t, xRx
 			}
 		}

@@ -147,4 +147,3 @@ func (m metric) lineM(p orb.Point, l []orb.Point) float64 {
 	}
 	return d
 }
-
