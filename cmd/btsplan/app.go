@@ -32,6 +32,7 @@ type app struct {
 	svc    *planning.Service
 	cov    *planning.CoverageService
 	dems   *dem.Store
+	queue  *planning.CoverageQueue // serve's background coverage; nil elsewhere
 }
 
 // loadApp reads the configuration from the environment and opens the app.
@@ -117,6 +118,9 @@ func (a *app) handler() (http.Handler, error) {
 		Web:      webFS,
 		Orgs:     a.orgs,
 		Coverage: a.cov,
+	}
+	if a.queue != nil {
+		cfg.CoverageQueue = a.queue
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

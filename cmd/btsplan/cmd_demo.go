@@ -52,6 +52,9 @@ func cmdDemo(ctx context.Context, env *environment, args []string) error {
 	if err := submitDemoProposals(ctx, a, d, env); err != nil {
 		return err
 	}
+	if err := demoCoverage(ctx, a, env); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "demo: loaded in %.1f s\n", time.Since(start).Seconds())
 	return nil
 }
@@ -184,5 +187,29 @@ func submitDemoProposals(ctx context.Context, a *app, d *synth.District, env *en
 	if len(mismatched) > 0 {
 		fmt.Fprintf(env.stdout, "demo: note: %v got another verdict than their placement aimed at\n", mismatched)
 	}
+	return nil
+}
+
+// demoCoverage computes the terrain-aware coverage of every demo proposal
+// that has none yet, so that the reports and the map show it at once.
+func demoCoverage(ctx context.Context, a *app, env *environment) error {
+	ps, _, err := a.svc.Proposals(ctx, planning.ProposalFilter{Limit: planning.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	computed, total := 0, 0.0
+	for _, p := range ps {
+		c, err := a.cov.ProposalCoverage(ctx, p.ID, nil)
+		if err != nil {
+			return fmt.Errorf("demo: coverage of proposal %d (%s): %w", p.ID, p.Site.Code, err)
+		}
+		if !c.Cached {
+			computed++
+		}
+		total += c.AreaKm2
+	}
+	fmt.Fprintf(env.stdout, "demo: coverage of %d proposals (%d computed now, ITM over the terrain, %.1f s), %.0f km² in all\n",
+		len(ps), computed, time.Since(start).Seconds(), total)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -118,6 +119,42 @@ func TestEndToEnd(t *testing.T) {
 	getJSON(t, base+"/v1/proposals/1/coverage", &cov)
 	if !cov.Cached {
 		t.Error("second coverage request was not served from the cache")
+	}
+
+	// A new proposal's coverage is computed in the background: its report
+	// shows it shortly after the submission answered. (A site without
+	// antennas has none: the log says so.)
+	newSite := strings.NewReplacer("104.4677842,21.6338535", "104.5400,21.5600", "E2E-1", "E2E-BG", `"height_m":45`, `"height_m":30,"antennas":[{"azimuth_deg":90,"tilt_deg":4,"band_mhz":1800,"eirp_dbm":60,"technology":"LTE"}]`).Replace(site)
+	resp, err = http.Post(base+"/v1/proposals", "application/json", strings.NewReader(newSite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || err != nil {
+		t.Fatalf("submit = %d, %v", resp.StatusCode, err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var rep struct {
+			Coverage *struct {
+				AreaKm2 float64 `json:"area_km2"`
+			} `json:"coverage"`
+		}
+		getJSON(t, fmt.Sprintf("%s/v1/proposals/%d/report", base, created.ID), &rep)
+		if rep.Coverage != nil {
+			if rep.Coverage.AreaKm2 <= 0 {
+				t.Errorf("background coverage area = %g km², want > 0", rep.Coverage.AreaKm2)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the report of a new proposal has no coverage 60 s after its submission")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 
 	// check: a batch with one bad feature names it and still checks the rest.
