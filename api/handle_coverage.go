@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -561,8 +562,12 @@ func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
 
 // round3 rounds an area in km² to 1000 m², far below a cell's.
 func round3(v float64) float64 {
-	r := round2(v * 10)
-	return r / 10
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	// One division of an integer-valued float prints as the shortest
+	// decimal; dividing an already rounded value again would not.
+	return math.Round(v*1000) / 1000
 }
 
 // coverageFeatureCollection is the covered area as GeoJSON (RFC 7946):
