@@ -22,6 +22,8 @@ var (
 	qImportZones string
 	//go:embed sql/import_work_mem.sql
 	qImportWorkMem string
+	//go:embed sql/import_no_jit.sql
+	qImportNoJIT string
 	//go:embed sql/srid_exists.sql
 	qSRIDExists string
 	//go:embed sql/lock_name.sql
@@ -99,6 +101,9 @@ func (s *LayerStore) importLayer(ctx context.Context, spec planning.LayerSpec, r
 		return planning.ImportReport{}, err
 	}
 	if err := s.db.exec(ctx, tx, qImportWorkMem); err != nil {
+		return planning.ImportReport{}, err
+	}
+	if err := s.db.exec(ctx, tx, qImportNoJIT); err != nil {
 		return planning.ImportReport{}, err
 	}
 	if err := s.db.exec(ctx, tx, qImportZoneStage); err != nil {
