@@ -267,8 +267,41 @@
     return `<div class="proposal-popup" data-id="${esc(id)}"><b>${esc(p.site_code)}</b> · ${esc(p.carrier)} · #${esc(id)} r${esc(p.revision)}<br>` +
       `<span class="verdict ${esc(p.verdict)}">${esc(p.verdict)}</span> ${esc(p.status)}<br>` +
       `<span class="meta">${esc(p.structure)} · ${fmtM(p.height_m)} · ${esc(p.admin_unit)}</span><br>` +
-      `${reportLinks(report)}</div>`;
+      `${reportLinks(report)}` +
+      (p.coverage_png
+        ? `<br><button type="button" class="cov-btn" data-geojson="${esc(p.coverage)}" data-png="${esc(p.coverage_png)}">` +
+          `Vùng phủ sóng · Coverage ${esc(p.coverage_km2)} km²</button>`
+        : '') +
+      `</div>`;
   }
+
+  // The coverage of a proposal: its received-level PNG over its bounding
+  // box, and the covered area's outline, toggled from the proposal's popup.
+  // (The PNG is on a lon/lat grid; over a few tenths of a degree Leaflet's
+  // linear stretch in Web Mercator is off by well under a pixel.)
+  let coverageLayer = null;
+  async function toggleCoverage(btn) {
+    if (coverageLayer) {
+      map.removeLayer(coverageLayer);
+      const same = coverageLayer.options.png === btn.dataset.png;
+      coverageLayer = null;
+      if (same) return;
+    }
+    try {
+      const self = btn.dataset.geojson.replace(/\.geojson$/, '');
+      const c = await getJSON(self);
+      const [w, s, e, n] = c.bbox;
+      const img = L.imageOverlay(btn.dataset.png, [[s, w], [n, e]], { opacity: 0.6, pane: 'overlayPane' });
+      const outline = L.geoJSON(await getJSON(btn.dataset.geojson), { style: { color: '#2b6cb0', weight: 1, fill: false } });
+      coverageLayer = L.layerGroup([img, outline], { png: btn.dataset.png }).addTo(map);
+    } catch (err) {
+      btn.textContent = `coverage: ${err.message || err}`;
+    }
+  }
+  map.on('popupopen', (ev) => {
+    const btn = ev.popup.getElement()?.querySelector('.cov-btn');
+    if (btn) btn.addEventListener('click', () => toggleCoverage(btn));
+  });
 
   async function loadProposals() {
     const el = $('#proposals');
