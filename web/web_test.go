@@ -19,6 +19,8 @@ import (
 	"btsplan/api"
 	"btsplan/data"
 	"btsplan/data/datatest"
+	"btsplan/data/dem"
+	"btsplan/geo"
 	"btsplan/geo/synth"
 	"btsplan/planning"
 	"btsplan/web"
@@ -130,8 +132,21 @@ func demoHandler(t *testing.T) http.Handler {
 		}
 	}
 
+	// The demo terrain in a DEM store, and the coverage service over it.
+	dems := dem.NewStore(pool, t.TempDir())
+	tileName, hgt := d.HGT()
+	tile := filepath.Join(t.TempDir(), tileName)
+	if err := os.WriteFile(tile, hgt, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dems.Import(ctx, "synthetic-demo", tile); err != nil {
+		t.Fatalf("import demo terrain: %v", err)
+	}
+	cov := planning.NewCoverageService(planning.CoverageConfig{}, demTerrain{dems},
+		data.NewCoverageStore(db, t.TempDir()), data.NewProposalStore(db))
+
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h := api.NewHandler(log, api.Config{Web: web.Static(), Orgs: orgs}, svc)
+	h := api.NewHandler(log, api.Config{Web: web.Static(), Orgs: orgs, Coverage: cov}, svc)
 	for _, p := range d.Proposals {
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/proposals", bytes.NewReader(mustJSON(t, p.Feature)))
 		req.Header.Set("Content-Type", "application/json")
@@ -141,7 +156,19 @@ func demoHandler(t *testing.T) http.Handler {
 			t.Fatalf("submit demo proposal %s: status %d, want %d: %s", p.Site.Code, w.Code, http.StatusCreated, w.Body)
 		}
 	}
+	// The first proposal's coverage, as serve computes it after a submission.
+	if _, err := cov.ProposalCoverage(ctx, 1, nil); err != nil {
+		t.Fatalf("coverage of proposal 1: %v", err)
+	}
 	return h
+}
+
+// demTerrain adapts the DEM store to planning.TerrainSource, as cmd does.
+type demTerrain struct{ s *dem.Store }
+
+func (d demTerrain) Window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, planning.TerrainInfo, error) {
+	g, info, err := d.s.Window(ctx, lon, lat, radiusM)
+	return g, planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing}, err
 }
 
 func mustJSON(t *testing.T, v any) []byte {

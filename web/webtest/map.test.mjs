@@ -206,6 +206,23 @@ try {
     await page.evaluate(() => window.btsplan.map.closePopup());
   });
 
+  await step('a proposal with a computed coverage shows it on the map', async () => {
+    const f = proposalFC.features.find((x) => x.properties.coverage_png);
+    assert.ok(f, 'the demo has a proposal with its coverage computed');
+    await page.locator(`#proposals .prop[data-id="${f.properties.id}"]`).click();
+    const btn = page.locator('.leaflet-popup .cov-btn');
+    await btn.waitFor();
+    assert.match(await btn.innerText(), /km²/);
+    const png = page.waitForResponse((r) => r.url().endsWith(f.properties.coverage_png));
+    await btn.click();
+    assert.equal((await png).status(), 200, 'coverage PNG');
+    await page.locator('img.leaflet-image-layer').waitFor();
+    await page.screenshot({ path: join(shots, 'coverage.png') });
+    await btn.click(); // toggles it off again
+    assert.equal(await page.locator('img.leaflet-image-layer').count(), 0, 'coverage toggled off');
+    await page.evaluate(() => window.btsplan.map.closePopup());
+  });
+
   await step('a click in the national park is checked as CONFLICT', async () => {
     // Centre the park point, as an engineer pans to it, then click it.
     const at = await page.evaluate(([p]) => {
