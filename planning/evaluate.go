@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -18,14 +19,13 @@ import (
 type searchPlan struct {
 	rules   []*Rule
 	radiusM float64
-	kinds   []string
 	// kindRadiiM is the greatest distance any applicable rule tests, per
 	// layer kind: each kind is searched only as far as its own rules look.
 	kindRadiiM map[string]float64
 }
 
 func planSearch(rs *RuleSet, s Site) searchPlan {
-	var p searchPlan
+	p := searchPlan{kindRadiiM: map[string]float64{}}
 	for i := range rs.Rules {
 		r := &rs.Rules[i]
 		if !r.AppliesTo(s.Structure, s.HeightM) {
@@ -34,18 +34,16 @@ func planSearch(rs *RuleSet, s Site) searchPlan {
 		p.rules = append(p.rules, r)
 		rm := r.RadiusM(s.HeightM)
 		p.radiusM = math.Max(p.radiusM, rm)
-		if p.kindRadiiM == nil {
-			p.kindRadiiM = map[string]float64{}
-		}
 		for _, k := range r.Kinds {
-			if !slices.Contains(p.kinds, k) {
-				p.kinds = append(p.kinds, k)
-			}
 			p.kindRadiiM[k] = math.Max(p.kindRadiiM[k], rm)
 		}
 	}
-	sort.Strings(p.kinds)
 	return p
+}
+
+// kinds returns the layer kinds to search, sorted.
+func (p searchPlan) kinds() []string {
+	return slices.Sorted(maps.Keys(p.kindRadiiM))
 }
 
 // match is one finding with the radius its rule tested, which Submit needs

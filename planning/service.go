@@ -261,7 +261,7 @@ func (s *Service) zonesNear(ctx context.Context, site Site, plan searchPlan) ([]
 			Location:   site.Location,
 			Footprint:  site.Footprint,
 			RadiusM:    plan.radiusM,
-			Kinds:      plan.kinds,
+			Kinds:      plan.kinds(),
 			KindRadiiM: plan.kindRadiiM,
 		})
 		if err != nil {
