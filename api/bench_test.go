@@ -21,8 +21,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,7 +81,7 @@ func BenchmarkHTTPCheck50k(b *testing.B) {
 	for _, set := range bodySets(b, d) {
 		for _, clients := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/clients=%d", set.name, clients), func(b *testing.B) {
-				timedHTTP(b, clients, func(i int) error {
+				datatest.Timed(b, clients, "checks/s", func(i int) error {
 					return post(client, url, set.bodies[i%len(set.bodies)])
 				})
 			})
@@ -216,50 +214,4 @@ func movedFeature(f *geojson.Feature, to orb.Point) *geojson.Feature {
 		}
 	}
 	return out
-}
-
-// timedHTTP runs op once per b.N from clients goroutines, each op timed,
-// and reports p50-ms, p95-ms and checks/s.
-func timedHTTP(b *testing.B, clients int, op func(i int) error) {
-	b.Helper()
-	var (
-		mu   sync.Mutex
-		lat  = make([]time.Duration, 0, b.N)
-		next atomic.Int64
-		wg   sync.WaitGroup
-	)
-	errs := make(chan error, clients)
-	b.ResetTimer()
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= b.N {
-					return
-				}
-				t0 := time.Now()
-				if err := op(i); err != nil {
-					errs <- err
-					return
-				}
-				d := time.Since(t0)
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	b.StopTimer()
-	close(errs)
-	for err := range errs {
-		b.Fatal(err)
-	}
-	slices.Sort(lat)
-	at := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Nanoseconds()) / 1e6 }
-	b.ReportMetric(at(0.50), "p50-ms")
-	b.ReportMetric(at(0.95), "p95-ms")
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
 }

@@ -18,10 +18,12 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -339,70 +341,6 @@ func sqlArgsOf(tb testing.TB, q planning.ZoneQuery) sqlArgs {
 	return sqlArgs{pt: pt, fp: fp, radiusM: q.RadiusM, kinds: kinds, radiiM: radii}
 }
 
-// latencies collects the duration of each operation of a benchmark and
-// reports the percentiles.
-type latencies struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (l *latencies) add(d time.Duration) {
-	l.mu.Lock()
-	l.d = append(l.d, d)
-	l.mu.Unlock()
-}
-
-func (l *latencies) report(b *testing.B) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.d) == 0 {
-		return
-	}
-	slices.Sort(l.d)
-	at := func(q float64) float64 {
-		return float64(l.d[int(q*float64(len(l.d)-1))].Nanoseconds()) / 1e6
-	}
-	b.ReportMetric(at(0.50), "p50-ms")
-	b.ReportMetric(at(0.95), "p95-ms")
-}
-
-// timed runs op once per b.N from clients goroutines, each op timed, and
-// reports p50-ms, p95-ms and ops/s under unit (such as "checks/s").
-func timed(b *testing.B, clients int, unit string, op func(i int) error) {
-	b.Helper()
-	var lat latencies
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, clients)
-	b.ResetTimer()
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= b.N {
-					return
-				}
-				t0 := time.Now()
-				if err := op(i); err != nil {
-					errs <- err
-					return
-				}
-				lat.add(time.Since(t0))
-			}
-		}()
-	}
-	wg.Wait()
-	b.StopTimer()
-	close(errs)
-	for err := range errs {
-		b.Fatal(err)
-	}
-	lat.report(b)
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)
-}
-
 // BenchmarkZonesNearSQL is the bare SQL of the checks of BenchmarkCheck50k
 // against the district with 50k extra zones, for each check set (see
 // checkSets):
@@ -484,7 +422,7 @@ func BenchmarkZonesNearSQL(b *testing.B) {
 		for _, clients := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/clients=%d", c.name, clients), func(b *testing.B) {
 				var rows atomic.Int64
-				timed(b, clients, "queries/s", func(i int) error {
+				datatest.Timed(b, clients, "queries/s", func(i int) error {
 					n, err := c.run(i)
 					rows.Add(int64(n))
 					return err
@@ -508,7 +446,7 @@ func BenchmarkCheck50k(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/clients=%d", set.name, clients), func(b *testing.B) {
 				b.ReportAllocs()
 				var findings atomic.Int64
-				timed(b, clients, "checks/s", func(i int) error {
+				datatest.Timed(b, clients, "checks/s", func(i int) error {
 					site := set.sites[i%len(set.sites)]
 					a, err := fx.svc.Check(ctx, site)
 					if err != nil {
@@ -663,4 +601,31 @@ func BenchmarkOgr2ogr50k(b *testing.B) {
 		b.Fatalf("ogr2ogr loaded %d features, want %d", n, benchZones)
 	}
 	reportImport(b, benchZones)
+}
+
+// ogrConnString turns a postgres:// URL into the keyword form GDAL's
+// PostgreSQL driver reads ("PG:host=... dbname=...").
+func ogrConnString(tb testing.TB, raw string) string {
+	tb.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		tb.Fatalf("parse TEST_DATABASE_URL: %v", err)
+	}
+	parts := []string{"dbname=" + strings.TrimPrefix(u.Path, "/")}
+	if h := u.Hostname(); h != "" {
+		parts = append(parts, "host="+h)
+	}
+	if p := u.Port(); p != "" {
+		parts = append(parts, "port="+p)
+	}
+	if u.User != nil {
+		parts = append(parts, "user="+u.User.Username())
+		if pw, ok := u.User.Password(); ok {
+			parts = append(parts, "password="+pw)
+		}
+	}
+	if m := u.Query().Get("sslmode"); m != "" {
+		parts = append(parts, "sslmode="+m)
+	}
+	return "PG:" + strings.Join(parts, " ")
 }

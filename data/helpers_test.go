@@ -1,11 +1,8 @@
 package data_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,39 +79,6 @@ func importString(tb testing.TB, s stores, kind, name, category, body string) pl
 		tb.Fatalf("ImportLayer(%s) error: %v", name, err)
 	}
 	return rep
-}
-
-// benchBox is the ~30 km box the benchmarks and the 50k layer use, around Tam
-// Đảo: lon 105.50..105.79 E, lat 21.30..21.57 N.
-var benchBox = struct{ lon, lat, dLon, dLat float64 }{105.50, 21.30, 0.29, 0.27}
-
-// polygonsFile returns a FeatureCollection of n small octagons (radius 30 to
-// 100 m) at random places in benchBox, with three properties each, like a
-// land-use layer. The same seed gives the same file.
-func polygonsFile(n int, seed uint64) []byte {
-	r := rand.New(rand.NewPCG(seed, 1))
-	var b bytes.Buffer
-	b.Grow(n * 420)
-	b.WriteString(`{"type":"FeatureCollection","name":"bench","features":[` + "\n")
-	for i := range n {
-		cx := benchBox.lon + r.Float64()*benchBox.dLon
-		cy := benchBox.lat + r.Float64()*benchBox.dLat
-		rad := 0.0003 + r.Float64()*0.0007
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		fmt.Fprintf(&b, `{"type":"Feature","properties":{"ma":"RDD","ten":"Khu %d Tam Đảo","dien_tich":%.2f},"geometry":{"type":"Polygon","coordinates":[[`, i, rad*1e5)
-		for k := 0; k <= 8; k++ {
-			a := 2 * math.Pi * float64(k%8) / 8
-			if k > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "[%.7f,%.7f]", cx+rad*math.Cos(a), cy+rad*math.Sin(a))
-		}
-		b.WriteString("]]}}")
-	}
-	b.WriteString("\n]}\n")
-	return b.Bytes()
 }
 
 // sharedData returns the path of a file of ../shared/data beside the project (or of

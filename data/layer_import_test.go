@@ -1,18 +1,13 @@
 package data_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"btsplan/data"
 	"btsplan/planning"
@@ -509,97 +504,4 @@ func TestImportProtectedAreasTamDao(t *testing.T) {
 	if err := s.pool.QueryRow(context.Background(), "SELECT attributes->>'osm_id' FROM zone WHERE id = $1", hits[0].ZoneID).Scan(&osmID); err != nil || osmID != "7146027" {
 		t.Errorf("osm_id of the hit = %q, %v; want 7146027", osmID, err)
 	}
-}
-
-// BenchmarkImport50k imports a generated 50,000-polygon layer (octagons in
-// a 30 km box, 19 MB). The target is within 2× of ogr2ogr with
-// PG_USE_COPY=YES on the same file, spatial index included. When ogr2ogr
-// is on PATH, every iteration also runs
-//
-//	PG_USE_COPY=YES ogr2ogr -f PostgreSQL PG:<db> <file> -nln bench_ogr -lco SCHEMA=<schema> -lco GEOMETRY_NAME=geom
-//
-// with the timer stopped, alternating with our import so that both see the
-// same load, and reports its mean as ogr2ogr-ns/op and our time divided by
-// it as x-ogr2ogr. Between iterations zone and layer are emptied and
-// bench_ogr dropped, so both import into empty tables every time.
-func BenchmarkImport50k(b *testing.B) {
-	s := newStores(b)
-	ctx := context.Background()
-	body := polygonsFile(50000, 1)
-	file := filepath.Join(b.TempDir(), "polygons50k.geojson")
-	if err := os.WriteFile(file, body, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	ogr, err := exec.LookPath("ogr2ogr")
-	if err != nil {
-		b.Logf("ogr2ogr is not on PATH: no comparison (install gdal-bin)")
-		ogr = ""
-	}
-	var schema string
-	if err := s.pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
-		b.Fatal(err)
-	}
-	pgConn := ogrConnString(b, os.Getenv("TEST_DATABASE_URL"))
-	var ogrTotal time.Duration
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		if _, err := s.pool.Exec(ctx, "TRUNCATE zone, layer CASCADE; DROP TABLE IF EXISTS bench_ogr"); err != nil {
-			b.Fatal(err)
-		}
-		if ogr != "" {
-			cmd := exec.Command(ogr, "-f", "PostgreSQL", pgConn, file, "-nln", "bench_ogr",
-				"-lco", "SCHEMA="+schema, "-lco", "GEOMETRY_NAME=geom")
-			cmd.Env = append(os.Environ(), "PG_USE_COPY=YES")
-			start := time.Now()
-			if out, err := cmd.CombinedOutput(); err != nil {
-				b.Fatalf("ogr2ogr: %v\n%s", err, out)
-			}
-			ogrTotal += time.Since(start)
-		}
-		b.StartTimer()
-		rep, err := s.layers.ImportLayer(ctx, planning.LayerSpec{Kind: planning.KindLandUse, Name: "bench", Category: "RDD"},
-			bytes.NewReader(body), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if rep.Features != 50000 {
-			b.Fatalf("imported %d features, want 50000", rep.Features)
-		}
-	}
-	b.StopTimer()
-	if ogr != "" && b.N > 0 {
-		ogrNs := float64(ogrTotal.Nanoseconds()) / float64(b.N)
-		b.ReportMetric(ogrNs, "ogr2ogr-ns/op")
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/ogrNs, "x-ogr2ogr")
-	}
-}
-
-// ogrConnString turns a postgres:// URL into the keyword form GDAL's
-// PostgreSQL driver reads ("PG:host=... dbname=...").
-func ogrConnString(tb testing.TB, raw string) string {
-	tb.Helper()
-	u, err := url.Parse(raw)
-	if err != nil {
-		tb.Fatalf("parse TEST_DATABASE_URL: %v", err)
-	}
-	parts := []string{"dbname=" + strings.TrimPrefix(u.Path, "/")}
-	if h := u.Hostname(); h != "" {
-		parts = append(parts, "host="+h)
-	}
-	if p := u.Port(); p != "" {
-		parts = append(parts, "port="+p)
-	}
-	if u.User != nil {
-		parts = append(parts, "user="+u.User.Username())
-		if pw, ok := u.User.Password(); ok {
-			parts = append(parts, "password="+pw)
-		}
-	}
-	if m := u.Query().Get("sslmode"); m != "" {
-		parts = append(parts, "sslmode="+m)
-	}
-	return "PG:" + strings.Join(parts, " ")
 }

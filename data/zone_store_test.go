@@ -3,12 +3,10 @@ package data_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 
@@ -314,65 +312,4 @@ func TestConflictGeometry(t *testing.T) {
 	if _, err := s.zones.ConflictGeometry(ctx, 1<<40, fx.site, nil, 10); planning.KindOf(err) != planning.NotFound {
 		t.Errorf("ConflictGeometry(unknown zone) error = %v, want NotFound", err)
 	}
-}
-
-// BenchmarkZonesNear50k checks one site against a layer of 50,000 polygons
-// (octagons of 30 to 100 m radius in a 30 km box) within 200 m, at random
-// sites in the box:
-//
-//   - ZonesNear is the store's query, as the planning service calls it:
-//     ST_DWithin on the geography index, the distances and the overlap on
-//     geography, the current-version filter, and scanning into ZoneHits.
-//   - bare_ST_DWithin is the bare SQL the target compares with:
-//     SELECT id FROM zone WHERE ST_DWithin(geom::geography, $1::geography, 200).
-//
-// Both include the round trip to the database.
-func BenchmarkZonesNear50k(b *testing.B) {
-	s := newStores(b)
-	ctx := context.Background()
-	if _, err := s.layers.ImportLayer(ctx, planning.LayerSpec{Kind: planning.KindLandUse, Name: "bench", Category: "RDD"},
-		strings.NewReader(string(polygonsFile(50000, 1))), nil); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.pool.Exec(ctx, "ANALYZE zone; ANALYZE layer"); err != nil {
-		b.Fatal(err)
-	}
-	sites := make([]orb.Point, 1024)
-	r := rand.New(rand.NewPCG(7, 7))
-	for i := range sites {
-		sites[i] = orb.Point{benchBox.lon + r.Float64()*benchBox.dLon, benchBox.lat + r.Float64()*benchBox.dLat}
-	}
-	b.Run("ZonesNear", func(b *testing.B) {
-		b.ReportAllocs()
-		hits := 0
-		i := 0
-		for b.Loop() {
-			h, err := s.zones.ZonesNear(ctx, planning.ZoneQuery{Location: sites[i%len(sites)], RadiusM: 200})
-			if err != nil {
-				b.Fatal(err)
-			}
-			hits += len(h)
-			i++
-		}
-		b.ReportMetric(float64(hits)/float64(i), "hits/op")
-	})
-	b.Run("bare_ST_DWithin", func(b *testing.B) {
-		b.ReportAllocs()
-		hits := 0
-		i := 0
-		for b.Loop() {
-			p := sites[i%len(sites)]
-			rows, err := s.pool.Query(ctx, "SELECT id FROM zone WHERE ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, 200)", p[0], p[1])
-			if err != nil {
-				b.Fatal(err)
-			}
-			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-			if err != nil {
-				b.Fatal(err)
-			}
-			hits += len(ids)
-			i++
-		}
-		b.ReportMetric(float64(hits)/float64(i), "hits/op")
-	})
 }

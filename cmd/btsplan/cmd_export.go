@@ -91,7 +91,7 @@ func cmdExport(ctx context.Context, env *environment, args []string) error {
 	if *out != "" {
 		// Written to a temporary file and renamed, so a failed export
 		// leaves no half file behind.
-		f, err := os.CreateTemp(dirOf(*out), ".export-*.geojson")
+		f, err := os.CreateTemp(filepath.Dir(*out), ".export-*.geojson")
 		if err != nil {
 			return err
 		}
@@ -142,4 +142,3 @@ func export(ctx context.Context, h http.Handler, what, target string, q url.Valu
 	return enc.Encode(map[string]any{"type": "FeatureCollection", "features": all})
 }
 
-func dirOf(path string) string { return filepath.Dir(path) }

@@ -240,3 +240,8 @@ func errOrNull(err error) error {
 	}
 	return err
 }
+
+// cmdITM is the itm subcommand.
+func cmdITM(ctx context.Context, env *environment, args []string) error {
+	return runITM(ctx, args, env.stdout, env.stderr)
+}
