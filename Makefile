@@ -9,7 +9,13 @@ BIN := bin/btsplan
 # staticcheck's releases are on the module proxy as v0.x (v0.8.2 is 2026.1.x).
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: demo test db db-stop build vet lint bench fuzz tools clean
+# Fuzzing: make test runs every Fuzz target for FUZZ_BRIEF; make fuzz for FUZZTIME each.
+FUZZTIME ?= 5m
+FUZZ_BRIEF ?= 10s
+# make load: LOAD_DURATION of mixed checks and submissions at concurrency 8.
+LOAD_DURATION ?= 5m
+
+.PHONY: demo test db db-stop build vet lint bench fuzz fuzz-run load tools clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/btsplan
@@ -40,7 +46,8 @@ demo: db build
 
 test: db tools
 	@export TEST_DATABASE_URL="$$(data/devdb.sh url btsplan_test)" DATABASE_URL="$$(data/devdb.sh url btsplan_test)"; \
-	$(GO) vet ./... && $(STATICCHECK) ./... && $(GO) test -count=1 -timeout 20m ./...
+	$(GO) vet ./... && $(STATICCHECK) ./... && $(GO) test -count=1 -timeout 20m ./... && \
+	$(MAKE) --no-print-directory fuzz-run FUZZTIME=$(FUZZ_BRIEF)
 
 lint: vet
 	$(STATICCHECK) ./...
@@ -53,8 +60,33 @@ bench: db
 	@export TEST_DATABASE_URL="$$(data/devdb.sh url btsplan_test)"; \
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee .local/bench.txt
 
-fuzz:
-	@echo "no fuzz targets yet"
+# fuzz runs every Fuzz target of every package for FUZZTIME (5m by default).
+fuzz: db
+	@export TEST_DATABASE_URL="$$(data/devdb.sh url btsplan_test)"; \
+	$(MAKE) --no-print-directory fuzz-run
+
+# fuzz-run finds the Fuzz targets with go test -list, so a new target is
+# fuzzed without editing this file. TEST_DATABASE_URL comes from the caller.
+fuzz-run:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz: $$f in $$pkg for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+# load serves the demo district from a database of its own (btsplan_load,
+# dropped and made anew) on a free loopback port and sends it LOAD_DURATION
+# of mixed checks and submissions from 8 clients; it fails below 500 req/s,
+# above 100 ms p99, or on any error. The server's log goes to .local/load-serve.log.
+load: db build
+	@url="$$(data/devdb.sh fresh btsplan_load)"; \
+	DATABASE_URL="$$url" $(BIN) migrate >/dev/null && DATABASE_URL="$$url" $(BIN) demo >/dev/null && \
+	port=$$(( 20000 + RANDOM % 20000 )); \
+	DATABASE_URL="$$url" BTSPLAN_LOG_LEVEL=warn $(BIN) serve --addr 127.0.0.1:$$port >.local/load-serve.log 2>&1 & pid=$$!; \
+	trap "kill $$pid 2>/dev/null" EXIT; \
+	$(BIN) load --url http://127.0.0.1:$$port --wait 60s --duration $(LOAD_DURATION) --concurrency 8 \
+		--min-rps 500 --max-p99 100ms
 
 clean:
 	rm -rf bin

@@ -6,6 +6,7 @@
 #                           databases btsplan and btsplan_test with the postgis extension,
 #                           and print the DATABASE_URL of btsplan on stdout
 #   data/devdb.sh url [DB]  print the URL of a database (default btsplan)
+#   data/devdb.sh fresh DB  drop and create database DB with PostGIS (for make load)
 #   data/devdb.sh stop      stop the cluster
 #
 # The cluster listens on 127.0.0.1 only, on the first free port from 55432, with
@@ -138,6 +139,24 @@ start() {
 	url btsplan
 }
 
+# fresh drops and creates one database of the running cluster, with PostGIS.
+fresh() {
+	local db=$1 bin
+	case "$db" in
+	btsplan | btsplan_test | postgres | template*)
+		say "fresh: refusing to drop $db"
+		exit 2
+		;;
+	esac
+	[[ "$db" =~ ^[a-z_][a-z0-9_]*$ ]] || { say "fresh: bad database name $db"; exit 2; }
+	bin=$(pg_bin)
+	local psql=("$bin/psql" -X -q -h 127.0.0.1 -p "$(cat "$base/port")" -U "$user" -v ON_ERROR_STOP=1)
+	"${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >&2
+	"${psql[@]}" -d postgres -c "CREATE DATABASE $db" >&2
+	"${psql[@]}" -d "$db" -c "CREATE EXTENSION postgis" >&2
+	url "$db"
+}
+
 stop() {
 	local bin
 	bin=$(pg_bin) || exit 0
@@ -152,9 +171,10 @@ case "${1:-}" in
 install) install_packages ;;
 start) start ;;
 url) url "${2:-btsplan}" ;;
+fresh) fresh "${2:?usage: devdb.sh fresh DB}" ;;
 stop) stop ;;
 *)
-	sed -n '2,13p' "$0" >&2
+	sed -n '2,14p' "$0" >&2
 	exit 2
 	;;
 esac

@@ -60,6 +60,7 @@ func commands() []command {
 		{"demo", "generate and load the synthetic demo district", cmdDemo},
 		{"itm", "run ITM point-to-point cases from a reference-schema JSON file", cmdITM},
 		{"coverage", "compute the terrain-aware coverage of a site", cmdCoverage},
+		{"load", "load-test a running server with mixed checks and submissions", cmdLoad},
 	}
 }
 
