@@ -28,11 +28,11 @@ const maxReadErrors = 50
 
 // OpenCelliDCell is one row of an OpenCelliD CSV.
 type OpenCelliDCell struct {
-	Line       int    // 1-based line in the file
-	Radio      string // GSM, UMTS, LTE or NR
-	Carrier    string // "452-04" from mcc and net
-	Area       int64  // LAC or TAC
-	CellID     int64  // CID, UTRAN or E-UTRAN cell id, NCI
+	Line       int       // 1-based line in the file
+	Radio      string    // GSM, UMTS, LTE or NR
+	Carrier    string    // "452-04" from mcc and net
+	Area       int64     // LAC or TAC
+	CellID     int64     // CID, UTRAN or E-UTRAN cell id, NCI
 	Location   orb.Point // [lon, lat], the cell's position as OpenCelliD estimates it
 	Properties map[string]any
 }
