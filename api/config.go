@@ -54,6 +54,9 @@ type Config struct {
 	// the DEM and coverage stores. nil answers those routes 503 and
 	// leaves coverage out of reports and exports.
 	Coverage *planning.CoverageService
+	// Networks imports and lists the existing networks (/v1/sites); nil
+	// answers those routes 503.
+	Networks *planning.NetworkService
 }
 
 // Validate reports a Config that cannot work.

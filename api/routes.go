@@ -32,6 +32,9 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/coverage/:id", w(s.handleCoverage()))
 	v1.GET("/coverage/:id/legend.png", w(s.handleCoverageLegend()))
 
+	v1.GET("/sites", w(s.handleListSites()))
+	v1.POST("/sites", w(s.handleImportSites()))
+
 	v1.GET("/layers", w(s.handleListLayers()))
 	v1.POST("/layers", w(s.handleImportLayer()))
 	// gin cannot match a parameter followed by a suffix, so the handler

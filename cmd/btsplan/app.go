@@ -33,6 +33,8 @@ type app struct {
 	cov    *planning.CoverageService
 	dems   *dem.Store
 	queue  *planning.CoverageQueue // serve's background coverage; nil elsewhere
+	radio  *planning.RadioBook
+	nets   *planning.NetworkService
 }
 
 // loadApp reads the configuration from the environment and opens the app.
@@ -71,6 +73,11 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 		layers: data.NewLayerStore(db, book),
 		orgs:   data.NewOrgStore(db),
 	}
+	if a.radio, err = loadRadioBook(cfg.RadioDir); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.nets = planning.NewNetworkService(data.NewNetworkStore(db), a.orgs, a.radio)
 	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
 		data.NewProposalStore(db), a.admin, a.orgs, a.layers, nil)
 	a.dems = dem.NewStore(pool, cfg.DataDir)
@@ -118,6 +125,7 @@ func (a *app) handler() (http.Handler, error) {
 		Web:      webFS,
 		Orgs:     a.orgs,
 		Coverage: a.cov,
+		Networks: a.nets,
 	}
 	if a.queue != nil {
 		cfg.CoverageQueue = a.queue
@@ -142,6 +150,22 @@ func loadRuleBook(dir string) (*planning.RuleBook, error) {
 		return nil, fmt.Errorf("BTSPLAN_RULES_DIR: %s is not a folder", dir)
 	}
 	return planning.LoadRuleBook(os.DirFS(dir))
+}
+
+// loadRadioBook loads the shipped radio defaults and, when dir is set, the
+// province radio defaults files in it.
+func loadRadioBook(dir string) (*planning.RadioBook, error) {
+	if dir == "" {
+		return planning.LoadRadioBook(nil)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("BTSPLAN_RADIO_DIR: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("BTSPLAN_RADIO_DIR: %s is not a folder", dir)
+	}
+	return planning.LoadRadioBook(os.DirFS(dir))
 }
 
 // newLogger returns the JSON logger of every command, on stderr.

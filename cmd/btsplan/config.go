@@ -19,6 +19,7 @@ type config struct {
 	RulesDir      string        // BTSPLAN_RULES_DIR: province rule files; "" uses only the shipped set
 	DataDir       string        // BTSPLAN_DATA_DIR, default ".local/data": DEM tiles and rasters
 	WebDir        string        // BTSPLAN_WEB_DIR: serve the web map from disk instead of the embedded copy
+	RadioDir      string        // BTSPLAN_RADIO_DIR: province radio defaults files; "" uses only the shipped set
 }
 
 // envVar documents one setting for --help and README.
@@ -36,6 +37,7 @@ var settings = []envVar{
 	{"BTSPLAN_DB_MAX_CONNS", "16", "database pool size"},
 	{"BTSPLAN_RULES_DIR", "", "folder of province rule files (*.yaml, *.json)"},
 	{"BTSPLAN_DATA_DIR", ".local/data", "folder for DEM tiles and coverage rasters"},
+	{"BTSPLAN_RADIO_DIR", "", "folder of province radio defaults files (*.yaml), see planning/radio/defaults.yaml"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -52,6 +54,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RulesDir:    getenv("BTSPLAN_RULES_DIR"),
 		DataDir:     get("BTSPLAN_DATA_DIR", ".local/data"),
 		WebDir:      getenv("BTSPLAN_WEB_DIR"),
+		RadioDir:    getenv("BTSPLAN_RADIO_DIR"),
 	}
 	var err error
 	if c.QueryTimeout, err = time.ParseDuration(get("BTSPLAN_QUERY_TIMEOUT", "5s")); err != nil {
