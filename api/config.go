@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"time"
 
 	"btsplan/planning"
@@ -16,6 +17,13 @@ const (
 	DefaultMaxLayerBytes = 256 << 20 // 256 MiB for a layer import
 	DefaultPageLimit     = 50        // proposals per page when ?limit is absent
 	MaxPageLimit         = 1000      // the largest ?limit accepted
+
+	DefaultMaxInFlight   = 64               // requests served at once
+	DefaultReadTimeout   = 30 * time.Second // to receive a plain request's body
+	DefaultWriteTimeout  = 2 * time.Minute  // to answer a plain request
+	DefaultUploadTimeout = 15 * time.Minute // to receive and import a layer
+	DefaultUploadMinRate = 64 << 10         // bytes/s a layer upload must keep up after ReadTimeout
+	DefaultStreamTimeout = 10 * time.Minute // to stream an export
 )
 
 // Config holds what NewHandler needs besides the logger and the service.
@@ -57,6 +65,26 @@ type Config struct {
 	// Networks imports and lists the existing networks (/v1/sites); nil
 	// answers those routes 503.
 	Networks *planning.NetworkService
+
+	// MaxInFlight caps the requests served at once; beyond it a request
+	// answers 503 with Retry-After at once. /healthz, /readyz and
+	// /metrics are exempt. 0 means DefaultMaxInFlight; negative, no cap.
+	MaxInFlight int
+	// CORSOrigins lists the exact origins (scheme://host[:port]) whose
+	// browser pages may call the API. Empty, the default, sends no CORS
+	// headers at all.
+	CORSOrigins []string
+	// Per-route connection deadlines (see withDeadlines). ReadTimeout
+	// bounds the receipt of a plain request's body and WriteTimeout its
+	// answer; an upload (POST /v1/layers) has UploadTimeout for both and
+	// must keep up UploadMinRate bytes/s once ReadTimeout has passed;
+	// streamed exports have StreamTimeout to be written. Zero values take
+	// the defaults above.
+	ReadTimeout   time.Duration
+	WriteTimeout  time.Duration
+	UploadTimeout time.Duration
+	UploadMinRate int64
+	StreamTimeout time.Duration
 }
 
 // Validate reports a Config that cannot work.
@@ -68,7 +96,31 @@ func (c Config) Validate() error {
 	if c.MaxLayerBytes < 0 {
 		errs = append(errs, fmt.Errorf("max layer bytes %d is negative", c.MaxLayerBytes))
 	}
+	for _, o := range c.CORSOrigins {
+		if err := checkOrigin(o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, d := range []time.Duration{c.ReadTimeout, c.WriteTimeout, c.UploadTimeout, c.StreamTimeout} {
+		if d < 0 {
+			errs = append(errs, fmt.Errorf("timeout %v is negative", d))
+		}
+	}
+	if c.UploadMinRate < 0 {
+		errs = append(errs, fmt.Errorf("upload minimum rate %d is negative", c.UploadMinRate))
+	}
 	return errors.Join(errs...)
+}
+
+// checkOrigin accepts an origin as browsers send it: http or https, a
+// host, an optional port, and nothing else ("*" included).
+func checkOrigin(o string) error {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.String() != o {
+		return fmt.Errorf("CORS origin %q: want scheme://host[:port], exactly as a browser sends it", o)
+	}
+	return nil
 }
 
 func (c Config) withDefaults() Config {
@@ -77,6 +129,21 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxLayerBytes <= 0 {
 		c.MaxLayerBytes = DefaultMaxLayerBytes
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = DefaultMaxInFlight
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.ReadTimeout, DefaultReadTimeout)
+	def(&c.WriteTimeout, DefaultWriteTimeout)
+	def(&c.UploadTimeout, DefaultUploadTimeout)
+	def(&c.StreamTimeout, DefaultStreamTimeout)
+	if c.UploadMinRate <= 0 {
+		c.UploadMinRate = DefaultUploadMinRate
 	}
 	return c
 }

@@ -14,6 +14,9 @@ import (
 // contentTypeProblem is the media type of every error body (RFC 9457).
 const contentTypeProblem = "application/problem+json"
 
+// retryAfterSeconds is the Retry-After of every 503.
+const retryAfterSeconds = "1"
+
 // errMalformed marks an Invalid error about a request that could not be
 // parsed at all (bad JSON syntax, a query parameter of the wrong form), which
 // is answered 400 rather than 422.
@@ -154,6 +157,11 @@ func writeProblem(c *gin.Context, p problem) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
+	if p.Status == http.StatusServiceUnavailable {
+		// The database gate probes at least twice a second (data/gate.go),
+		// and a full server frees its slots as fast: a second is enough.
+		c.Header("Retry-After", retryAfterSeconds)
+	}
 	writeJSON(c, p.Status, contentTypeProblem, p)
 	c.Abort()
 }

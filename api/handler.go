@@ -59,7 +59,9 @@ func newEngine(log *slog.Logger, cfg Config, svc *planning.Service) *gin.Engine 
 	e.ContextWithFallback = true
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
-	e.Use(withRequestID(), withAccessLog(log, s.metrics), withRecovery(log))
+	e.Use(withRequestID(), withAccessLog(log, s.metrics), withRecovery(log),
+		withSecurityHeaders(), withCORS(cfg.CORSOrigins), withInFlightLimit(log, cfg.MaxInFlight),
+		withDeadlines(cfg))
 	s.routes(e)
 	e.NoRoute(wrap(log, s.handleNoRoute()))
 	e.NoMethod(wrap(log, func(c *gin.Context) error {

@@ -3,9 +3,13 @@ package data
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
+	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/puddle/v2"
 
 	"btsplan/planning"
 )
@@ -27,16 +31,75 @@ func translate(err error) error {
 		return &planning.Error{Kind: planning.Invalid, Err: err}
 	case errors.As(err, &pe) && (pe.Code == "22023" || pe.Code == "XX000" && isGeomMessage(pe.Message)):
 		return &planning.Error{Kind: planning.Invalid, Err: err}
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &pe) && pe.Code == "57014":
-		return &planning.Error{Kind: planning.Unavailable, Err: err}
-	case pgconn.SafeToRetry(err) || pgconn.Timeout(err):
-		return &planning.Error{Kind: planning.Unavailable, Err: err}
-	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
+	case unavailable(err):
 		return &planning.Error{Kind: planning.Unavailable, Err: err}
 	}
 	return err
+}
+
+// unavailable reports an error that the same request, retried later, may
+// well not meet: the database is gone, going, refusing connections, out of
+// resources or too slow (a deadline, a cancelled statement), a transaction
+// lost a serialization race, or the pool is closed.
+func unavailable(err error) bool {
+	var pe *pgconn.PgError
+	var ne net.Error
+	switch {
+	case connLost(err),
+		errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, &ne) && ne.Timeout(),
+		errors.Is(err, puddle.ErrClosedPool),
+		pgconn.SafeToRetry(err) || pgconn.Timeout(err):
+		return true
+	case errors.As(err, &pe):
+		switch pe.Code {
+		case "57014", // query_canceled: statement_timeout or a cancel request
+			"57P05",                   // idle_session_timeout: the server closed the session
+			"25P03",                   // idle_in_transaction_session_timeout: likewise
+			"53000", "53100", "53200", // insufficient_resources, disk_full, out_of_memory
+			"40001", "40P01": // serialization_failure, deadlock_detected: retry the request
+			return true
+		}
+	}
+	return false
+}
+
+// connLost reports an error that says the database server is unreachable
+// or has dropped the connection: a connection that could not be made (for
+// whatever reason, the server's refusal included), a socket that failed or
+// closed, or one of the SQLSTATEs of a server going away
+// (https://www.postgresql.org/docs/current/errcodes-appendix.html):
+// class 08 (connection exception), 57P01 admin_shutdown, 57P02
+// crash_shutdown, 57P03 cannot_connect_now (starting up or shutting down)
+// and 53300 too_many_connections. Such an error closes the database gate
+// (gate.go) until a probe gets through again.
+func connLost(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || errors.Is(err, errDatabaseDown) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case len(pe.Code) == 5 && pe.Code[:2] == "08",
+			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03", pe.Code == "53300":
+			return true
+		}
+		return false
+	}
+	if errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	// Any other socket error, except a read or write that timed out: that
+	// is a slow query under its deadline, not a server that went away.
+	var ne net.Error
+	return errors.As(err, &ne) && !ne.Timeout()
 }
 
 func isGeomMessage(msg string) bool {

@@ -19,9 +19,20 @@ type PoolConfig struct {
 	ImportTimeout time.Duration
 }
 
+// defaultConnectTimeout bounds a connection attempt when the URL sets no
+// connect_timeout: pgxpool lets a connect run on after its request gave
+// up, so an unbounded one to a host that drops packets would pile up.
+const defaultConnectTimeout = 5 * time.Second
+
 // Open connects to the database named by url and checks that it answers.
 // Geometries cross the wire as (E)WKB bytes (see geom.go), so no codec is
 // registered: github.com/twpayne/pgx-geom is not served by our module proxy.
+//
+// The pool has a gate (gate.go): once the database is lost (a connection
+// that fails, closes or is refused; SQLSTATE class 08, 57P01–57P03,
+// 53300), new connections fail at once with an Unavailable error instead
+// of dialling, while one prober retries with backoff until the database
+// answers again.
 func Open(ctx context.Context, url string, cfg PoolConfig) (*pgxpool.Pool, error) {
 	pc, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -30,10 +41,17 @@ func Open(ctx context.Context, url string, cfg PoolConfig) (*pgxpool.Pool, error
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
 	}
+	if pc.ConnConfig.ConnectTimeout <= 0 {
+		pc.ConnConfig.ConnectTimeout = defaultConnectTimeout
+	}
+	g := newGate()
+	pc.BeforeConnect = g.beforeConnect
+	pc.ConnConfig.Tracer = gateTracer{g}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	g.setProbe(pool.Ping)
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("ping database: %w", translate(err))

@@ -122,10 +122,17 @@ func (a *app) handler() (http.Handler, error) {
 			s := a.pool.Stat()
 			return s.AcquiredConns(), s.IdleConns(), s.TotalConns()
 		},
-		Web:      webFS,
-		Orgs:     a.orgs,
-		Coverage: a.cov,
-		Networks: a.nets,
+		Web:           webFS,
+		Orgs:          a.orgs,
+		Coverage:      a.cov,
+		Networks:      a.nets,
+		MaxInFlight:   a.cfg.MaxInFlight,
+		CORSOrigins:   a.cfg.CORSOrigins,
+		ReadTimeout:   a.cfg.ReadTimeout,
+		WriteTimeout:  a.cfg.WriteTimeout,
+		UploadTimeout: a.cfg.UploadTimeout,
+		UploadMinRate: a.cfg.UploadMinRate,
+		StreamTimeout: a.cfg.StreamTimeout,
 	}
 	if a.queue != nil {
 		cfg.CoverageQueue = a.queue

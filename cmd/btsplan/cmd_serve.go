@@ -56,13 +56,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 // serve runs the HTTP server on ln until ctx ends, then drains the
 // requests in flight for up to 10 s.
 func serve(ctx context.Context, env *environment, a *app, h http.Handler, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		// Layer uploads and streamed exports may take minutes: no write or
-		// read timeout on the whole request, only on the headers.
-		IdleTimeout: 2 * time.Minute,
-	}
+	srv := newHTTPServer(a.cfg, h)
 	url := "http://" + displayAddr(ln.Addr())
 	a.log.Info("serving", "url", url)
 	fmt.Fprintf(env.stdout, "btsplan: serving the API and the web map on %s (Ctrl-C stops)\n", url)
@@ -84,6 +78,22 @@ func serve(ctx context.Context, env *environment, a *app, h http.Handler, ln net
 		return err
 	}
 	return nil
+}
+
+// newHTTPServer returns the server of serve with its timeouts. ReadTimeout
+// and WriteTimeout are those of plain requests; the API moves its
+// connection's deadlines per route (api.Config), so layer uploads and
+// streamed exports get theirs, and it lifts the read deadline once a body
+// is in.
+func newHTTPServer(cfg config, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 // displayAddr turns a listen address such as [::]:8080 into one a browser

@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"btsplan/api"
 )
 
 // config holds every setting. Each has a default and an environment
@@ -20,6 +23,16 @@ type config struct {
 	DataDir       string        // BTSPLAN_DATA_DIR, default ".local/data": DEM tiles and rasters
 	WebDir        string        // BTSPLAN_WEB_DIR: serve the web map from disk instead of the embedded copy
 	RadioDir      string        // BTSPLAN_RADIO_DIR: province radio defaults files; "" uses only the shipped set
+
+	ReadHeaderTimeout time.Duration // BTSPLAN_READ_HEADER_TIMEOUT, default 10s
+	ReadTimeout       time.Duration // BTSPLAN_READ_TIMEOUT, default 30s: a request's body
+	WriteTimeout      time.Duration // BTSPLAN_WRITE_TIMEOUT, default 2m: a request's answer
+	IdleTimeout       time.Duration // BTSPLAN_IDLE_TIMEOUT, default 2m: a kept-alive connection
+	UploadTimeout     time.Duration // BTSPLAN_UPLOAD_TIMEOUT, default 15m: a layer upload, in and out
+	UploadMinRate     int64         // BTSPLAN_UPLOAD_MIN_RATE, default 65536 bytes/s after READ_TIMEOUT
+	StreamTimeout     time.Duration // BTSPLAN_STREAM_TIMEOUT, default 10m: a streamed export
+	MaxInFlight       int           // BTSPLAN_MAX_IN_FLIGHT, default 64 requests at once
+	CORSOrigins       []string      // BTSPLAN_CORS_ORIGINS: comma-separated exact origins; "" sends no CORS headers
 }
 
 // envVar documents one setting for --help and README.
@@ -38,6 +51,15 @@ var settings = []envVar{
 	{"BTSPLAN_RULES_DIR", "", "folder of province rule files (*.yaml, *.json)"},
 	{"BTSPLAN_DATA_DIR", ".local/data", "folder for DEM tiles and coverage rasters"},
 	{"BTSPLAN_RADIO_DIR", "", "folder of province radio defaults files (*.yaml), see planning/radio/defaults.yaml"},
+	{"BTSPLAN_READ_HEADER_TIMEOUT", "10s", "time to receive a request's headers"},
+	{"BTSPLAN_READ_TIMEOUT", "30s", "time to receive a request's body (layer uploads: see UPLOAD_*)"},
+	{"BTSPLAN_WRITE_TIMEOUT", "2m", "time to answer a request (streamed exports: see STREAM_TIMEOUT)"},
+	{"BTSPLAN_IDLE_TIMEOUT", "2m", "how long a kept-alive connection may wait for its next request"},
+	{"BTSPLAN_UPLOAD_TIMEOUT", "15m", "time to receive and import a layer upload (POST /v1/layers)"},
+	{"BTSPLAN_UPLOAD_MIN_RATE", "65536", "bytes/s a layer upload must average once READ_TIMEOUT has passed"},
+	{"BTSPLAN_STREAM_TIMEOUT", "10m", "time to stream an export (layers, proposals, findings, coverage)"},
+	{"BTSPLAN_MAX_IN_FLIGHT", "64", "requests served at once; more get 503 with Retry-After (not /healthz, /readyz, /metrics)"},
+	{"BTSPLAN_CORS_ORIGINS", "", "comma-separated origins (https://host[:port]) allowed to call the API from a browser; empty: no CORS"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -71,6 +93,37 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("BTSPLAN_DB_MAX_CONNS: %w", err)
 	}
 	c.DBMaxConns = int32(n)
+	for _, d := range []struct {
+		dst       *time.Duration
+		name, def string
+	}{
+		{&c.ReadHeaderTimeout, "BTSPLAN_READ_HEADER_TIMEOUT", "10s"},
+		{&c.ReadTimeout, "BTSPLAN_READ_TIMEOUT", "30s"},
+		{&c.WriteTimeout, "BTSPLAN_WRITE_TIMEOUT", "2m"},
+		{&c.IdleTimeout, "BTSPLAN_IDLE_TIMEOUT", "2m"},
+		{&c.UploadTimeout, "BTSPLAN_UPLOAD_TIMEOUT", "15m"},
+		{&c.StreamTimeout, "BTSPLAN_STREAM_TIMEOUT", "10m"},
+	} {
+		if *d.dst, err = time.ParseDuration(get(d.name, d.def)); err != nil {
+			return c, fmt.Errorf("%s: %w", d.name, err)
+		}
+		if *d.dst <= 0 {
+			return c, fmt.Errorf("%s: %v must be positive", d.name, *d.dst)
+		}
+	}
+	if c.UploadMinRate, err = strconv.ParseInt(get("BTSPLAN_UPLOAD_MIN_RATE", "65536"), 10, 64); err != nil || c.UploadMinRate <= 0 {
+		return c, fmt.Errorf("BTSPLAN_UPLOAD_MIN_RATE: %q is not a positive number of bytes per second", get("BTSPLAN_UPLOAD_MIN_RATE", "65536"))
+	}
+	m, err := strconv.Atoi(get("BTSPLAN_MAX_IN_FLIGHT", "64"))
+	if err != nil || m <= 0 {
+		return c, fmt.Errorf("BTSPLAN_MAX_IN_FLIGHT: %q is not a positive number of requests", get("BTSPLAN_MAX_IN_FLIGHT", "64"))
+	}
+	c.MaxInFlight = m
+	for _, o := range strings.Split(getenv("BTSPLAN_CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
 	return c, c.validate()
 }
 
@@ -88,6 +141,9 @@ func (c config) validate() error {
 	}
 	if c.DBMaxConns <= 0 {
 		return fmt.Errorf("BTSPLAN_DB_MAX_CONNS: %d must be positive", c.DBMaxConns)
+	}
+	if err := (api.Config{CORSOrigins: c.CORSOrigins}).Validate(); err != nil {
+		return fmt.Errorf("BTSPLAN_CORS_ORIGINS: %w", err)
 	}
 	return nil
 }
