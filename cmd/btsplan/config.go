@@ -19,6 +19,7 @@ type config struct {
 	RulesDir      string        // BTSPLAN_RULES_DIR: province rule files; "" uses only the shipped set
 	DataDir       string        // BTSPLAN_DATA_DIR, default ".local/data": DEM tiles and rasters
 	WebDir        string        // BTSPLAN_WEB_DIR: serve the web map from disk instead of the embedded copy
+	Workers       int           // BTSPLAN_WORKERS, default 1: job-queue workers of serve and worker
 }
 
 // envVar documents one setting for --help and README.
@@ -36,6 +37,7 @@ var settings = []envVar{
 	{"BTSPLAN_DB_MAX_CONNS", "16", "database pool size"},
 	{"BTSPLAN_RULES_DIR", "", "folder of province rule files (*.yaml, *.json)"},
 	{"BTSPLAN_DATA_DIR", ".local/data", "folder for DEM tiles and coverage rasters"},
+	{"BTSPLAN_WORKERS", "1", "coverage jobs that serve (0: none) or worker computes at once"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -68,6 +70,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("BTSPLAN_DB_MAX_CONNS: %w", err)
 	}
 	c.DBMaxConns = int32(n)
+	if c.Workers, err = strconv.Atoi(get("BTSPLAN_WORKERS", "1")); err != nil {
+		return c, fmt.Errorf("BTSPLAN_WORKERS: %w", err)
+	}
 	return c, c.validate()
 }
 
@@ -85,6 +90,9 @@ func (c config) validate() error {
 	}
 	if c.DBMaxConns <= 0 {
 		return fmt.Errorf("BTSPLAN_DB_MAX_CONNS: %d must be positive", c.DBMaxConns)
+	}
+	if c.Workers < 0 {
+		return fmt.Errorf("BTSPLAN_WORKERS: %d must be 0 or more", c.Workers)
 	}
 	return nil
 }

@@ -71,7 +71,7 @@ func (w *coverageWorker) Work(ctx context.Context, job *river.Job[ProposalCovera
 		log.Info("proposal coverage cancelled")
 		return err
 	case planning.KindOf(err) == planning.Invalid || planning.KindOf(err) == planning.NotFound:
-		log.Warn("proposal coverage: not computable, not retried", "err", err)
+		log.Info("proposal coverage: not computable, not retried", "err", err)
 		return river.JobCancel(err)
 	}
 	log.Warn("proposal coverage failed; retried later", "err", err, "max_attempts", job.MaxAttempts)

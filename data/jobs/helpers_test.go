@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"context"
 	"encoding/binary"
-	"fmt"
 	"log/slog"
 	"math"
 	"os"
@@ -183,5 +182,3 @@ func count(tb testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
 	}
 	return n
 }
-
-func code(prefix string, i int) string { return fmt.Sprintf("%s-%d", prefix, i) }
