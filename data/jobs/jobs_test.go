@@ -172,8 +172,8 @@ func TestCancelJob(t *testing.T) {
 const childEnv = "BTSPLAN_JOBS_TEST_CHILD_URL"
 
 // TestKilledWorkerJobRunsAgain kills a worker process in the middle of a
-// job (SIGKILL: it cannot say anything), and a worker started afterwards
-// rescues the job and completes it.
+// job (SIGKILL: it cannot say anything), and the job is rescued and
+// completed by another worker.
 func TestKilledWorkerJobRunsAgain(t *testing.T) {
 	if url := os.Getenv(childEnv); url != "" {
 		runChildWorker(t, url)
@@ -189,11 +189,15 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 	}
 	job := jobOf(t, inserter, pid)
 
-	// A client that holds River's leadership while the child works, as a
-	// server would; the child is then a follower, and when the leader
-	// steps down the next client is elected at once instead of waiting
-	// for the dead child's lease to expire.
-	leader := startLeader(t, f)
+	// River's rescuer runs on the elected leader among the clients, when
+	// it is elected and then every 30 s, and it takes a job to be stuck
+	// once it has run longer than RescueStuckJobsAfter and the job
+	// timeout. So a client that works no queue of ours but rescues after
+	// a short time holds the leadership while the child works; when it
+	// steps down after the kill, its successor is elected at once (not
+	// after the dead child's lease) and rescues the job on election.
+	const rescueAfter = time.Second
+	leader := startLeader(t, f, rescueAfter)
 
 	child := exec.Command(os.Args[0], "-test.run=^TestKilledWorkerJobRunsAgain$", "-test.count=1")
 	child.Env = append(os.Environ(), childEnv+"="+f.pool.Config().ConnString())
@@ -217,25 +221,25 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 	if j, err = inserter.Job(ctx, job.ID); err != nil || j.State != planning.JobRunning {
 		t.Fatalf("after the kill the job is %s (%v), want still running: nobody could tell", j.State, err)
 	}
-	stopCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := leader.Stop(stopCtx); err != nil {
+
+	// A worker with the default timeouts, then a new leader once the job
+	// has been running for longer than rescueAfter.
+	worker := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1})
+	if err := worker.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-
-	// The job is stuck once it has been running for longer than the
-	// rescue delay (and the job timeout): then a new worker's rescuer,
-	// which looks when it is elected, queues it again.
-	const rescueAfter = 2 * time.Second
 	var attemptedAt time.Time
 	if err := f.pool.QueryRow(ctx, "SELECT attempted_at FROM river_job WHERE id = $1", job.ID).Scan(&attemptedAt); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Until(attemptedAt.Add(rescueAfter + 100*time.Millisecond)))
-	worker := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, JobTimeout: rescueAfter, RescueAfter: rescueAfter})
-	if err := worker.Start(ctx); err != nil {
+	stopCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := leader.Stop(stopCtx); err != nil {
 		t.Fatal(err)
 	}
+	startLeader(t, f, rescueAfter)
+
 	j = waitJob(t, worker, job.ID, time.Minute, "done", func(j planning.Job) bool { return j.State.Final() })
 	if j.State != planning.JobDone || j.Attempt != 2 || len(j.Errors) != 1 {
 		t.Errorf("job = %s attempt %d errors %q, want done on attempt 2 after the rescue", j.State, j.Attempt, j.Errors)
@@ -266,8 +270,10 @@ func runChildWorker(t *testing.T, url string) {
 }
 
 // startLeader starts a River client on f's schema that works no queue of
-// ours, so that it is the elected leader before any other client starts.
-func startLeader(t *testing.T, f fixture) *river.Client[pgx.Tx] {
+// ours and takes a job to be stuck after rescueAfter, and waits until it
+// is the elected leader. It knows the coverage job's kind, which the
+// rescuer needs, but never works it.
+func startLeader(t *testing.T, f fixture, rescueAfter time.Duration) *river.Client[pgx.Tx] {
 	t.Helper()
 	var schema string
 	if err := f.pool.QueryRow(context.Background(), "SELECT current_schema()").Scan(&schema); err != nil {
@@ -275,11 +281,16 @@ func startLeader(t *testing.T, f fixture) *river.Client[pgx.Tx] {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, river.WorkFunc(func(context.Context, *river.Job[idleArgs]) error { return nil }))
+	river.AddWorker(workers, river.WorkFunc(func(context.Context, *river.Job[jobs.ProposalCoverageArgs]) error {
+		return errors.New("the leader works no coverage")
+	}))
 	c, err := river.NewClient(riverpgxv5.New(f.pool), &river.Config{
-		Schema:  schema,
-		Queues:  map[string]river.QueueConfig{"idle": {MaxWorkers: 1}},
-		Workers: workers,
-		Logger:  testLog(t),
+		Schema:               schema,
+		Queues:               map[string]river.QueueConfig{"idle": {MaxWorkers: 1}},
+		Workers:              workers,
+		JobTimeout:           rescueAfter,
+		RescueStuckJobsAfter: rescueAfter,
+		Logger:               testLog(t),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -290,7 +301,7 @@ func startLeader(t *testing.T, f fixture) *river.Client[pgx.Tx] {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		c.StopAndCancel(ctx) //nolint:errcheck // stopped already by the test
+		c.StopAndCancel(ctx) //nolint:errcheck // may be stopped already
 	})
 	deadline := time.Now().Add(30 * time.Second)
 	for count(t, f.pool, "SELECT count(*) FROM river_leader WHERE leader_id = $1", c.ID()) == 0 {
