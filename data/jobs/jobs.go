@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,9 @@ import (
 
 	"btsplan/planning"
 )
+
+//go:embed sql/schema.sql
+var qSchema string
 
 // Defaults of Config.
 const (
@@ -95,8 +99,12 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 		log = slog.New(slog.DiscardHandler)
 	}
 	var schema string
-	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+	var migrated bool
+	if err := pool.QueryRow(ctx, qSchema).Scan(&schema, &migrated); err != nil {
 		return nil, fmt.Errorf("job queue: schema: %w", translate(err))
+	}
+	if !migrated {
+		return nil, fmt.Errorf("job queue: River's tables are not in schema %q: run btsplan migrate", schema)
 	}
 
 	workers := river.NewWorkers()

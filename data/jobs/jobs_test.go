@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"btsplan/data"
+	"btsplan/data/datatest"
 	"btsplan/data/jobs"
 	"btsplan/planning"
 )
@@ -316,3 +318,18 @@ func startLeader(t *testing.T, f fixture, rescueAfter time.Duration) *river.Clie
 type idleArgs struct{}
 
 func (idleArgs) Kind() string { return "idle" }
+
+func TestNewNeedsRiverSchema(t *testing.T) {
+	pool := datatest.New(t)
+	ctx := context.Background()
+	if _, err := jobs.New(ctx, pool, nil, jobs.Config{}); err != nil {
+		t.Fatalf("New on a migrated schema: %v", err)
+	}
+	if _, err := pool.Exec(ctx, "DROP TABLE river_job CASCADE"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := jobs.New(ctx, pool, nil, jobs.Config{})
+	if err == nil || !strings.Contains(err.Error(), "btsplan migrate") {
+		t.Errorf("New without River's tables: %v, want an error saying to migrate", err)
+	}
+}
