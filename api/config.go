@@ -52,9 +52,6 @@ type Config struct {
 	// block); cmd passes the same store the service uses. nil prints codes
 	// in place of names.
 	Orgs planning.OrgStore
-	// CoverageQueue, when not nil, gets every stored proposal so that its
-	// coverage is computed in the background (planning.CoverageQueue).
-	CoverageQueue interface{ Enqueue(proposalID int64) bool }
 	// Now is the clock of the reports' "generated" time; nil is time.Now.
 	Now func() time.Time
 	// Coverage computes and serves coverages (/v1/coverage, a proposal's

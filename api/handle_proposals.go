@@ -46,9 +46,6 @@ func (s *server) handleSubmit() handlerFunc {
 			return err
 		}
 		s.metrics.countAssessment("submit", a.Verdict)
-		if s.cfg.CoverageQueue != nil {
-			s.cfg.CoverageQueue.Enqueue(p.ID)
-		}
 		c.Header("Location", newProposalLinks(p.ID).Self)
 		writeJSON(c, http.StatusCreated, contentTypeJSON, proposalCreated{
 			ID:         p.ID,

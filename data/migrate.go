@@ -5,11 +5,14 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 //go:embed migrations/*.sql
@@ -41,7 +44,8 @@ func Migrations() ([]Migration, error) {
 }
 
 // Migrate applies every migration not yet recorded in schema_migrations,
-// each in its own transaction, and returns the versions it applied. A
+// each in its own transaction, then River's (see migrateRiver), and
+// returns the versions it applied (River's as "river/NNN name"). A
 // session-level advisory lock keeps two processes from migrating at once.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) ([]string, error) {
 	ms, err := Migrations()
@@ -83,6 +87,38 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) ([]string, error) {
 			return applied, fmt.Errorf("migrate %s: %w", m.Version, translate(err))
 		}
 		applied = append(applied, m.Version)
+	}
+	rv, err := migrateRiver(ctx, pool)
+	return append(applied, rv...), err
+}
+
+// migrateRiver applies the migrations of River, the job queue of
+// data/jobs (river_job, river_leader, river_queue, …), with River's own
+// migrator, which records them in river_migration and applies only the
+// missing ones. They go into the schema our tables are in, the first of
+// the search_path (current_schema()), which data/jobs names to River too:
+// a test schema of datatest gets its own queue. River's schema is River's
+// to evolve: a River upgrade brings its new migrations and btsplan migrate
+// applies them; ours never touch River's tables.
+func migrateRiver(ctx context.Context, pool *pgxpool.Pool) ([]string, error) {
+	var schema string
+	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return nil, fmt.Errorf("migrate river: %w", translate(err))
+	}
+	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{
+		Schema: schema,
+		Logger: slog.New(slog.DiscardHandler), // it logs every step at info
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migrate river: %w", err)
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return nil, fmt.Errorf("migrate river: %w", translate(err))
+	}
+	var applied []string
+	for _, v := range res.Versions {
+		applied = append(applied, fmt.Sprintf("river/%03d %s", v.Version, v.Name))
 	}
 	return applied, nil
 }

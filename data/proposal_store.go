@@ -48,13 +48,23 @@ const (
 // ProposalStore stores proposals with their assessments and findings; it
 // implements planning.ProposalStore.
 type ProposalStore struct {
-	db *DB
+	db          *DB
+	afterCreate func(ctx context.Context, tx pgx.Tx, proposalID int64) error
 }
 
 var _ planning.ProposalStore = (*ProposalStore)(nil)
 
 // NewProposalStore returns a ProposalStore on db.
 func NewProposalStore(db *DB) *ProposalStore { return &ProposalStore{db: db} }
+
+// AfterCreate makes CreateProposal call f inside its transaction, once
+// the proposal and its assessment are stored and before the commit, so
+// that what f queues (data/jobs queues the proposal's coverage) commits or
+// rolls back with the proposal; an error from f fails the submission. Call
+// it before the store is used.
+func (s *ProposalStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, proposalID int64) error) {
+	s.afterCreate = f
+}
 
 // DuplicateError is the Exists error of a submission whose content hash
 // matches a stored revision of the same carrier and site code.
@@ -211,6 +221,14 @@ func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal
 	}
 	if err := s.insertFindings(ctx, tx, a); err != nil {
 		return err
+	}
+	if s.afterCreate != nil {
+		qctx, cancel := s.db.query(ctx)
+		err := s.afterCreate(qctx, tx, p.ID)
+		cancel()
+		if err != nil {
+			return err
+		}
 	}
 	return translate(tx.Commit(ctx))
 }

@@ -14,6 +14,7 @@ import (
 	"btsplan/api"
 	"btsplan/data"
 	"btsplan/data/dem"
+	"btsplan/data/jobs"
 	"btsplan/planning"
 	"btsplan/web"
 )
@@ -32,9 +33,11 @@ type app struct {
 	svc    *planning.Service
 	cov    *planning.CoverageService
 	dems   *dem.Store
-	queue  *planning.CoverageQueue // serve's background coverage; nil elsewhere
 	radio  *planning.RadioBook
 	nets   *planning.NetworkService
+	// jobs queues background work (a stored proposal's coverage, in the
+	// proposal's transaction) without working it; startWorkers works it.
+	jobs *jobs.Queue
 }
 
 // loadApp reads the configuration from the environment and opens the app.
@@ -78,17 +81,49 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 		return nil, err
 	}
 	a.nets = planning.NewNetworkService(data.NewNetworkStore(db), a.orgs, a.radio)
-	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
-		data.NewProposalStore(db), a.admin, a.orgs, a.layers, nil)
 	a.dems = dem.NewStore(pool, cfg.DataDir)
 	a.dems.QueryTimeout = cfg.QueryTimeout
 	a.cov = planning.NewCoverageService(planning.CoverageConfig{}, demTerrain{a.dems},
 		data.NewCoverageStore(db, cfg.DataDir), data.NewProposalStore(db))
+	if a.jobs, err = jobs.New(ctx, pool, a.cov, jobs.Config{Log: a.log}); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	// Every stored proposal gets the job of its coverage in its own
+	// transaction, whichever command stores it; a worker computes it.
+	props := data.NewProposalStore(db)
+	props.AfterCreate(a.jobs.InsertProposalCoverageTx)
+	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
+		props, a.admin, a.orgs, a.layers, nil)
 	if err := a.svc.CheckRules(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("rule book: %w (is the database migrated? run btsplan migrate)", err)
 	}
 	return a, nil
+}
+
+// startWorkers works the job queue with n workers until the returned stop
+// is called, which cancels the jobs under way (they are retried, here or
+// by another worker) and waits up to 10 s for them to give up. n = 0
+// starts nothing.
+func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) {
+	if n == 0 {
+		return func() {}, nil
+	}
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log})
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Start(ctx); err != nil {
+		return nil, err
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := q.Stop(sctx); err != nil {
+			a.log.Warn("stop workers", "err", err)
+		}
+	}, nil
 }
 
 func (a *app) close() { a.pool.Close() }
@@ -133,9 +168,6 @@ func (a *app) handler() (http.Handler, error) {
 		UploadTimeout: a.cfg.UploadTimeout,
 		UploadMinRate: a.cfg.UploadMinRate,
 		StreamTimeout: a.cfg.StreamTimeout,
-	}
-	if a.queue != nil {
-		cfg.CoverageQueue = a.queue
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

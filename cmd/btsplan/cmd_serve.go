@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"time"
-
-	"btsplan/planning"
 )
 
 func cmdServe(ctx context.Context, env *environment, args []string) error {
@@ -29,19 +27,13 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	// Coverage of each new proposal is computed in the background, one at
-	// a time, until the server stops.
-	q := planning.NewCoverageQueue(a.cov, 256, func(id int64, c planning.Coverage, err error) {
-		if err != nil {
-			a.log.Warn("background coverage", "proposal", id, "err", err)
-			return
-		}
-		a.log.Info("background coverage", "proposal", id, "coverage", c.ID, "area_km2", c.AreaKm2, "cached", c.Cached)
-	})
-	qctx, stopQueue := context.WithCancel(ctx)
-	defer stopQueue()
-	go q.Run(qctx)
-	a.queue = q
+	// The job queue's workers compute the coverage of new proposals,
+	// queued in PostgreSQL with them, until the server stops.
+	stopWorkers, err := a.startWorkers(ctx, cfg.Workers)
+	if err != nil {
+		return err
+	}
+	defer stopWorkers()
 	h, err := a.handler()
 	if err != nil {
 		return err

@@ -33,6 +33,7 @@ type config struct {
 	StreamTimeout     time.Duration // BTSPLAN_STREAM_TIMEOUT, default 10m: a streamed export
 	MaxInFlight       int           // BTSPLAN_MAX_IN_FLIGHT, default 64 requests at once
 	CORSOrigins       []string      // BTSPLAN_CORS_ORIGINS: comma-separated exact origins; "" sends no CORS headers
+	Workers       int           // BTSPLAN_WORKERS, default 1: job-queue workers of serve and worker
 }
 
 // envVar documents one setting for --help and README.
@@ -60,6 +61,7 @@ var settings = []envVar{
 	{"BTSPLAN_STREAM_TIMEOUT", "10m", "time to stream an export (layers, proposals, findings, coverage)"},
 	{"BTSPLAN_MAX_IN_FLIGHT", "64", "requests served at once; more get 503 with Retry-After (not /healthz, /readyz, /metrics)"},
 	{"BTSPLAN_CORS_ORIGINS", "", "comma-separated origins (https://host[:port]) allowed to call the API from a browser; empty: no CORS"},
+	{"BTSPLAN_WORKERS", "1", "coverage jobs that serve (0: none) or worker computes at once"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -124,6 +126,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
 	}
+	if c.Workers, err = strconv.Atoi(get("BTSPLAN_WORKERS", "1")); err != nil {
+		return c, fmt.Errorf("BTSPLAN_WORKERS: %w", err)
+	}
 	return c, c.validate()
 }
 
@@ -144,6 +149,9 @@ func (c config) validate() error {
 	}
 	if err := (api.Config{CORSOrigins: c.CORSOrigins}).Validate(); err != nil {
 		return fmt.Errorf("BTSPLAN_CORS_ORIGINS: %w", err)
+	}
+	if c.Workers < 0 {
+		return fmt.Errorf("BTSPLAN_WORKERS: %d must be 0 or more", c.Workers)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -64,7 +65,11 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("second demo is not a no-op (err %v):\n%s", err, out)
 	}
 
-	base, stop := startServe(t, url)
+	// serve without job workers: the background coverage below waits for
+	// a btsplan worker, as on a deployment with separate worker machines.
+	serveEnv := maps.Clone(url)
+	serveEnv["BTSPLAN_WORKERS"] = "0"
+	base, stop := startServe(t, serveEnv)
 	defer stop()
 
 	// The API over real HTTP.
@@ -121,9 +126,9 @@ func TestEndToEnd(t *testing.T) {
 		t.Error("second coverage request was not served from the cache")
 	}
 
-	// A new proposal's coverage is computed in the background: its report
-	// shows it shortly after the submission answered. (A site without
-	// antennas has none: the log says so.)
+	// A new proposal's coverage is queued with it and computed in the
+	// background by a worker: its report shows it shortly after the
+	// worker starts. (A site without antennas has none: the log says so.)
 	newSite := strings.NewReplacer("104.4677842,21.6338535", "104.5400,21.5600", "E2E-1", "E2E-BG", `"height_m":45`, `"height_m":30,"antennas":[{"azimuth_deg":90,"tilt_deg":4,"band_mhz":1800,"eirp_dbm":60,"technology":"LTE"}]`).Replace(site)
 	resp, err = http.Post(base+"/v1/proposals", "application/json", strings.NewReader(newSite))
 	if err != nil {
@@ -137,24 +142,47 @@ func TestEndToEnd(t *testing.T) {
 	if resp.StatusCode != 201 || err != nil {
 		t.Fatalf("submit = %d, %v", resp.StatusCode, err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	reportCoverage := func() *float64 {
 		var rep struct {
 			Coverage *struct {
 				AreaKm2 float64 `json:"area_km2"`
 			} `json:"coverage"`
 		}
 		getJSON(t, fmt.Sprintf("%s/v1/proposals/%d/report", base, created.ID), &rep)
-		if rep.Coverage != nil {
-			if rep.Coverage.AreaKm2 <= 0 {
-				t.Errorf("background coverage area = %g km², want > 0", rep.Coverage.AreaKm2)
+		if rep.Coverage == nil {
+			return nil
+		}
+		return &rep.Coverage.AreaKm2
+	}
+	if a := reportCoverage(); a != nil {
+		t.Fatalf("the new proposal has a coverage (%g km²) with no worker running, want none yet", *a)
+	}
+	wctx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan error, 1)
+	go func() {
+		workerDone <- run(wctx, []string{"btsplan", "worker"}, url.getenv, strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if a := reportCoverage(); a != nil {
+			if *a <= 0 {
+				t.Errorf("background coverage area = %g km², want > 0", *a)
 			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the report of a new proposal has no coverage 60 s after its submission")
+			t.Fatal("the report of a new proposal has no coverage 60 s after the worker started")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	stopWorker()
+	select {
+	case err := <-workerDone:
+		if err != nil {
+			t.Errorf("worker after its context ended: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("worker did not stop within 15 s of its context ending")
 	}
 
 	// check: a batch with one bad feature names it and still checks the rest.

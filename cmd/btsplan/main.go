@@ -53,6 +53,7 @@ type environment struct {
 func commands() []command {
 	return []command{
 		{"serve", "serve the HTTP API and the web map", cmdServe},
+		{"worker", "work the job queue (proposal coverages) without serving HTTP", cmdWorker},
 		{"migrate", "apply the database migrations", cmdMigrate},
 		{"import", "import a layer, admin units or a DEM (import layer|admin|dem --help)", cmdImport},
 		{"check", "check a site proposal (GeoJSON Feature) without storing it", cmdCheck},

@@ -1,0 +1,139 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"btsplan/planning"
+)
+
+// ProposalCoverageArgs are the arguments of the proposal-coverage job, as
+// River stores them (river_job.args).
+type ProposalCoverageArgs struct {
+	ProposalID int64 `json:"proposal_id"`
+}
+
+// Kind names the job kind: planning.JobKindProposalCoverage.
+func (ProposalCoverageArgs) Kind() string { return planning.JobKindProposalCoverage }
+
+// InsertOpts puts the job in the coverage queue and makes it unique per
+// proposal while queued, running or retrying (River requires running
+// among the unique states); a finished job does not stop a new one.
+func (ProposalCoverageArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		Queue: queueCoverage,
+		UniqueOpts: river.UniqueOpts{
+			ByArgs: true,
+			ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+				rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
+		},
+	}
+}
+
+// coverageWorker works proposal-coverage jobs.
+type coverageWorker struct {
+	river.WorkerDefaults[ProposalCoverageArgs]
+	cov *planning.CoverageService
+	log *slog.Logger
+}
+
+// Work computes the proposal's coverage (or finds it stored). An Invalid
+// or NotFound error cancels the job: trying again would give the same
+// answer. Any other error is returned for River to retry with backoff.
+func (w *coverageWorker) Work(ctx context.Context, job *river.Job[ProposalCoverageArgs]) error {
+	id := job.Args.ProposalID
+	log := w.log.With("job", job.ID, "proposal", id, "attempt", job.Attempt)
+	p := startProgress(ctx, job.ID)
+	c, err := w.cov.ProposalCoverage(ctx, id, p.report)
+	p.stop()
+	if err == nil {
+		log.Info("proposal coverage", "coverage", c.ID, "area_km2", c.AreaKm2, "cached", c.Cached)
+		done, total := p.counts()
+		out := output{CoverageID: c.ID, AreaKm2: c.AreaKm2, Cached: c.Cached}
+		if total > 0 {
+			out.Progress = &progressOut{Done: done, Total: total}
+		}
+		if err := river.RecordOutput(ctx, out); err != nil {
+			log.Warn("proposal coverage: record output", "err", err)
+		}
+		return nil
+	}
+	switch {
+	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely):
+		log.Info("proposal coverage cancelled")
+		return err
+	case planning.KindOf(err) == planning.Invalid || planning.KindOf(err) == planning.NotFound:
+		log.Info("proposal coverage: not computable, not retried", "err", err)
+		return river.JobCancel(err)
+	}
+	log.Warn("proposal coverage failed; retried later", "err", err, "max_attempts", job.MaxAttempts)
+	return err
+}
+
+// progressEvery is how often a running job writes its progress.
+const progressEvery = time.Second
+
+// progress collects a computation's progress and writes it to the job
+// from its own goroutine, at most once per progressEvery, so that the
+// computation's callback (called from its row workers) only stores two
+// numbers.
+type progress struct {
+	done, total atomic.Int64
+	stopc       chan struct{}
+	wg          sync.WaitGroup
+}
+
+func startProgress(ctx context.Context, jobID int64) *progress {
+	p := &progress{stopc: make(chan struct{})}
+	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+	if err != nil {
+		return p // not under a River client (a test calling Work): counts only
+	}
+	p.wg.Go(func() {
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		var written int64 = -1
+		for {
+			select {
+			case <-p.stopc:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			done, total := p.counts()
+			if total == 0 || int64(done) == written {
+				continue
+			}
+			out := output{Progress: &progressOut{Done: done, Total: total}}
+			if _, err := client.JobUpdate(ctx, jobID, &river.JobUpdateParams{Output: out}); err == nil {
+				written = int64(done)
+			}
+		}
+	})
+	return p
+}
+
+// report is the computation's progress callback.
+func (p *progress) report(done, total int) {
+	p.done.Store(int64(done))
+	p.total.Store(int64(total))
+}
+
+func (p *progress) counts() (done, total int) {
+	return int(p.done.Load()), int(p.total.Load())
+}
+
+// stop ends the writer and waits for it.
+func (p *progress) stop() {
+	close(p.stopc)
+	p.wg.Wait()
+}
