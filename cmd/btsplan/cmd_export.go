@@ -141,4 +141,3 @@ func export(ctx context.Context, h http.Handler, what, target string, q url.Valu
 	enc.SetEscapeHTML(false)
 	return enc.Encode(map[string]any{"type": "FeatureCollection", "features": all})
 }
-

@@ -33,7 +33,7 @@ type config struct {
 	StreamTimeout     time.Duration // BTSPLAN_STREAM_TIMEOUT, default 10m: a streamed export
 	MaxInFlight       int           // BTSPLAN_MAX_IN_FLIGHT, default 64 requests at once
 	CORSOrigins       []string      // BTSPLAN_CORS_ORIGINS: comma-separated exact origins; "" sends no CORS headers
-	Workers       int           // BTSPLAN_WORKERS, default 1: job-queue workers of serve and worker
+	Workers           int           // BTSPLAN_WORKERS, default 1: job-queue workers of serve and worker
 }
 
 // envVar documents one setting for --help and README.
