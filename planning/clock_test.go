@@ -119,7 +119,7 @@ func TestAddWorkingDays(t *testing.T) {
 func TestReviewClock(t *testing.T) {
 	c := calendar(t)
 	at := func(s string) time.Time { return day(s).Add(10 * time.Hour) } // 10:00 in Vietnam
-	started := at("2026-02-09")                                           // Monday before Tết 2026
+	started := at("2026-02-09")                                          // Monday before Tết 2026
 	pause := []planning.Pause{{From: at("2026-02-25"), Until: at("2026-03-04")}}
 	open := []planning.Pause{{From: at("2026-02-25")}}
 	tests := []struct {
