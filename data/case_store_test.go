@@ -32,7 +32,7 @@ func submission(code string, required []string) *planning.NewSubmission {
 		Structure: planning.StructureA2b, HeightM: 40}, Verdict: planning.Conditional}
 	a := &planning.Assessment{Verdict: planning.Conditional, RuleSetVersion: "test@1", Province: "25",
 		RuleSetFiles: []planning.RuleFile{{Name: "rules/national.yaml", Data: []byte("schema: 1\n")}},
-		Findings: []planning.Finding{{RuleID: "r1", Severity: planning.SeverityCondition, Authority: "SXD"}}}
+		Findings:     []planning.Finding{{RuleID: "r1", Severity: planning.SeverityCondition, Authority: "SXD"}}}
 	return &planning.NewSubmission{Case: c, Proposal: p, Assessment: a, ContentHash: "h-" + code, Required: required,
 		Events: []planning.CaseEventRecord{
 			{Event: planning.EventSubmit, From: planning.StateDraft, To: planning.StateSubmitted, At: caseNow, Actor: "lan"},
