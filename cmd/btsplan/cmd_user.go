@@ -79,4 +79,3 @@ func cmdUser(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(env.stdout, "user %s (id %d) of %s: %s\n", u.Name, u.ID, u.Org, strings.Join(rs, ", "))
 	return nil
 }
-
