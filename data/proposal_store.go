@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -37,6 +38,10 @@ var (
 	qAssessmentLatest string
 	//go:embed sql/findings.sql
 	qFindings string
+	//go:embed sql/rule_set_files_insert.sql
+	qRuleSetFilesInsert string
+	//go:embed sql/rule_set_files.sql
+	qRuleSetFiles string
 )
 
 // Page sizes of Proposals.
@@ -50,6 +55,7 @@ const (
 type ProposalStore struct {
 	db          *DB
 	afterCreate func(ctx context.Context, tx pgx.Tx, proposalID int64) error
+	ruleSets    sync.Map // rule set version → true once its text is committed
 }
 
 var _ planning.ProposalStore = (*ProposalStore)(nil)
@@ -146,6 +152,24 @@ func checkProposal(p *planning.Proposal, a *planning.Assessment, contentHash str
 }
 
 func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal, a *planning.Assessment, contentHash string) error {
+	tx, err := s.db.pool.Begin(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
+	if err := s.insertRevision(ctx, tx, p, a, contentHash); err != nil {
+		return err
+	}
+	if err := translate(tx.Commit(ctx)); err != nil {
+		return err
+	}
+	s.ruleSets.Store(a.RuleSetVersion, true)
+	return nil
+}
+
+// insertRevision stores p as the next revision of (carrier, site code)
+// with its assessment, findings and rule set text, in tx.
+func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planning.Proposal, a *planning.Assessment, contentHash string) error {
 	site := p.Site
 	loc, err := ewkbOf(site.Location)
 	if err != nil {
@@ -161,12 +185,6 @@ func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal
 	if status == "" {
 		status = planning.StatusSubmitted
 	}
-
-	tx, err := s.db.pool.Begin(ctx)
-	if err != nil {
-		return translate(err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
 
 	// Revisions of one site are numbered in one transaction at a time.
 	if err := s.db.exec(ctx, tx, qLockName, "proposal:"+site.Carrier+"/"+site.Code); err != nil {
@@ -222,6 +240,9 @@ func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal
 	if err := s.insertFindings(ctx, tx, a); err != nil {
 		return err
 	}
+	if err := s.keepRuleSet(ctx, tx, a); err != nil {
+		return err
+	}
 	if s.afterCreate != nil {
 		qctx, cancel := s.db.query(ctx)
 		err := s.afterCreate(qctx, tx, p.ID)
@@ -230,7 +251,50 @@ func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal
 			return err
 		}
 	}
-	return translate(tx.Commit(ctx))
+	return nil
+}
+
+// keepRuleSet stores the text of a's rule set once per version; versions
+// this process committed already are skipped without a round trip.
+func (s *ProposalStore) keepRuleSet(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
+	if len(a.RuleSetFiles) == 0 {
+		return nil
+	}
+	if _, ok := s.ruleSets.Load(a.RuleSetVersion); ok {
+		return nil
+	}
+	names := make([]string, len(a.RuleSetFiles))
+	bodies := make([]string, len(a.RuleSetFiles))
+	for i, f := range a.RuleSetFiles {
+		names[i], bodies[i] = f.Name, string(f.Data)
+	}
+	return s.db.exec(ctx, tx, qRuleSetFilesInsert, a.RuleSetVersion, names, bodies)
+}
+
+// RuleSetFiles returns the text of rule set version, its files in order,
+// as the assessments that used it read them. Errors: NotFound when no
+// assessment stored that version's text; Unavailable.
+func (s *ProposalStore) RuleSetFiles(ctx context.Context, version string) ([]planning.RuleFile, error) {
+	ctx, cancel := s.db.query(ctx)
+	defer cancel()
+	rows, err := s.db.pool.Query(ctx, qRuleSetFiles, version)
+	if err != nil {
+		return nil, opError("rule set files", translate(err))
+	}
+	files, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (planning.RuleFile, error) {
+		var f planning.RuleFile
+		var body string
+		err := r.Scan(&f.Name, &body)
+		f.Data = []byte(body)
+		return f, err
+	})
+	if err != nil {
+		return nil, opError("rule set files", translate(err))
+	}
+	if len(files) == 0 {
+		return nil, opError("rule set files", planning.Errorf(planning.NotFound, "no text stored for rule set %q", version))
+	}
+	return files, nil
 }
 
 // linkLayers records the layer versions assessment a read.

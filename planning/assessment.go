@@ -63,9 +63,13 @@ type Assessment struct {
 	Revision       int
 	Verdict        Verdict
 	Findings       []Finding
-	RuleSetVersion string         // identifies the exact rule set used
-	LayerVersions  map[string]int // layer name → version used
-	Province       string
-	AdminUnit      string
-	CreatedAt      time.Time
+	RuleSetVersion string // identifies the exact rule set used
+	// RuleSetFiles are the text of the rule files merged into that set,
+	// national first, so that the assessment can be re-run exactly; the
+	// store keeps them once per version. Nil when read back.
+	RuleSetFiles  []RuleFile
+	LayerVersions map[string]int // layer name → version used
+	Province      string
+	AdminUnit     string
+	CreatedAt     time.Time
 }

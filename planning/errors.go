@@ -16,6 +16,19 @@ const (
 	NotFound                // the thing asked for does not exist
 	Exists                  // the thing to create exists already
 	Unavailable             // a dependency (the database) is down or too slow
+	// Unauthenticated: no credentials, or unknown, expired or revoked ones
+	// (api: 401).
+	Unauthenticated
+	// Forbidden: the caller is known but its roles do not allow the action
+	// (api: 403).
+	Forbidden
+	// WrongState: the action does not fit the thing's current state, such
+	// as a transition the case's state machine refuses (api: 409). It is not
+	// called Conflict because that is a verdict.
+	WrongState
+	// Stale: the caller acted on an older version of the thing than the
+	// stored one, such as a decision with an old ETag (api: 412).
+	Stale
 )
 
 func (k Kind) String() string {
@@ -28,6 +41,14 @@ func (k Kind) String() string {
 		return "exists"
 	case Unavailable:
 		return "unavailable"
+	case Unauthenticated:
+		return "unauthenticated"
+	case Forbidden:
+		return "forbidden"
+	case WrongState:
+		return "wrong state"
+	case Stale:
+		return "stale"
 	default:
 		return "internal"
 	}

@@ -135,6 +135,8 @@ type RuleSet struct {
 	Rules []Rule
 	// Files are the rule files merged into the set, national first.
 	Files []string
+	// Sources are the same files with their text, as loaded.
+	Sources []RuleFile
 
 	categories map[string]map[string]Category // kind → code → category
 }

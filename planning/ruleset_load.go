@@ -100,7 +100,7 @@ func ParseRuleBook(national RuleFile, provinces ...RuleFile) (*RuleBook, error) 
 		provinces:   map[string]*RuleSet{},
 		authorities: nat.authorities,
 	}
-	book.national = newRuleSet("", nat.rules, book.categories, []string{national.Name})
+	book.national = newRuleSet("", nat.rules, book.categories, []RuleFile{national})
 
 	byID := map[string]Rule{}
 	for _, r := range nat.rules {
@@ -134,7 +134,7 @@ func ParseRuleBook(national RuleFile, provinces ...RuleFile) (*RuleBook, error) 
 		for _, r := range merged {
 			rules = append(rules, r)
 		}
-		book.provinces[pf.province] = newRuleSet(pf.province, rules, book.categories, []string{national.Name, f.Name})
+		book.provinces[pf.province] = newRuleSet(pf.province, rules, book.categories, []RuleFile{national, f})
 		book.authorities = append(book.authorities, pf.authorities...)
 	}
 	if len(errs) > 0 {
@@ -150,9 +150,13 @@ func loadError(errs []error) error {
 	return &Error{Op: "load rules", Kind: Invalid, Err: errors.Join(errs...)}
 }
 
-func newRuleSet(province string, rules []Rule, cats map[string]map[string]Category, files []string) *RuleSet {
+func newRuleSet(province string, rules []Rule, cats map[string]map[string]Category, sources []RuleFile) *RuleSet {
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
-	rs := &RuleSet{Province: province, Rules: rules, Files: files, categories: cats}
+	files := make([]string, len(sources))
+	for i, f := range sources {
+		files[i] = f.Name
+	}
+	rs := &RuleSet{Province: province, Rules: rules, Files: files, Sources: sources, categories: cats}
 	rs.Version = ruleSetVersion(province, rules, cats)
 	return rs
 }

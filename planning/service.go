@@ -138,6 +138,20 @@ func (s *Service) Check(ctx context.Context, site Site) (Assessment, error) {
 // same content was submitted before for the same carrier and site code.
 func (s *Service) Submit(ctx context.Context, site Site) (Proposal, Assessment, error) {
 	const op = "submit site"
+	p, a, err := s.prepare(ctx, site, op)
+	if err != nil {
+		return Proposal{}, Assessment{}, err
+	}
+	if err := s.props.CreateProposal(ctx, &p, &a, SiteHash(site)); err != nil {
+		return Proposal{}, Assessment{}, fmt.Errorf("%s %s/%s: %w", op, site.Carrier, site.Code, err)
+	}
+	return p, a, nil
+}
+
+// prepare assesses a site for storing: the proposal and its assessment,
+// with the conflicting part of each zone behind a conflict or condition,
+// and the rule set's text.
+func (s *Service) prepare(ctx context.Context, site Site, op string) (Proposal, Assessment, error) {
 	if strings.TrimSpace(site.Code) == "" {
 		return Proposal{}, Assessment{}, &Error{Op: op, Kind: Invalid, Field: FieldCode, Err: errors.New("site code is required")}
 	}
@@ -176,9 +190,6 @@ func (s *Service) Submit(ctx context.Context, site Site) (Proposal, Assessment, 
 		AdminUnit: a.AdminUnit,
 		Province:  a.Province,
 		Verdict:   a.Verdict,
-	}
-	if err := s.props.CreateProposal(ctx, &p, &a, SiteHash(site)); err != nil {
-		return Proposal{}, Assessment{}, fmt.Errorf("%s %s/%s: %w", op, site.Carrier, site.Code, err)
 	}
 	return p, a, nil
 }
@@ -233,6 +244,7 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 	a := Assessment{
 		Findings:       make([]Finding, len(matches)),
 		RuleSetVersion: rs.Version,
+		RuleSetFiles:   rs.Sources,
 		LayerVersions:  versions,
 		Province:       province,
 		AdminUnit:      units[0].Code,
