@@ -224,12 +224,10 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 		t.Fatalf("after the kill the job is %s (%v), want still running: nobody could tell", j.State, err)
 	}
 
-	// A worker with the default timeouts, then a new leader once the job
-	// has been running for longer than rescueAfter.
-	worker := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1})
-	if err := worker.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	// A new leader once the job has been running for longer than
+	// rescueAfter, then a worker with the default timeouts. The worker
+	// starts only after the election: every client stands for leader, and
+	// a worker elected in its place would rescue only after 11 minutes.
 	var attemptedAt time.Time
 	if err := f.pool.QueryRow(ctx, "SELECT attempted_at FROM river_job WHERE id = $1", job.ID).Scan(&attemptedAt); err != nil {
 		t.Fatal(err)
@@ -241,6 +239,10 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	startLeader(t, f, rescueAfter)
+	worker := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1})
+	if err := worker.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	j = waitJob(t, worker, job.ID, time.Minute, "done", func(j planning.Job) bool { return j.State.Final() })
 	if j.State != planning.JobDone || j.Attempt != 2 || len(j.Errors) != 1 {
