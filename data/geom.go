@@ -42,7 +42,6 @@ func wkbOf(g orb.Geometry) ([]byte, error) {
 	return b, nil
 }
 
-
 // orbOf decodes WKB (as written by ST_AsBinary) into an orb geometry.
 func orbOf(b []byte) (orb.Geometry, error) {
 	if b == nil {
