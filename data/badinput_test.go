@@ -100,6 +100,7 @@ func TestImportAdminUnitsRejectsBadInput(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.wantMsg) {
 				t.Errorf("error %q does not contain %q", err, tc.wantMsg)
 			}
+			wantPlain(t, err)
 			if n := count(t, s.pool, "SELECT count(*) FROM admin_unit"); n != 1 {
 				t.Errorf("admin_unit rows after a refused import = %d, want the 1 unit in force", n)
 			}

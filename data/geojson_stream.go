@@ -333,6 +333,8 @@ func jsonErr(err error) error {
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("unexpected end of file")
+	case errors.As(err, &se) && strings.Contains(se.Error(), "exceeded max depth"):
+		return fmt.Errorf("arrays and objects nested more than 10000 levels deep at byte %d", se.Offset)
 	case errors.As(err, &se):
 		return fmt.Errorf("%s at byte %d", strings.TrimPrefix(se.Error(), "json: "), se.Offset)
 	case errors.As(err, &te):

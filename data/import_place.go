@@ -158,9 +158,9 @@ func (d *DB) moveRows(ctx context.Context, tx pgx.Tx, p placement, sql string, a
 	more := 0
 	for rows.Next() {
 		var idx int32
-		var reason, rejected string
+		var name, reason, rejected string
 		var x, y *float64
-		if err := rows.Scan(&idx, &reason, &rejected, &x, &y); err != nil {
+		if err := rows.Scan(&idx, &name, &reason, &rejected, &x, &y); err != nil {
 			rows.Close()
 			return nil, importDBError(err)
 		}
@@ -172,8 +172,9 @@ func (d *DB) moveRows(ctx context.Context, tx pgx.Tx, p placement, sql string, a
 			more++
 			continue
 		}
+		f := feature{Index: int(idx), name: name}
 		rejects = append(rejects, planning.FieldError(fmt.Sprintf("/features/%d/geometry", idx),
-			"feature %d: %s", idx, rejection(p, rejected, reason, x, y)))
+			"%s: %s", f.label(), rejection(p, rejected, reason, x, y)))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, importDBError(err)

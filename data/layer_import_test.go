@@ -101,6 +101,7 @@ func TestImportLayerRejectsBadInput(t *testing.T) {
 					t.Errorf("error %q does not contain %q", err, m)
 				}
 			}
+			wantPlain(t, err)
 			if n := count(t, s.pool, "SELECT count(*) FROM layer"); n != 0 {
 				t.Errorf("layer rows after a failed import = %d, want 0", n)
 			}

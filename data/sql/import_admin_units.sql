@@ -9,7 +9,7 @@
 -- repair changes its meaning ('meaning'), when it is empty after the
 -- repair ('collapsed') or still invalid ('invalid').
 -- Returns one row per geometry that was not valid as imported or was
--- rejected: its feature index, the ST_IsValidReason of the original, the
+-- rejected: its feature index and name, the ST_IsValidReason of the original, the
 -- rejection ('' when repaired) and the centre of its bounding box.
 WITH checked AS (
     SELECT s.idx, s.code, s.name, s.parent, s.attributes, v.valid,
@@ -40,7 +40,7 @@ WITH checked AS (
     WHERE rejected IS NULL
     ORDER BY idx
 )
-SELECT idx, COALESCE(reason, ''), COALESCE(rejected, ''),
+SELECT idx, name, COALESCE(reason, ''), COALESCE(rejected, ''),
        CASE WHEN ST_IsEmpty(g) THEN NULL ELSE (ST_XMin(g) + ST_XMax(g)) / 2 END,
        CASE WHEN ST_IsEmpty(g) THEN NULL ELSE (ST_YMin(g) + ST_YMax(g)) / 2 END
 FROM judged

@@ -14,7 +14,7 @@
 -- ('admin', index-backed by admin_unit_geom_gist).
 --
 -- Returns one row per geometry that was not valid as imported or was
--- rejected: its feature index, the ST_IsValidReason of the original ('' if
+-- rejected: its feature index and name, the ST_IsValidReason of the original ('' if
 -- valid), the rejection ('' when repaired) and the centre of its bounding
 -- box in EPSG:4326 (NULL when empty).
 --
@@ -56,7 +56,7 @@ WITH checked AS (
     WHERE rejected IS NULL
     ORDER BY idx
 )
-SELECT idx, COALESCE(reason, ''), COALESCE(rejected, ''),
+SELECT idx, name, COALESCE(reason, ''), COALESCE(rejected, ''),
        CASE WHEN ST_IsEmpty(g) THEN NULL ELSE (ST_XMin(g) + ST_XMax(g)) / 2 END,
        CASE WHEN ST_IsEmpty(g) THEN NULL ELSE (ST_YMin(g) + ST_YMax(g)) / 2 END
 FROM placed
