@@ -143,6 +143,10 @@ func (s *featureStream) invalid(field string, err error) error {
 		return &planning.Error{Kind: planning.Invalid,
 			Err: fmt.Errorf("the file exceeds the size limit of %d bytes", s.limit)}
 	}
+	if !strings.HasPrefix(field, "/features/") && !strings.Contains(err.Error(), "byte ") {
+		// Outside a feature, the byte offset is the only way to the fault.
+		err = fmt.Errorf("%w (at byte %d)", err, s.dec.InputOffset())
+	}
 	return &planning.Error{Kind: planning.Invalid, Field: field, Err: err}
 }
 

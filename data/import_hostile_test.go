@@ -184,7 +184,7 @@ func TestImportLayerRefusesHostileInput(t *testing.T) {
 			wantField: "/features/0/geometry", wantMsg: []string{`"geometry" is given twice`}},
 		{name: "properties nested 5,000 deep", body: fc(feat(`{"x": `+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+`}`, square(105.6, 21.4, 0.01))),
 			wantField: "/features/0/properties/x/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0",
-			wantMsg: []string{"feature 0", "nested more than 32 levels deep"}},
+			wantMsg:   []string{"feature 0", "nested more than 32 levels deep"}},
 		{name: "nesting beyond the decoder's limit", body: fc(ok, feat(`{"x": `+strings.Repeat("[", 200000)+strings.Repeat("]", 200000)+`}`, square(105.6, 21.4, 0.01))),
 			wantField: "/features/1", wantMsg: []string{"feature 1", "nested more than 10000 levels deep"}},
 		{name: "geometry nested 9,000 deep", body: fc(feat(`{}`, `{"type": "Polygon", "coordinates": `+strings.Repeat("[", 9000)+strings.Repeat("]", 9000)+`}`)),
