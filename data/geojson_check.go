@@ -40,8 +40,30 @@ const (
 type featureChecker struct {
 	b       []byte
 	p       int
-	index   int // the feature's index, for messages
-	numbers int // coordinate values seen in "geometry"
+	index   int       // the feature's index, for messages
+	numbers int       // coordinate values seen in "geometry"
+	path    []segment // where c.p is, to build a JSON pointer only for a fault
+}
+
+// segment is one step of a JSON pointer: a member name when isKey, else
+// an index.
+type segment struct {
+	key   string
+	isKey bool
+	idx   int
+}
+
+// field returns the JSON pointer of the current value.
+func (c *featureChecker) field() string {
+	s := "/features/" + strconv.Itoa(c.index)
+	for _, g := range c.path {
+		if g.isKey {
+			s += "/" + pointerEscape(g.key)
+		} else {
+			s += "/" + strconv.Itoa(g.idx)
+		}
+	}
+	return s
 }
 
 // checkFeatureJSON checks the raw JSON of feature index: nesting, duplicate
@@ -50,18 +72,17 @@ type featureChecker struct {
 // The error is Invalid and names the feature and the member at fault.
 func checkFeatureJSON(raw []byte, index int) error {
 	c := &featureChecker{b: raw, index: index}
-	return c.value(1, "/features/"+strconv.Itoa(index), region{})
+	return c.value(1, region{})
 }
 
 // region says where in the feature a value lies.
 type region struct {
-	top   string // the member of the feature ("geometry", "properties", ...); "" at the feature itself
-	prop  string // the property (member of "properties") holding the value
-	depth int    // depth of the feature object's members (set at the feature)
+	top  string // the member of the feature ("geometry", "properties", ...); "" at the feature itself
+	prop string // the property (member of "properties") holding the value
 }
 
-func (c *featureChecker) fail(field, format string, args ...any) error {
-	return planning.FieldError(field, "feature %d: %s", c.index, fmt.Sprintf(format, args...))
+func (c *featureChecker) fail(format string, args ...any) error {
+	return planning.FieldError(c.field(), "feature %d: %s", c.index, fmt.Sprintf(format, args...))
 }
 
 func (c *featureChecker) ws() {
@@ -76,30 +97,31 @@ func (c *featureChecker) ws() {
 }
 
 // value checks the value at c.p, at nesting depth (1 = the feature
-// object), whose JSON pointer is field.
-func (c *featureChecker) value(depth int, field string, r region) error {
+// object).
+func (c *featureChecker) value(depth int, r region) error {
 	c.ws()
 	if c.p >= len(c.b) {
-		return c.fail(field, "unexpected end of the feature")
+		return c.fail("unexpected end of the feature")
 	}
 	switch c.b[c.p] {
 	case '{', '[':
 		if depth > maxFeatureDepth {
-			return c.fail(field, "nested more than %d levels deep", maxFeatureDepth)
+			return c.fail("nested more than %d levels deep", maxFeatureDepth)
 		}
 		if c.b[c.p] == '{' {
-			return c.object(depth, field, r)
+			return c.object(depth, r)
 		}
-		return c.array(depth, field, r)
+		return c.array(depth, r)
 	case '"':
+		if r.top != "properties" || r.prop == "" {
+			return c.skipString()
+		}
 		s, err := c.str()
 		if err != nil {
-			return c.fail(field, "%v", err)
+			return c.fail("%v", err)
 		}
-		if r.top == "properties" && r.prop != "" {
-			if err := planning.CheckText(field, s, planning.MaxTextChars); err != nil {
-				return c.fail(field, "the value of property %q %v", shorten(r.prop), errors.Unwrap(err))
-			}
+		if err := planning.CheckText("", s, planning.MaxTextChars); err != nil {
+			return c.fail("the value of property %q %v", shorten(r.prop), errors.Unwrap(err))
 		}
 		return nil
 	case 't', 'f', 'n':
@@ -116,8 +138,8 @@ func (c *featureChecker) value(depth int, field string, r region) error {
 		if r.top == "geometry" {
 			c.numbers++
 			if c.numbers > maxGeometryNumbers {
-				return c.fail("/features/"+strconv.Itoa(c.index)+"/geometry",
-					"the geometry has more than %d coordinate values (about %d points); split the feature", maxGeometryNumbers, maxGeometryNumbers/2)
+				c.path = c.path[:1] // the geometry member
+				return c.fail("the geometry has more than %d coordinate values (about %d points); split the feature", maxGeometryNumbers, maxGeometryNumbers/2)
 			}
 			return nil
 		}
@@ -126,7 +148,7 @@ func (c *featureChecker) value(depth int, field string, r region) error {
 			// beyond about ±131072 with an internal error; a float64 is the
 			// range every client can read back anyway.
 			if _, err := strconv.ParseFloat(num, 64); err != nil {
-				return c.fail(field, "the number %s in property %q is out of range", shorten(num), shorten(r.prop))
+				return c.fail("the number %s in property %q is out of range", shorten(num), shorten(r.prop))
 			}
 		}
 		return nil
@@ -137,14 +159,16 @@ func isNumberByte(b byte) bool {
 	return b >= '0' && b <= '9' || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E'
 }
 
-func (c *featureChecker) object(depth int, field string, r region) error {
+func (c *featureChecker) object(depth int, r region) error {
 	c.p++ // {
 	var keys []string
 	var seen map[string]bool
+	c.path = append(c.path, segment{})
 	for {
 		c.ws()
 		if c.p < len(c.b) && c.b[c.p] == '}' {
 			c.p++
+			c.path = c.path[:len(c.path)-1]
 			return nil
 		}
 		if c.p < len(c.b) && c.b[c.p] == ',' {
@@ -152,20 +176,23 @@ func (c *featureChecker) object(depth int, field string, r region) error {
 			c.ws()
 		}
 		if c.p >= len(c.b) || c.b[c.p] != '"' {
-			return c.fail(field, "malformed object")
+			c.path = c.path[:len(c.path)-1]
+			return c.fail("malformed object")
 		}
 		key, err := c.str()
 		if err != nil {
-			return c.fail(field, "a member name %v", err)
+			c.path = c.path[:len(c.path)-1]
+			return c.fail("a member name %v", err)
 		}
-		sub := field + "/" + pointerEscape(key)
 		// Member names in properties are stored as jsonb keys: one-line
 		// names. Elsewhere only the feature's own members matter.
 		if r.top == "properties" {
-			if err := planning.CheckLine(sub, key, planning.MaxNameChars); err != nil {
-				return c.fail(field, "a property name %v", errors.Unwrap(err))
+			if err := planning.CheckLine("", key, planning.MaxNameChars); err != nil {
+				c.path = c.path[:len(c.path)-1]
+				return c.fail("a property name %v", errors.Unwrap(err))
 			}
 		}
+		c.path[len(c.path)-1] = segment{key: key, isKey: true}
 		dup := false
 		if seen != nil {
 			dup = seen[key]
@@ -185,7 +212,7 @@ func (c *featureChecker) object(depth int, field string, r region) error {
 			}
 		}
 		if dup {
-			return c.fail(sub, "the member %q is given twice", shorten(key))
+			return c.fail("the member %q is given twice", shorten(key))
 		}
 		c.ws()
 		if c.p < len(c.b) && c.b[c.p] == ':' {
@@ -198,30 +225,50 @@ func (c *featureChecker) object(depth int, field string, r region) error {
 		case r.top == "properties" && r.prop == "":
 			sr.prop = key
 		}
-		if err := c.value(depth+1, sub, sr); err != nil {
+		if err := c.value(depth+1, sr); err != nil {
 			return err
 		}
 	}
 }
 
-func (c *featureChecker) array(depth int, field string, r region) error {
+func (c *featureChecker) array(depth int, r region) error {
 	c.p++ // [
+	c.path = append(c.path, segment{})
 	for i := 0; ; i++ {
+		c.path[len(c.path)-1] = segment{idx: i}
 		c.ws()
 		if c.p < len(c.b) && c.b[c.p] == ']' {
 			c.p++
+			c.path = c.path[:len(c.path)-1]
 			return nil
 		}
 		if c.p < len(c.b) && c.b[c.p] == ',' {
 			c.p++
 		}
 		if c.p >= len(c.b) {
-			return c.fail(field, "unexpected end of the feature")
+			return c.fail("unexpected end of the feature")
 		}
-		if err := c.value(depth+1, field+"/"+strconv.Itoa(i), r); err != nil {
+		if err := c.value(depth+1, r); err != nil {
 			return err
 		}
 	}
+}
+
+// skipString moves past the JSON string at c.p without decoding it.
+func (c *featureChecker) skipString() error {
+	c.p++ // "
+	for c.p < len(c.b) {
+		switch c.b[c.p] {
+		case '"':
+			c.p++
+			return nil
+		case '\\':
+			c.p += 2
+		default:
+			c.p++
+		}
+	}
+	return c.fail("a string is not terminated")
 }
 
 // str reads the JSON string at c.p and returns it unescaped. Invalid UTF-8

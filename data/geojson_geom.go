@@ -86,36 +86,35 @@ func decodeGeometry(raw []byte, at string, depth int) (orb.Geometry, error) {
 	if len(gj.Coordinates) == 0 || string(gj.Coordinates) == "null" {
 		return nil, gerr(at+"/coordinates", "the %s has no coordinates", typ)
 	}
-	cp := coordParser{b: gj.Coordinates}
-	at += "/coordinates"
+	cp := coordParser{b: gj.Coordinates, base: at + "/coordinates"}
 	switch typ {
 	case "Point":
-		p, err := cp.position(at)
+		p, err := cp.position()
 		return p, err
 	case "MultiPoint":
-		ps, err := cp.positions(at)
+		ps, err := cp.positions()
 		if err != nil {
 			return nil, err
 		}
 		if len(ps) == 0 {
-			return nil, gerr(at, "the geometry is empty: the MultiPoint has no points")
+			return nil, gerr(cp.base, "the geometry is empty: the MultiPoint has no points")
 		}
 		return orb.MultiPoint(ps), nil
 	case "LineString":
-		ps, err := cp.positions(at)
+		ps, err := cp.positions()
 		if err != nil {
 			return nil, err
 		}
-		if err := checkLine(at, "the LineString", ps); err != nil {
+		if err := checkLine(cp.base, "the LineString", ps); err != nil {
 			return nil, err
 		}
 		return orb.LineString(ps), nil
 	case "MultiLineString":
 		var ml orb.MultiLineString
-		err := cp.list(at, func(i int) error {
-			ps, err := cp.positions(at + "/" + strconv.Itoa(i))
+		err := cp.list(func(i int) error {
+			ps, err := cp.positions()
 			if err == nil {
-				err = checkLine(at+"/"+strconv.Itoa(i), fmt.Sprintf("line %d of the MultiLineString", i), ps)
+				err = checkLine(cp.at(0), fmt.Sprintf("line %d of the MultiLineString", i), ps)
 			}
 			ml = append(ml, ps)
 			return err
@@ -124,19 +123,19 @@ func decodeGeometry(raw []byte, at string, depth int) (orb.Geometry, error) {
 			return nil, err
 		}
 		if len(ml) == 0 {
-			return nil, gerr(at, "the geometry is empty: the MultiLineString has no lines")
+			return nil, gerr(cp.base, "the geometry is empty: the MultiLineString has no lines")
 		}
 		return ml, nil
 	case "Polygon":
-		p, err := cp.polygon(at, "the polygon")
+		p, err := cp.polygon(-1)
 		if err != nil {
 			return nil, err
 		}
 		return p, nil
 	default: // MultiPolygon
 		var mp orb.MultiPolygon
-		err := cp.list(at, func(i int) error {
-			p, err := cp.polygon(at+"/"+strconv.Itoa(i), fmt.Sprintf("polygon %d of the MultiPolygon", i))
+		err := cp.list(func(i int) error {
+			p, err := cp.polygon(i)
 			mp = append(mp, p)
 			return err
 		})
@@ -144,7 +143,7 @@ func decodeGeometry(raw []byte, at string, depth int) (orb.Geometry, error) {
 			return nil, err
 		}
 		if len(mp) == 0 {
-			return nil, gerr(at, "the geometry is empty: the MultiPolygon has no polygons")
+			return nil, gerr(cp.base, "the geometry is empty: the MultiPolygon has no polygons")
 		}
 		return mp, nil
 	}
@@ -169,10 +168,23 @@ func first(b []byte) byte {
 	return 0
 }
 
-// coordParser reads the coordinates member: nested arrays of numbers.
+// coordParser reads the coordinates member: nested arrays of numbers. It
+// keeps the indexes of the arrays it is in, to build the JSON pointer of a
+// fault only when there is one.
 type coordParser struct {
-	b []byte
-	p int
+	b    []byte
+	p    int
+	base string // the pointer of the coordinates member
+	idx  []int  // the index in each enclosing array
+}
+
+// at returns the pointer of the current element, up to depth levels up.
+func (c *coordParser) at(up int) string {
+	s := c.base
+	for _, i := range c.idx[:len(c.idx)-up] {
+		s += "/" + strconv.Itoa(i)
+	}
+	return s
 }
 
 func (c *coordParser) ws() {
@@ -182,21 +194,24 @@ func (c *coordParser) ws() {
 }
 
 // list reads an array, calling elem for each element (elem reads it).
-func (c *coordParser) list(at string, elem func(i int) error) error {
+func (c *coordParser) list(elem func(i int) error) error {
 	c.ws()
 	if c.p >= len(c.b) || c.b[c.p] != '[' {
-		return gerr(at, "%s where an array of coordinates was expected", c.what())
+		return gerr(c.at(0), "%s where an array of coordinates was expected", c.what())
 	}
 	c.p++
+	c.idx = append(c.idx, 0)
 	for i := 0; ; i++ {
+		c.idx[len(c.idx)-1] = i
 		c.ws()
 		if c.p < len(c.b) && c.b[c.p] == ']' {
 			c.p++
+			c.idx = c.idx[:len(c.idx)-1]
 			return nil
 		}
 		if i > 0 {
 			if c.p >= len(c.b) || c.b[c.p] != ',' {
-				return gerr(at, "malformed array of coordinates")
+				return gerr(c.at(1), "malformed array of coordinates")
 			}
 			c.p++
 		}
@@ -228,13 +243,13 @@ func (c *coordParser) what() string {
 }
 
 // position reads [x, y] or [x, y, z] (z is dropped).
-func (c *coordParser) position(at string) (orb.Point, error) {
+func (c *coordParser) position() (orb.Point, error) {
 	var p orb.Point
 	n := 0
-	err := c.list(at, func(i int) error {
+	err := c.list(func(i int) error {
 		c.ws()
 		if c.p >= len(c.b) || c.b[c.p] != '-' && (c.b[c.p] < '0' || c.b[c.p] > '9') {
-			return gerr(at+"/"+strconv.Itoa(i), "a coordinate is %s, not a number", c.what())
+			return gerr(c.at(0), "a coordinate is %s, not a number", c.what())
 		}
 		start := c.p
 		for c.p < len(c.b) && isNumberByte(c.b[c.p]) {
@@ -243,9 +258,9 @@ func (c *coordParser) position(at string) (orb.Point, error) {
 		v, err := strconv.ParseFloat(string(c.b[start:c.p]), 64)
 		switch {
 		case err != nil || math.IsInf(v, 0) || math.IsNaN(v):
-			return gerr(at+"/"+strconv.Itoa(i), "the coordinate %s is out of range", shorten(string(c.b[start:c.p])))
+			return gerr(c.at(0), "the coordinate %s is out of range", shorten(string(c.b[start:c.p])))
 		case math.Abs(v) > maxAbsCoordinate:
-			return gerr(at+"/"+strconv.Itoa(i), "the coordinate %s is beyond ±10^8: not a position in any CRS", shorten(string(c.b[start:c.p])))
+			return gerr(c.at(0), "the coordinate %s is beyond ±10^8: not a position in any CRS", shorten(string(c.b[start:c.p])))
 		}
 		if i < 2 {
 			p[i] = v
@@ -257,16 +272,16 @@ func (c *coordParser) position(at string) (orb.Point, error) {
 		return p, err
 	}
 	if n < 2 || n > 3 {
-		return p, gerr(at, "a position has %d number(s); want 2 (x, y) or 3 (x, y, z)", n)
+		return p, gerr(c.at(0), "a position has %d number(s); want 2 (x, y) or 3 (x, y, z)", n)
 	}
 	return p, nil
 }
 
 // positions reads an array of positions.
-func (c *coordParser) positions(at string) ([]orb.Point, error) {
+func (c *coordParser) positions() ([]orb.Point, error) {
 	var ps []orb.Point
-	err := c.list(at, func(i int) error {
-		p, err := c.position(at + "/" + strconv.Itoa(i))
+	err := c.list(func(int) error {
+		p, err := c.position()
 		ps = append(ps, p)
 		return err
 	})
@@ -274,24 +289,30 @@ func (c *coordParser) positions(at string) ([]orb.Point, error) {
 }
 
 // polygon reads an array of rings and checks each: at least 4 positions,
-// the last equal to the first.
-func (c *coordParser) polygon(at, what string) (orb.Polygon, error) {
+// the last equal to the first. member is its index in a MultiPolygon, -1
+// for a Polygon.
+func (c *coordParser) polygon(member int) (orb.Polygon, error) {
 	var poly orb.Polygon
-	err := c.list(at, func(i int) error {
-		rat := at + "/" + strconv.Itoa(i)
-		ps, err := c.positions(rat)
+	what := func() string {
+		if member < 0 {
+			return "the polygon"
+		}
+		return fmt.Sprintf("polygon %d of the MultiPolygon", member)
+	}
+	err := c.list(func(i int) error {
+		ps, err := c.positions()
 		if err != nil {
 			return err
 		}
 		ring := "the shell"
 		if i > 0 {
-			ring = fmt.Sprintf("hole %d", i)
+			ring = "hole " + strconv.Itoa(i)
 		}
 		switch {
 		case len(ps) < 4:
-			return gerr(rat, "%s of %s has %d point(s); a ring needs at least 4 (3 corners and the first again)", ring, what, len(ps))
+			return gerr(c.at(0), "%s of %s has %d point(s); a ring needs at least 4 (3 corners and the first again)", ring, what(), len(ps))
 		case ps[0] != ps[len(ps)-1]:
-			return gerr(rat, "%s of %s is not closed: its last point (%v %v) is not its first (%v %v)", ring, what,
+			return gerr(c.at(0), "%s of %s is not closed: its last point (%v %v) is not its first (%v %v)", ring, what(),
 				ps[len(ps)-1][0], ps[len(ps)-1][1], ps[0][0], ps[0][1])
 		}
 		poly = append(poly, orb.Ring(ps))
@@ -301,7 +322,7 @@ func (c *coordParser) polygon(at, what string) (orb.Polygon, error) {
 		return nil, err
 	}
 	if len(poly) == 0 {
-		return nil, gerr(at, "the geometry is empty: %s has no rings", what)
+		return nil, gerr(c.at(0), "the geometry is empty: %s has no rings", what())
 	}
 	return poly, nil
 }
