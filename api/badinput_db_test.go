@@ -247,13 +247,28 @@ func TestBadLayerDB(t *testing.T) {
 		{"not GeoJSON", q, "ten,ma\nRừng,RDD\n", 422, ""},
 		{"GeoJSON but not a FeatureCollection", q, `{"type": "Polygon", "coordinates": [[[105.6, 21.4], [105.61, 21.4], [105.61, 21.41], [105.6, 21.4]]]}`, 422, "/type"},
 		{"feature with no geometry", q, coll("", ok, `{"type": "Feature", "properties": {}, "geometry": null}`), 422, "/features/1/geometry"},
-		{"feature of the wrong geometry type", q, coll("", ok, `{"type": "Feature", "properties": {}, "geometry": {"type": "Circle", "coordinates": [105.6, 21.4]}}`), 422, "/features/1"},
+		{"feature of the wrong geometry type", q, coll("", ok, `{"type": "Feature", "properties": {}, "geometry": {"type": "Circle", "coordinates": [105.6, 21.4]}}`), 422, "/features/1/geometry/type"},
 		{"crs naming an unknown EPSG code", q, coll(crs("urn:ogc:def:crs:EPSG::999999"), ok), 422, "/crs"},
 		{"crs that is not EPSG", q, coll(crs("urn:ogc:def:crs:ESRI::102100"), ok), 422, "/crs"},
-		{"srid unknown", q + "&srid=999999", coll("", ok), 400, "srid"},
-		{"srid and crs disagree", q + "&srid=9210", coll(crs("EPSG:5897"), ok), 400, "srid"},
+		{"srid unknown", q + "&srid=999999", coll("", ok), 422, "srid"},
+		{"srid and crs disagree", q + "&srid=9210", coll(crs("EPSG:5897"), ok), 422, "srid"},
 		{"unknown category code in a feature", "/v1/layers?kind=landuse&name=rung&category_field=ma", coll("", ok, strings.Replace(ok, `"RDD"`, `"XYZ"`, 1)), 422, "/features/1/properties"},
 		{"body over the layer limit", q, coll("", strings.Repeat(ok+", ", 40)+ok), 413, ""},
+		// Issue 7: the import's parameters and the file's hostile content.
+		{"srid of 0", q + "&srid=0", coll("", ok), 400, "srid"},
+		{"srid beyond int32", q + "&srid=99999999999", coll("", ok), 422, "srid"},
+		{"allow_outside not a boolean", q + "&allow_outside=yes", coll("", ok), 400, "allow_outside"},
+		{"a misspelt parameter", q + "&sird=3405", coll("", ok), 400, "sird"},
+		{"layer name with a NUL", "/v1/layers?kind=landuse&name=r%00ng&category=RDD", coll("", ok), 400, "name"},
+		{"layer name of 20,000 characters", "/v1/layers?kind=landuse&category=RDD&name=" + strings.Repeat("x", 20000), coll("", ok), 400, "name"},
+		{"lon/lat with srid 3405", q + "&srid=3405", coll("", ok), 422, "/features/0/geometry"},
+		{"lon/lat with a crs of EPSG:3857", q, coll(crs("EPSG:3857"), ok), 422, "/features/0/geometry"},
+		{"a zone at 100.51 E, 0 N", q, coll("", strings.ReplaceAll(strings.ReplaceAll(ok, "105.6", "100.51"), "21.4", "0.0")), 422, "/features/0/geometry"},
+		{"a zone in Huế, outside the province loaded", q, coll("", strings.ReplaceAll(strings.ReplaceAll(ok, "105.6", "107.58"), "21.4", "16.46")), 422, "/features/0/geometry"},
+		{"unclosed ring", q, coll("", `{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[105.6, 21.4], [105.61, 21.4], [105.61, 21.41]]]}}`), 422, "/features/0/geometry/coordinates/0"},
+		{"hole outside its shell", q, coll("", `{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[105.6, 21.4], [105.61, 21.4], [105.61, 21.41], [105.6, 21.4]], [[105.7, 21.5], [105.71, 21.5], [105.71, 21.51], [105.7, 21.5]]]}}`), 422, "/features/0/geometry"},
+		{"NUL in a property", q, coll("", `{"type": "Feature", "properties": {"ten": "\u0000"}, "geometry": {"type": "Point", "coordinates": [105.6, 21.4]}}`), 422, "/features/0/properties/ten"},
+		{"10-deep GeometryCollection", q, coll("", `{"type": "Feature", "properties": {}, "geometry": `+strings.Repeat(`{"type": "GeometryCollection", "geometries": [`, 10)+`{"type": "Point", "coordinates": [105.6, 21.4]}`+strings.Repeat("]}", 10)+`}`), 422, "/features/0/geometry/geometries/0/geometries/0/geometries/0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,12 +277,24 @@ func TestBadLayerDB(t *testing.T) {
 			if p.Field != tt.wantField {
 				t.Errorf("field = %q, want %q; problem %+v", p.Field, tt.wantField, p)
 			}
+			for _, bad := range []string{"SQLSTATE", "Go struct", "pgx", "rawFeature", "XX000"} {
+				if strings.Contains(rec.Body.String(), bad) {
+					t.Errorf("problem holds internal text %q: %s", bad, rec.Body)
+				}
+			}
+			if len(p.Detail) > 2000 {
+				t.Errorf("problem detail of %d bytes, want it short (the caller's input is not echoed)", len(p.Detail))
+			}
 			d.wantNothingStored(t)
 		})
 	}
 	// The good feature alone imports: the refusals above were about the
-	// input, not the fixture.
+	// input, not the fixture; and allow_outside imports a zone in Huế.
 	if rec := d.post(t, q, strings.NewReader(coll("", ok))); rec.Code != http.StatusCreated {
 		t.Errorf("a good layer: status = %d, want 201; body %s", rec.Code, rec.Body)
+	}
+	hue := coll("", strings.ReplaceAll(strings.ReplaceAll(ok, "105.6", "107.58"), "21.4", "16.46"))
+	if rec := d.post(t, q+"&allow_outside=true", strings.NewReader(hue)); rec.Code != http.StatusCreated {
+		t.Errorf("a zone in Huế with allow_outside=true: status = %d, want 201; body %s", rec.Code, rec.Body)
 	}
 }

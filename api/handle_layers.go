@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -49,8 +50,14 @@ func layerGeoJSONPath(l planning.Layer) string {
 
 // importParams are the query parameters of POST /v1/layers; an Invalid
 // error from the service naming only these is the caller's malformed
-// request (400), like the ones found here.
-var importParams = []string{"kind", "name", "category", "category_field", "category_map", "srid", "name_field", "source", "licence"}
+// request (400), like the ones found here. srid is the exception: a
+// well-formed EPSG code that spatial_ref_sys does not know, or that
+// disagrees with the file's crs, is a 422 like the file's own faults.
+var importParams = []string{"kind", "name", "category", "category_field", "category_map", "srid", "name_field", "source", "licence", "allow_outside"}
+
+// malformedImportParams are the importParams whose refusal by the
+// service is a 400.
+var malformedImportParams = slices.DeleteFunc(slices.Clone(importParams), func(p string) bool { return p == "srid" })
 
 // importReportOut is the body of 201 after an import.
 type importReportOut struct {
@@ -95,7 +102,7 @@ func (s *server) handleImportLayer() handlerFunc {
 			// Whatever the store made of the cut-off stream, the cause is
 			// the limit.
 			return tooLarge(s.cfg.MaxLayerBytes)
-		case err != nil && planning.KindOf(err) == planning.Invalid && onlyFields(err, importParams):
+		case err != nil && planning.KindOf(err) == planning.Invalid && onlyFields(err, malformedImportParams):
 			return &planning.Error{Kind: planning.Invalid, Err: fmt.Errorf("%w: %w", errMalformed, err)}
 		case err != nil:
 			return err
@@ -192,6 +199,29 @@ func layerSpec(q url.Values) (planning.LayerSpec, error) {
 			errs = append(errs, malformed(name, "given %d times", len(q[name])))
 		}
 	}
+	// An unknown parameter is most likely a misspelt one (sird=9210), whose
+	// silent loss would import the layer in the wrong CRS.
+	unknown := make([]string, 0)
+	for name := range q {
+		if !slices.Contains(importParams, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	slices.Sort(unknown)
+	for _, name := range unknown {
+		field := name
+		if len(field) > 64 || !utf8.ValidString(field) {
+			field = "(a long or non-UTF-8 name)"
+		}
+		errs = append(errs, malformed(field, "unknown parameter (want %s)", strings.Join(importParams, ", ")))
+	}
+	switch v := q.Get("allow_outside"); v {
+	case "", "false":
+	case "true":
+		spec.AllowOutside = true
+	default:
+		errs = append(errs, malformed("allow_outside", "want true or false"))
+	}
 	if spec.Kind == "" {
 		errs = append(errs, malformed("kind", "missing: one of %s", strings.Join(planning.LayerKinds, ", ")))
 	}
@@ -201,7 +231,7 @@ func layerSpec(q url.Values) (planning.LayerSpec, error) {
 	if v := q.Get("srid"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
-			errs = append(errs, malformed("srid", "srid %q: want a positive EPSG code", v))
+			errs = append(errs, malformed("srid", "want a positive EPSG code such as 9210"))
 		}
 		spec.SRID = n
 	}
@@ -228,15 +258,26 @@ func parseCategoryMap(v string) (map[string]string, error) {
 	for _, pair := range strings.Split(v, ",") {
 		i := strings.LastIndexByte(pair, ':')
 		if i <= 0 || i == len(pair)-1 {
-			return nil, malformed("category_map", "%q: want SRC:CODE pairs separated by commas", pair)
+			return nil, malformed("category_map", "%s: want SRC:CODE pairs separated by commas", quoteShort(pair))
 		}
 		src, code := pair[:i], pair[i+1:]
 		if prev, dup := m[src]; dup && prev != code {
-			return nil, malformed("category_map", "%q is mapped twice, to %q and %q", src, prev, code)
+			return nil, malformed("category_map", "%s is mapped twice, to %s and %s", quoteShort(src), quoteShort(prev), quoteShort(code))
 		}
 		m[src] = code
 	}
 	return m, nil
+}
+
+// quoteShort quotes a caller's value for a message, cut to 40 characters.
+func quoteShort(s string) string {
+	if !utf8.ValidString(s) {
+		return "(not UTF-8)"
+	}
+	if r := []rune(s); len(r) > 40 {
+		return strconv.Quote(string(r[:40])) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 // layerFeatureProps are the properties of a zone in a layer export.

@@ -41,6 +41,9 @@ type AdminSpec struct {
 	ValidTo   *time.Time
 	SRID      int   // the source CRS; 0 means EPSG:4326 or the file's own "crs"
 	MaxBytes  int64 // the largest body accepted; 0 means no limit
+	// AllowOutside accepts units outside the source CRS's area of use and
+	// outside Vietnam, otherwise refused as a sign of the wrong CRS.
+	AllowOutside bool
 }
 
 // AdminImportReport says what one admin-unit import did.
@@ -66,6 +69,19 @@ func (s *AdminStore) ImportAdminUnits(ctx context.Context, spec AdminSpec, r io.
 }
 
 func (s *AdminStore) importAdminUnits(ctx context.Context, spec AdminSpec, r io.Reader) (AdminImportReport, error) {
+	for _, t := range []struct {
+		field, s string
+		max      int
+	}{
+		{"level", spec.Level, planning.MaxCodeChars},
+		{"code_field", spec.CodeField, planning.MaxNameChars},
+		{"name_field", spec.NameField, planning.MaxNameChars},
+		{"parent_field", spec.ParentField, planning.MaxNameChars},
+	} {
+		if err := planning.CheckLine(t.field, t.s, t.max); err != nil {
+			return AdminImportReport{}, err
+		}
+	}
 	switch {
 	case spec.Level == "":
 		return AdminImportReport{}, planning.FieldError("level", "the units need a level")
@@ -95,6 +111,7 @@ func (s *AdminStore) importAdminUnits(ctx context.Context, spec AdminSpec, r io.
 	if src.nameKey == "" {
 		src.nameKey = "name"
 	}
+	src.stream.nameKey = src.nameKey
 
 	tx, err := s.db.pool.Begin(ctx)
 	if err != nil {
@@ -131,9 +148,17 @@ func (s *AdminStore) importAdminUnits(ctx context.Context, spec AdminSpec, r io.
 	if n == 0 {
 		return AdminImportReport{}, planning.FieldError("/features", "the FeatureCollection has no features")
 	}
-	srid, err := s.db.sourceSRID(ctx, tx, spec.SRID, src.stream.crs)
+	crs, err := s.db.sourceCRS(ctx, tx, spec.SRID, src.stream.crs)
 	if err != nil {
 		return AdminImportReport{}, err
+	}
+	if err := crs.checkDegrees(src.stream.firstDegrees); err != nil {
+		return AdminImportReport{}, err
+	}
+	place := placement{crs: crs}
+	if !spec.AllowOutside {
+		a := areaOf(crs.SRID)
+		place.area = &a
 	}
 
 	// One admin import at a time, so that the overlap check below sees
@@ -162,7 +187,8 @@ func (s *AdminStore) importAdminUnits(ctx context.Context, spec AdminSpec, r io.
 		return AdminImportReport{}, translate(err)
 	}
 
-	repairs, err := s.db.moveStaged(ctx, tx, qImportAdminUnits, spec.Level, from, to, srid, geo.SRIDWGS84)
+	args := append([]any{spec.Level, from, to, crs.SRID, geo.SRIDWGS84}, place.envelopeArgs()...)
+	repairs, err := s.db.moveStaged(ctx, tx, place, qImportAdminUntransformable, qImportAdminUnits, args...)
 	if err != nil {
 		return AdminImportReport{}, err
 	}
@@ -204,28 +230,37 @@ func (a *adminSource) fill(f *feature) error {
 	case orb.Polygon, orb.MultiPolygon:
 	default:
 		return planning.FieldError(fmt.Sprintf("/features/%d/geometry", f.Index),
-			"feature %d: an admin unit must be a Polygon or MultiPolygon, not a %s", f.Index, f.Geometry.GeoJSONType())
+			"%s: an admin unit must be a Polygon or MultiPolygon, not a %s", f.label(), f.Geometry.GeoJSONType())
 	}
 	code, ok, err := f.prop(a.spec.CodeField)
+	if err == nil && ok {
+		err = checkProp(a.spec.CodeField, code, planning.MaxCodeChars)
+	}
 	if err != nil {
-		return planning.FieldError(props, "feature %d: %v", f.Index, err)
+		return planning.FieldError(props, "%s: %v", f.label(), err)
 	}
 	if !ok || code == "" {
-		return planning.FieldError(props, "feature %d: no unit code in property %q", f.Index, a.spec.CodeField)
+		return planning.FieldError(props, "%s: no unit code in property %q", f.label(), shorten(a.spec.CodeField))
 	}
 	if prev, dup := a.seen[code]; dup {
-		return planning.FieldError(props, "feature %d: unit code %s is also the code of feature %d", f.Index, code, prev)
+		return planning.FieldError(props, "%s: unit code %s is also the code of feature %d", f.label(), code, prev)
 	}
 	a.seen[code] = f.Index
 	name, _, err := f.prop(a.nameKey)
+	if err == nil {
+		err = checkProp(a.nameKey, name, planning.MaxNameChars)
+	}
 	if err != nil {
-		return planning.FieldError(props, "feature %d: %v", f.Index, err)
+		return planning.FieldError(props, "%s: %v", f.label(), err)
 	}
 	var parent *string
 	if a.spec.ParentField != "" {
 		p, ok, err := f.prop(a.spec.ParentField)
+		if err == nil && ok {
+			err = checkProp(a.spec.ParentField, p, planning.MaxCodeChars)
+		}
 		if err != nil {
-			return planning.FieldError(props, "feature %d: %v", f.Index, err)
+			return planning.FieldError(props, "%s: %v", f.label(), err)
 		}
 		if ok && p != "" {
 			parent = &p
@@ -233,7 +268,7 @@ func (a *adminSource) fill(f *feature) error {
 	}
 	b, err := wkbOf(f.Geometry)
 	if err != nil {
-		return planning.FieldError(fmt.Sprintf("/features/%d/geometry", f.Index), "feature %d: %v", f.Index, err)
+		return planning.FieldError(fmt.Sprintf("/features/%d/geometry", f.Index), "%s: %v", f.label(), err)
 	}
 	a.row[0], a.row[1], a.row[2], a.row[3], a.row[4], a.row[5] = int32(f.Index), code, name, parent, f.Props, b
 	return nil

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"btsplan/geo"
 	"btsplan/planning"
@@ -49,12 +50,14 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rawFeature is one GeoJSON Feature: its geometry decoded by orb/geojson,
-// its properties kept raw.
+// rawFeature is one GeoJSON Feature with its members undecoded: each is
+// interpreted by hand, so that no decoder message (naming Go types) reaches
+// the caller.
 type rawFeature struct {
-	Type       string            `json:"type"`
-	Geometry   *geojson.Geometry `json:"geometry"`
-	Properties json.RawMessage   `json:"properties"`
+	Type       json.RawMessage `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties json.RawMessage `json:"properties"`
 }
 
 // feature is one decoded feature of the stream.
@@ -63,6 +66,22 @@ type feature struct {
 	Geometry orb.Geometry               // in the source CRS
 	Props    json.RawMessage            // the properties object, "{}" when null or missing
 	fields   map[string]json.RawMessage // Props by key, decoded on demand
+	id, name string                     // the "id" member and the name property, for messages
+}
+
+// label names the feature in messages: its index, and its id and name
+// when it has them.
+func (f *feature) label() string {
+	s := "feature " + strconv.Itoa(f.Index)
+	switch {
+	case f.id != "" && f.name != "":
+		s += fmt.Sprintf(" (id %s, %q)", shorten(f.id), shorten(f.name))
+	case f.id != "":
+		s += " (id " + shorten(f.id) + ")"
+	case f.name != "":
+		s += fmt.Sprintf(" (%q)", shorten(f.name))
+	}
+	return s
 }
 
 // prop returns the property key as text: a string as is, a number or a
@@ -100,12 +119,18 @@ type featureStream struct {
 	crs   int // SRID named by the legacy "crs" member, 0 when none
 	seenF bool
 	limit int64
+	// nameKey is the property that names a feature in messages.
+	nameKey string
+	// firstDegrees is the index of the first feature whose coordinates
+	// all look like degrees, -1 while none does: in a projected CRS such a
+	// feature is surely in the wrong one.
+	firstDegrees int
 }
 
 func newFeatureStream(r io.Reader, maxBytes int64) *featureStream {
 	in := &limitReader{r: r, max: maxBytes}
 	dec := json.NewDecoder(in)
-	return &featureStream{in: in, dec: dec, limit: maxBytes}
+	return &featureStream{in: in, dec: dec, limit: maxBytes, nameKey: "name", firstDegrees: -1}
 }
 
 // BytesRead returns the bytes read from the source so far.
@@ -117,6 +142,10 @@ func (s *featureStream) invalid(field string, err error) error {
 	if errors.Is(err, errTooLarge) {
 		return &planning.Error{Kind: planning.Invalid,
 			Err: fmt.Errorf("the file exceeds the size limit of %d bytes", s.limit)}
+	}
+	if !strings.HasPrefix(field, "/features/") && !strings.Contains(err.Error(), "byte ") {
+		// Outside a feature, the byte offset is the only way to the fault.
+		err = fmt.Errorf("%w (at byte %d)", err, s.dec.InputOffset())
 	}
 	return &planning.Error{Kind: planning.Invalid, Field: field, Err: err}
 }
@@ -148,12 +177,16 @@ func (s *featureStream) members() error {
 				return s.invalid("/type", fmt.Errorf("malformed type: %w", jsonErr(err)))
 			}
 			if s.typ != "FeatureCollection" {
-				return s.invalid("/type", fmt.Errorf("not a FeatureCollection: type is %q", s.typ))
+				return s.invalid("/type", fmt.Errorf("not a FeatureCollection: type is %q", shorten(s.typ)))
 			}
 		case "crs":
-			var c legacyCRS
-			if err := s.dec.Decode(&c); err != nil {
+			var raw json.RawMessage
+			if err := s.dec.Decode(&raw); err != nil {
 				return s.invalid("/crs", fmt.Errorf("malformed crs: %w", jsonErr(err)))
+			}
+			c, err := parseLegacyCRS(raw)
+			if err != nil {
+				return s.invalid("/crs", err)
 			}
 			srid, err := c.srid()
 			if err != nil {
@@ -177,7 +210,7 @@ func (s *featureStream) members() error {
 		default:
 			var skip json.RawMessage
 			if err := s.dec.Decode(&skip); err != nil {
-				return s.invalid("/"+key, fmt.Errorf("malformed JSON: %w", jsonErr(err)))
+				return s.invalid("/"+pointerEscape(key), fmt.Errorf("malformed JSON: %w", jsonErr(err)))
 			}
 		}
 	}
@@ -199,32 +232,74 @@ func (s *featureStream) next() (feature, error) {
 	i := s.index
 	s.index++
 	field := "/features/" + strconv.Itoa(i)
-	var rf rawFeature
-	if err := s.dec.Decode(&rf); err != nil {
+	var raw json.RawMessage
+	if err := s.dec.Decode(&raw); err != nil {
 		return feature{}, s.invalid(field, fmt.Errorf("feature %d: %w", i, jsonErr(err)))
 	}
-	if rf.Type != "Feature" {
-		return feature{}, s.invalid(field+"/type", fmt.Errorf("feature %d: type is %q, not Feature", i, rf.Type))
+	if first(raw) != '{' {
+		return feature{}, s.invalid(field, fmt.Errorf("feature %d is not a GeoJSON Feature object", i))
 	}
-	if rf.Geometry == nil {
-		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("feature %d has no geometry", i))
+	if err := checkFeatureJSON(raw, i); err != nil {
+		return feature{}, err
 	}
-	g := rf.Geometry.Geometry()
-	n, finite := pointStats(g)
-	if !finite {
-		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("feature %d: a coordinate is NaN or infinite", i))
+	var rf rawFeature
+	if err := json.Unmarshal(raw, &rf); err != nil {
+		return feature{}, s.invalid(field, fmt.Errorf("feature %d: %w", i, jsonErr(err)))
 	}
-	if n == 0 {
-		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("feature %d: the geometry is empty", i))
+	var typ string
+	if first(rf.Type) != '"' || json.Unmarshal(rf.Type, &typ) != nil {
+		return feature{}, s.invalid(field+"/type", fmt.Errorf("feature %d has no type; want Feature", i))
 	}
-	props := bytes.TrimSpace(rf.Properties)
+	if typ != "Feature" {
+		return feature{}, s.invalid(field+"/type", fmt.Errorf("feature %d: type is %q, not Feature", i, shorten(typ)))
+	}
+	f := feature{Index: i, Props: bytes.TrimSpace(rf.Properties), id: featureID(rf.ID)}
 	switch {
-	case len(props) == 0 || string(props) == "null":
-		props = json.RawMessage("{}")
-	case props[0] != '{':
-		return feature{}, s.invalid(field+"/properties", fmt.Errorf("feature %d: properties is not an object", i))
+	case len(f.Props) == 0 || string(f.Props) == "null":
+		f.Props = json.RawMessage("{}")
+	case f.Props[0] != '{':
+		return feature{}, s.invalid(field+"/properties", fmt.Errorf("%s: properties is not an object", f.label()))
 	}
-	return feature{Index: i, Geometry: g, Props: props}, nil
+	if name, ok, err := f.prop(s.nameKey); err == nil && ok {
+		f.name = name
+	}
+	if len(rf.Geometry) == 0 || string(rf.Geometry) == "null" {
+		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("%s has no geometry", f.label()))
+	}
+	g, err := decodeGeometry(rf.Geometry, "", 0)
+	if err != nil {
+		var ge *geomError
+		if errors.As(err, &ge) {
+			return feature{}, s.invalid(field+"/geometry"+ge.at, fmt.Errorf("%s: %s", f.label(), ge.msg))
+		}
+		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("%s: %w", f.label(), err))
+	}
+	f.Geometry = g
+	if s.firstDegrees < 0 && inDegrees(g.Bound()) {
+		s.firstDegrees = i
+	}
+	return f, nil
+}
+
+// inDegrees reports whether b fits in [-180, 180] × [-90, 90]: numbers that
+// look like longitude and latitude.
+func inDegrees(b orb.Bound) bool {
+	return b.Min[0] >= -180 && b.Max[0] <= 180 && b.Min[1] >= -90 && b.Max[1] <= 90
+}
+
+// featureID returns the feature's "id" member as text for messages: a
+// string or a number, "" when absent or of another kind.
+func featureID(raw json.RawMessage) string {
+	switch c := first(raw); {
+	case c == '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil && planning.CheckLine("id", s, planning.MaxNameChars) == nil {
+			return s
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		return string(bytes.TrimSpace(raw))
+	}
+	return ""
 }
 
 // trailer reads the members after "features" and checks the end of the file.
@@ -254,16 +329,75 @@ func (s *featureStream) trailer() error {
 }
 
 // jsonErr makes decoder errors readable: an unexpected EOF says the file
-// was cut short, a syntax error gives its byte offset.
+// was cut short, a syntax error gives its byte offset, a value of the wrong
+// kind says which kind it is (never the Go type it was meant for).
 func jsonErr(err error) error {
 	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("unexpected end of file")
+	case errors.As(err, &se) && strings.Contains(se.Error(), "exceeded max depth"):
+		return fmt.Errorf("arrays and objects nested more than 10000 levels deep at byte %d", se.Offset)
 	case errors.As(err, &se):
-		return fmt.Errorf("%v at byte %d", se, se.Offset)
+		return fmt.Errorf("%s at byte %d", strings.TrimPrefix(se.Error(), "json: "), se.Offset)
+	case errors.As(err, &te):
+		return fmt.Errorf("a JSON %s where %s was expected (at byte %d)", te.Value, jsonKind(te.Type), te.Offset)
+	case errors.Is(err, errTooLarge):
+		return err
 	}
-	return err
+	// The decoder's other errors (nesting beyond its limit) carry no Go
+	// names but a "json: " prefix.
+	return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names the JSON kind a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another value"
+}
+
+// parseLegacyCRS reads the "crs" member by hand, so that a member of the
+// wrong kind gets a plain message.
+func parseLegacyCRS(raw json.RawMessage) (legacyCRS, error) {
+	var c legacyCRS
+	var obj struct {
+		Type       json.RawMessage `json:"type"`
+		Properties json.RawMessage `json:"properties"`
+	}
+	if first(raw) != '{' || json.Unmarshal(raw, &obj) != nil {
+		return c, errors.New("crs is not an object such as {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:9210\"}}")
+	}
+	if first(obj.Type) != '"' || json.Unmarshal(obj.Type, &c.Type) != nil {
+		return c, errors.New("crs has no type; only named crs are supported")
+	}
+	var props struct {
+		Name json.RawMessage `json:"name"`
+	}
+	if first(obj.Properties) != '{' || json.Unmarshal(obj.Properties, &props) != nil ||
+		first(props.Name) != '"' || json.Unmarshal(props.Name, &c.Properties.Name) != nil {
+		if c.Type != "name" {
+			return c, fmt.Errorf("crs of type %q is not supported, only named crs", shorten(c.Type))
+		}
+		return c, errors.New("crs has no properties.name naming the CRS, such as \"EPSG:9210\"")
+	}
+	return c, nil
 }
 
 // legacyCRS is the "crs" member of GeoJSON 2008, dropped by RFC 7946 but
@@ -281,7 +415,7 @@ type legacyCRS struct {
 // lon/lat order too, as GDAL and every GeoJSON writer do.
 func (c legacyCRS) srid() (int, error) {
 	if c.Type != "name" {
-		return 0, fmt.Errorf("crs of type %q is not supported, only named crs", c.Type)
+		return 0, fmt.Errorf("crs of type %q is not supported, only named crs", shorten(c.Type))
 	}
 	name := strings.TrimSpace(c.Properties.Name)
 	upper := strings.ToUpper(name)
@@ -295,17 +429,17 @@ func (c legacyCRS) srid() (int, error) {
 		rest := upper[len("URN:OGC:DEF:CRS:EPSG:"):] // "[version]:NNNN"
 		i := strings.LastIndexByte(rest, ':')
 		if i < 0 {
-			return 0, fmt.Errorf("crs %q is not an EPSG URN", name)
+			return 0, fmt.Errorf("crs %q is not an EPSG URN", shorten(name))
 		}
 		code = rest[i+1:]
 	case strings.HasPrefix(upper, "EPSG:"):
 		code = upper[len("EPSG:"):]
 	default:
-		return 0, fmt.Errorf("crs %q is not supported: name an EPSG code or OGC CRS84", name)
+		return 0, fmt.Errorf("crs %q is not supported: name an EPSG code or OGC CRS84", shorten(name))
 	}
 	n, err := strconv.Atoi(code)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("crs %q has no EPSG code", name)
+	if err != nil || n <= 0 || n > math.MaxInt32 {
+		return 0, fmt.Errorf("crs %q has no EPSG code", shorten(name))
 	}
 	return n, nil
 }

@@ -2,7 +2,6 @@ package data
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -41,55 +40,6 @@ func wkbOf(g orb.Geometry) ([]byte, error) {
 		return nil, fmt.Errorf("encode wkb: %w", err)
 	}
 	return b, nil
-}
-
-// pointStats returns the number of points of g and whether all their
-// coordinates are finite (no NaN, no ±Inf).
-func pointStats(g orb.Geometry) (n int, finite bool) {
-	finite = true
-	add := func(ps []orb.Point) {
-		n += len(ps)
-		for _, p := range ps {
-			if math.IsNaN(p[0]) || math.IsInf(p[0], 0) || math.IsNaN(p[1]) || math.IsInf(p[1], 0) {
-				finite = false
-			}
-		}
-	}
-	var walk func(g orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch t := g.(type) {
-		case orb.Point:
-			add([]orb.Point{t})
-		case orb.MultiPoint:
-			add(t)
-		case orb.LineString:
-			add(t)
-		case orb.Ring:
-			add(t)
-		case orb.MultiLineString:
-			for _, l := range t {
-				add(l)
-			}
-		case orb.Polygon:
-			for _, r := range t {
-				add(r)
-			}
-		case orb.MultiPolygon:
-			for _, p := range t {
-				for _, r := range p {
-					add(r)
-				}
-			}
-		case orb.Collection:
-			for _, m := range t {
-				walk(m)
-			}
-		case orb.Bound:
-			add([]orb.Point{t.Min, t.Max})
-		}
-	}
-	walk(g)
-	return n, finite
 }
 
 // orbOf decodes WKB (as written by ST_AsBinary) into an orb geometry.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,8 +25,6 @@ var (
 	qImportWorkMem string
 	//go:embed sql/import_no_jit.sql
 	qImportNoJIT string
-	//go:embed sql/srid_exists.sql
-	qSRIDExists string
 	//go:embed sql/lock_name.sql
 	qLockName string
 	//go:embed sql/layer_retire.sql
@@ -128,10 +127,25 @@ func (s *LayerStore) importLayer(ctx context.Context, spec planning.LayerSpec, r
 	if progress != nil {
 		progress(int(n), src.stream.BytesRead())
 	}
-	srid, err := s.db.sourceSRID(ctx, tx, spec.SRID, src.stream.crs)
+	crs, err := s.db.sourceCRS(ctx, tx, spec.SRID, src.stream.crs)
 	if err != nil {
 		return planning.ImportReport{}, err
 	}
+	if err := crs.checkDegrees(src.stream.firstDegrees); err != nil {
+		return planning.ImportReport{}, err
+	}
+	place := placement{crs: crs}
+	if !spec.AllowOutside {
+		a := areaOf(crs.SRID)
+		place.area = &a
+		qctx, qcancel := s.db.query(ctx)
+		err := tx.QueryRow(qctx, qImportAdminExists).Scan(&place.checkAdmin)
+		qcancel()
+		if err != nil {
+			return planning.ImportReport{}, translate(err)
+		}
+	}
+	srid := crs.SRID
 
 	if err := s.db.exec(ctx, tx, qLockName, "layer:"+spec.Name); err != nil {
 		return planning.ImportReport{}, err
@@ -149,7 +163,8 @@ func (s *LayerStore) importLayer(ctx context.Context, spec planning.LayerSpec, r
 		return planning.ImportReport{}, translate(err)
 	}
 
-	repairs, err := s.db.moveStaged(ctx, tx, qImportZones, l.ID, srid, geo.SRIDWGS84)
+	args := append([]any{l.ID, srid, geo.SRIDWGS84}, place.envelopeArgs()...)
+	repairs, err := s.db.moveStaged(ctx, tx, place, qImportZoneUntransformable, qImportZones, append(args, place.checkAdmin)...)
 	if err != nil {
 		return planning.ImportReport{}, err
 	}
@@ -170,10 +185,34 @@ func (s *LayerStore) importLayer(ctx context.Context, spec planning.LayerSpec, r
 
 // checkLayerSpec returns an Invalid error naming the first bad field of spec.
 func checkLayerSpec(spec planning.LayerSpec) error {
+	for _, t := range []struct {
+		field, s string
+		max      int
+	}{
+		{"kind", spec.Kind, planning.MaxCodeChars},
+		{"name", spec.Name, planning.MaxNameChars},
+		{"category", spec.Category, planning.MaxCodeChars},
+		{"category_field", spec.CategoryField, planning.MaxNameChars},
+		{"name_field", spec.NameField, planning.MaxNameChars},
+		{"source", spec.Source, planning.MaxTextChars},
+		{"licence", spec.Licence, planning.MaxNameChars},
+	} {
+		if err := planning.CheckLine(t.field, t.s, t.max); err != nil {
+			return err
+		}
+	}
+	for from, code := range spec.CategoryMap {
+		if err := planning.CheckLine("category_map", from, planning.MaxTextChars); err != nil {
+			return err
+		}
+		if err := planning.CheckLine("category_map", code, planning.MaxCodeChars); err != nil {
+			return err
+		}
+	}
 	switch {
 	case !kindPattern.MatchString(spec.Kind):
 		return planning.FieldError("kind", "layer kind %q is not a lower-case word such as %q", spec.Kind, planning.KindLandUse)
-	case spec.Name == "":
+	case strings.TrimSpace(spec.Name) == "":
 		return planning.FieldError("name", "the layer needs a name")
 	case spec.Category != "" && spec.CategoryField != "":
 		return planning.FieldError("category", "give either a category or a category field, not both")
@@ -216,6 +255,7 @@ func (s *LayerStore) newZoneSource(spec planning.LayerSpec, r io.Reader, progres
 	if src.nameField == "" {
 		src.nameField = "name"
 	}
+	src.stream.nameKey = src.nameField
 	// Enforce the codes of a kind only when the category set knows the
 	// kind: the land-use codes of the rule book, say, but any code for a
 	// kind the rules do not list.
@@ -249,17 +289,20 @@ func (z *zoneSource) Next() bool {
 	field := fmt.Sprintf("/features/%d/properties", f.Index)
 	category, err := z.category(&f)
 	if err != nil {
-		z.err = planning.FieldError(field, "feature %d: %v", f.Index, err)
+		z.err = planning.FieldError(field, "%s: %v", f.label(), err)
 		return false
 	}
 	name, _, err := f.prop(z.nameField)
+	if err == nil {
+		err = checkProp(z.nameField, name, planning.MaxNameChars)
+	}
 	if err != nil {
-		z.err = planning.FieldError(field, "feature %d: %v", f.Index, err)
+		z.err = planning.FieldError(field, "%s: %v", f.label(), err)
 		return false
 	}
 	b, err := wkbOf(f.Geometry)
 	if err != nil {
-		z.err = planning.FieldError(fmt.Sprintf("/features/%d/geometry", f.Index), "feature %d: %v", f.Index, err)
+		z.err = planning.FieldError(fmt.Sprintf("/features/%d/geometry", f.Index), "%s: %v", f.label(), err)
 		return false
 	}
 	z.row[0], z.row[1], z.row[2], z.row[3], z.row[4] = int32(f.Index), category, name, f.Props, b
@@ -279,19 +322,22 @@ func (z *zoneSource) category(f *feature) (string, error) {
 			return "", err
 		}
 		if !ok || v == "" {
-			return "", fmt.Errorf("no category: property %q is missing or empty", z.spec.CategoryField)
+			return "", fmt.Errorf("no category: property %q is missing or empty", shorten(z.spec.CategoryField))
 		}
 		code = v
 		if len(z.spec.CategoryMap) > 0 {
 			mapped, ok := z.spec.CategoryMap[v]
 			if !ok {
-				return "", fmt.Errorf("%s %q is not in the category map", z.spec.CategoryField, v)
+				return "", fmt.Errorf("%s %q is not in the category map", shorten(z.spec.CategoryField), shorten(v))
 			}
 			code = mapped
 		}
 	}
+	if err := checkProp(z.spec.CategoryField, code, planning.MaxCodeChars); err != nil {
+		return "", err
+	}
 	if z.known != nil && !z.known(code) {
-		return "", fmt.Errorf("unknown category code %q for layer kind %q", code, z.spec.Kind)
+		return "", fmt.Errorf("unknown category code %q for layer kind %q", shorten(code), z.spec.Kind)
 	}
 	return code, nil
 }
@@ -299,81 +345,21 @@ func (z *zoneSource) category(f *feature) (string, error) {
 func (z *zoneSource) Values() ([]any, error) { return z.row, nil }
 func (z *zoneSource) Err() error             { return z.err }
 
+// checkProp checks the value of property key, used as a one-line text of
+// at most maxChars: a code or a name.
+func checkProp(key, v string, maxChars int) error {
+	if err := planning.CheckLine(key, v, maxChars); err != nil {
+		return fmt.Errorf("property %q %w", shorten(key), errors.Unwrap(err))
+	}
+	return nil
+}
+
 // exec runs one statement of tx under the per-query timeout.
 func (d *DB) exec(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
 	qctx, cancel := d.query(ctx)
 	defer cancel()
 	_, err := tx.Exec(qctx, sql, args...)
 	return translate(err)
-}
-
-// checkSRID returns an Invalid error about field when srid is not in
-// spatial_ref_sys.
-func (d *DB) checkSRID(ctx context.Context, tx pgx.Tx, srid int, field string) error {
-	qctx, cancel := d.query(ctx)
-	defer cancel()
-	var ok bool
-	if err := tx.QueryRow(qctx, qSRIDExists, srid).Scan(&ok); err != nil {
-		return translate(err)
-	}
-	if !ok {
-		return planning.FieldError(field, "unknown SRID %d: it is not in spatial_ref_sys", srid)
-	}
-	return nil
-}
-
-// sourceSRID chooses the source CRS of an import from the SRID the caller
-// gave and the one the file's "crs" member names, and checks it exists.
-func (d *DB) sourceSRID(ctx context.Context, tx pgx.Tx, given, file int) (int, error) {
-	switch {
-	case given != 0 && file != 0 && given != file:
-		return 0, planning.FieldError("srid", "the file's crs is EPSG:%d but the import names EPSG:%d", file, given)
-	case given != 0:
-		return given, nil
-	case file != 0:
-		return file, d.checkSRID(ctx, tx, file, "/crs")
-	}
-	return geo.SRIDWGS84, nil
-}
-
-// moveStaged runs the INSERT…SELECT that transforms, repairs and inserts
-// the staged geometries, and returns the repairs; a geometry it could not
-// repair is an Invalid error naming the feature.
-func (d *DB) moveStaged(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]planning.Repair, error) {
-	bctx, cancel := d.bulk(ctx)
-	defer cancel()
-	rows, err := tx.Query(bctx, sql, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	var repairs []planning.Repair
-	var rejects []error
-	for rows.Next() {
-		var idx int32
-		var reason, rejected string
-		if err := rows.Scan(&idx, &reason, &rejected); err != nil {
-			rows.Close()
-			return nil, translate(err)
-		}
-		switch {
-		case rejected != "" && reason == "":
-			rejects = append(rejects, planning.FieldError(fmt.Sprintf("/features/%d/geometry", idx),
-				"feature %d: rejected: %s", idx, rejected))
-			continue
-		case rejected != "":
-			rejects = append(rejects, planning.FieldError(fmt.Sprintf("/features/%d/geometry", idx),
-				"feature %d: invalid geometry (%s) rejected: %s", idx, reason, rejected))
-			continue
-		}
-		repairs = append(repairs, planning.Repair{Index: int(idx), Reason: reason})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
-	if len(rejects) > 0 {
-		return nil, errors.Join(rejects...)
-	}
-	return repairs, nil
 }
 
 // repairJSON is how a repair is kept in layer.repairs.

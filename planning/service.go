@@ -368,6 +368,10 @@ func (s *Service) ImportLayer(ctx context.Context, spec LayerSpec, r io.Reader, 
 	}
 	if strings.TrimSpace(spec.Name) == "" {
 		errs = append(errs, FieldError("name", "layer name is required"))
+	} else if err := CheckLine("name", spec.Name, MaxNameChars); err != nil {
+		// Checked here, not only by the store, because every error of the
+		// import below quotes the name.
+		errs = append(errs, err)
 	}
 	switch {
 	case spec.Category != "" && spec.CategoryField != "":

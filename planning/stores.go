@@ -84,6 +84,10 @@ type LayerSpec struct {
 	Source        string // where the data came from
 	Licence       string
 	MaxBytes      int64 // the largest body accepted; 0 means no limit
+	// AllowOutside accepts features outside the source CRS's area of use,
+	// outside Vietnam and outside every admin unit loaded, which are
+	// otherwise refused as a sign of the wrong CRS.
+	AllowOutside bool
 }
 
 // Repair records one invalid geometry that the import repaired with

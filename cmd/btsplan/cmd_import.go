@@ -49,6 +49,7 @@ func runImportLayer(ctx context.Context, env *environment, args []string) error 
 	srid := fs.Int("srid", 0, "source CRS as an EPSG code, e.g. 9210 for VN-2000 / TM-3 105.5 (default EPSG:4326 or the file's crs member)")
 	source := fs.String("source", "", "where the data came from (default the file name)")
 	licence := fs.String("licence", "", "the data's licence")
+	allowOutside := fs.Bool("allow-outside", false, "import features outside the source CRS's area of use, Vietnam or every admin unit loaded (refused otherwise, as a sign of the wrong CRS)")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
@@ -62,7 +63,7 @@ func runImportLayer(ctx context.Context, env *environment, args []string) error 
 	}
 	spec := planning.LayerSpec{
 		Kind: *kind, Name: *name, Category: *category, CategoryField: *categoryField, CategoryMap: cm,
-		NameField: *nameField, SRID: *srid, Source: *source, Licence: *licence,
+		NameField: *nameField, SRID: *srid, Source: *source, Licence: *licence, AllowOutside: *allowOutside,
 	}
 	if spec.Source == "" {
 		spec.Source = *file
@@ -105,6 +106,7 @@ func runImportAdmin(ctx context.Context, env *environment, args []string) error 
 	validFrom := fs.String("valid-from", "2008-01-01", "first day in force (Vietnam date)")
 	validTo := fs.String("valid-to", "", "first day no longer in force, e.g. 2025-07-01 for districts (empty while in force)")
 	srid := fs.Int("srid", 0, "source CRS as an EPSG code (default EPSG:4326 or the file's crs member)")
+	allowOutside := fs.Bool("allow-outside", false, "import units outside the source CRS's area of use or Vietnam (refused otherwise, as a sign of the wrong CRS)")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
@@ -112,7 +114,8 @@ func runImportAdmin(ctx context.Context, env *environment, args []string) error 
 		fs.Usage()
 		return fmt.Errorf("import admin: --file and --level are required")
 	}
-	spec := data.AdminSpec{Level: *level, CodeField: *codeField, NameField: *nameField, ParentField: *parentField, SRID: *srid}
+	spec := data.AdminSpec{Level: *level, CodeField: *codeField, NameField: *nameField, ParentField: *parentField, SRID: *srid,
+		AllowOutside: *allowOutside}
 	var err error
 	if spec.ValidFrom, err = time.Parse(time.DateOnly, *validFrom); err != nil {
 		return fmt.Errorf("--valid-from %q: want YYYY-MM-DD", *validFrom)
