@@ -14,6 +14,11 @@ import (
 	"btsplan/planning"
 )
 
+// Translate maps a pgx, pgconn or pool error to a planning kind: the one
+// table of data/ and of its subpackages (dem, jobs), which add only what is
+// theirs. Errors it does not know are returned as they are (Internal).
+func Translate(err error) error { return translate(err) }
+
 // translate maps driver errors to planning kinds, once, at the edge of data/.
 func translate(err error) error {
 	if err == nil {

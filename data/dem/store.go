@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 
+	"btsplan/data"
 	"btsplan/geo"
 	"btsplan/planning"
 )
@@ -232,23 +233,9 @@ func (s *Store) exec(ctx context.Context, tx pgx.Tx, sql string, args ...any) er
 
 // translate maps driver errors to planning kinds, as data/ does.
 func translate(err error) error {
-	if err == nil {
-		return nil
-	}
 	var pe *pgconn.PgError
-	var ce *pgconn.ConnectError
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return &planning.Error{Kind: planning.NotFound, Err: err}
-	case errors.As(err, &pe) && pe.Code == "23505":
-		return &planning.Error{Kind: planning.Exists, Err: err}
-	case errors.As(err, &pe) && pe.Code == "42P01":
+	if errors.As(err, &pe) && pe.Code == "42P01" {
 		return fmt.Errorf("the DEM index is missing; run btsplan migrate: %w", err)
-	case errors.As(err, &pe) && (pe.Code == "23514" || pe.Code == "22023"):
-		return &planning.Error{Kind: planning.Invalid, Err: err}
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &pe) && pe.Code == "57014",
-		pgconn.SafeToRetry(err), pgconn.Timeout(err), errors.As(err, &ce):
-		return &planning.Error{Kind: planning.Unavailable, Err: err}
 	}
-	return err
+	return data.Translate(err)
 }

@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
+	"btsplan/data"
 	"btsplan/planning"
 )
 
@@ -282,19 +282,13 @@ func newJob(row *rivertype.JobRow) planning.Job {
 
 // translate maps River's and the driver's errors to planning kinds.
 func translate(err error) error {
-	var pe *pgconn.PgError
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, rivertype.ErrNotFound), errors.Is(err, pgx.ErrNoRows):
 		return &planning.Error{Kind: planning.NotFound, Err: errors.New("no such job")}
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
-		errors.As(err, &pe) && pe.Code == "57014", pgconn.SafeToRetry(err), pgconn.Timeout(err):
+	case errors.Is(err, context.Canceled):
 		return &planning.Error{Kind: planning.Unavailable, Err: err}
 	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		return &planning.Error{Kind: planning.Unavailable, Err: err}
-	}
-	return err
+	return data.Translate(err)
 }
