@@ -349,8 +349,8 @@ func TestNoInternalTextDB(t *testing.T) {
 		{"POST", "/v1/checks", `{"type": "Feature", "properties": {"height_m": "high"}}`, 422},
 		{"POST", "/v1/checks", `{"type": "Feature", "properties": {"antennas": {"0": {}}}}`, 422},
 		{"POST", "/v1/checks", `{"type": "Feature", "geometry": [1, 2]}`, 422},
-		{"POST", "/v1/checks", `[{"type": "Feature"}]`, 422},
-		{"POST", "/v1/checks", `"Feature"`, 422},
+		{"POST", "/v1/checks", `[{"type": "Feature"}]`, 400},
+		{"POST", "/v1/checks", `"Feature"`, 400},
 		{"POST", "/v1/checks", strings.Replace(string(body), `"452-04"`, `"452-04\u0000"`, 1), 422},
 	}
 	for _, r := range requests {

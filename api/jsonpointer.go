@@ -50,6 +50,10 @@ func decodeJSON(body []byte, v any) error {
 			at = dotted
 		}
 		want := jsonTypeName(typ.Type.String())
+		if at == "" {
+			// The document itself: not a field's mistake but the wrong body.
+			return malformed("", "the body is %s: want a JSON object", articled(jsonValueName(typ.Value)))
+		}
 		reason := "wrong type: " + jsonValueName(typ.Value) + " where " + want + " is expected"
 		if strings.HasPrefix(typ.Value, "number") && want == "a number" {
 			reason = "number out of range: not a finite number"
@@ -59,6 +63,15 @@ func decodeJSON(body []byte, v any) error {
 	// Only a bug (an UnmarshalJSON of ours failing) gets here; its text is
 	// not the client's business.
 	return &planning.Error{Kind: planning.Internal, Err: err}
+}
+
+// articled puts "a" or "an" before a JSON type name.
+func articled(name string) string {
+	switch name[0] {
+	case 'a', 'o':
+		return "an " + name
+	}
+	return "a " + name
 }
 
 // jsonValueName names the JSON type in an UnmarshalTypeError's Value
@@ -71,7 +84,7 @@ func jsonValueName(v string) string {
 	case "bool":
 		return "boolean"
 	}
-	return "a value"
+	return "value"
 }
 
 // jsonTypeName describes a Go type the way a JSON writer thinks of it.
