@@ -162,11 +162,12 @@ func TestBadSiteDB(t *testing.T) {
 }
 
 // TestBlankSiteCodeDB: a site code of spaces is no code. A dry run needs
-// none; a submission is refused naming the member the body has.
+// none; a submission is refused naming the member the body has. (A tab is
+// a control character, refused by both.)
 func TestBlankSiteCodeDB(t *testing.T) {
 	d := newDBAPI(t, api.Config{})
 	m := siteBody(dbSite)
-	m["properties"].(map[string]any)["site_code"] = "  \t"
+	m["properties"].(map[string]any)["site_code"] = "   "
 	if rec := d.post(t, "/v1/checks", bytes.NewReader(mustJSON(t, m))); rec.Code != http.StatusOK {
 		t.Errorf("/v1/checks: status = %d, want 200; body %s", rec.Code, rec.Body)
 	}
@@ -296,5 +297,102 @@ func TestBadLayerDB(t *testing.T) {
 	hue := coll("", strings.ReplaceAll(strings.ReplaceAll(ok, "105.6", "107.58"), "21.4", "16.46"))
 	if rec := d.post(t, q+"&allow_outside=true", strings.NewReader(hue)); rec.Code != http.StatusCreated {
 		t.Errorf("a zone in Huế with allow_outside=true: status = %d, want 201; body %s", rec.Code, rec.Body)
+	}
+}
+
+// TestHostileSitesDB sends the hostile bodies of TestHostileSites to a
+// handler over the real stores: a NUL or a megabyte of text once reached
+// PostgreSQL (500) or was stored; none may now leave a row behind.
+func TestHostileSitesDB(t *testing.T) {
+	d := newDBAPI(t, api.Config{})
+	for _, endpoint := range []string{"/v1/checks", "/v1/proposals"} {
+		for _, tt := range hostileSites(t, dbSite) {
+			t.Run(endpoint+"/"+tt.name, func(t *testing.T) {
+				p := decodeProblem(t, d.post(t, endpoint, strings.NewReader(tt.body)), tt.wantStatus)
+				if p.Field != tt.wantField {
+					t.Errorf("field = %q, want %q; detail %s", p.Field, tt.wantField, p.Detail)
+				}
+				checkPlainProblem(t, p)
+			})
+		}
+	}
+	d.wantNothingStored(t)
+}
+
+// TestCrossSiteFormDB: a browser form posted from another site (text/plain
+// or urlencoded, sent without a preflight) once created a proposal and
+// imported a layer. Both are 415 now, and nothing is stored.
+func TestCrossSiteFormDB(t *testing.T) {
+	d := newDBAPI(t, api.Config{})
+	site := string(mustJSON(t, siteBody(dbSite)))
+	layer := `{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"ten": "Rừng"}, "geometry": {"type": "Polygon", "coordinates": [[[105.6, 21.4], [105.61, 21.4], [105.61, 21.41], [105.6, 21.4]]]}}]}`
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		for target, body := range map[string]string{
+			"/v1/proposals": site,
+			"/v1/layers?kind=landuse&name=rung&category=RDD": layer,
+		} {
+			t.Run(target+"/"+ct, func(t *testing.T) {
+				req := httptest.NewRequest("POST", target, strings.NewReader(body))
+				if ct != "" {
+					req.Header.Set("Content-Type", ct)
+				}
+				rec := httptest.NewRecorder()
+				d.h.ServeHTTP(rec, req)
+				decodeProblem(t, rec, http.StatusUnsupportedMediaType)
+			})
+		}
+	}
+	d.wantNothingStored(t)
+}
+
+// TestNoInternalTextDB scans the 4xx answers of a handler over the real
+// stores for driver and encoding/json text ("no rows in result set",
+// SQLSTATEs, Go type names), and checks that none is a 5xx.
+func TestNoInternalTextDB(t *testing.T) {
+	d := newDBAPI(t, api.Config{})
+	body := mustJSON(t, siteBody(dbSite))
+	if rec := d.post(t, "/v1/proposals", bytes.NewReader(body)); rec.Code != http.StatusCreated {
+		t.Fatalf("submit: status %d: %s", rec.Code, rec.Body)
+	}
+	requests := []struct {
+		method, target, body string
+		wantStatus           int
+	}{
+		{"GET", "/v1/proposals/999", "", 404},
+		{"GET", "/v1/proposals/999/assessment", "", 404},
+		{"GET", "/v1/proposals/999/report", "", 404},
+		{"GET", "/v1/proposals/999/report.html", "", 404},
+		{"GET", "/v1/proposals/999/findings.geojson", "", 404},
+		{"GET", "/v1/proposals/123456789012345678", "", 404},
+		{"GET", "/v1/layers/nope.geojson", "", 404},
+		{"GET", "/v1/layers/nope.geojson?version=2147483647", "", 404},
+		{"GET", "/v1/layers/nope.geojson?version=99999999999", "", 400},
+		{"GET", "/v1/layers/%00.geojson", "", 400},
+		{"GET", "/v1/proposals?carrier=%00", "", 400},
+		{"GET", "/v1/proposals?admin_unit=%00", "", 400},
+		{"GET", "/v1/proposals?offset=9223372036854775807", "", 400},
+		{"GET", "/v1/proposals/%00", "", 400},
+		{"POST", "/v1/proposals", string(body), 409},
+		{"POST", "/v1/checks", `{"type": "Feature", "properties": {"height_m": "high"}}`, 422},
+		{"POST", "/v1/checks", `{"type": "Feature", "properties": {"antennas": {"0": {}}}}`, 422},
+		{"POST", "/v1/checks", `{"type": "Feature", "geometry": [1, 2]}`, 422},
+		{"POST", "/v1/checks", `[{"type": "Feature"}]`, 400},
+		{"POST", "/v1/checks", `"Feature"`, 400},
+		{"POST", "/v1/checks", strings.Replace(string(body), `"452-04"`, `"452-04\u0000"`, 1), 422},
+	}
+	for _, r := range requests {
+		t.Run(r.method+" "+r.target, func(t *testing.T) {
+			var rd io.Reader
+			if r.body != "" {
+				rd = strings.NewReader(r.body)
+			}
+			req := httptest.NewRequest(r.method, r.target, rd)
+			if r.body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			rec := httptest.NewRecorder()
+			d.h.ServeHTTP(rec, req)
+			checkPlainProblem(t, decodeProblem(t, rec, r.wantStatus))
+		})
 	}
 }

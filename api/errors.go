@@ -82,6 +82,16 @@ func malformed(field, format string, args ...any) error {
 		Err: fmt.Errorf("%w: %s", errMalformed, fmt.Sprintf(format, args...))}
 }
 
+// notFound gives a store's NotFound error a plain detail naming what was
+// asked for ("proposal 123 not found"): a store's own text may be the
+// driver's ("no rows in result set"). Any other error passes unchanged.
+func notFound(err error, format string, args ...any) error {
+	if err == nil || planning.KindOf(err) != planning.NotFound {
+		return err
+	}
+	return &planning.Error{Kind: planning.NotFound, Err: fmt.Errorf(format+" not found", args...)}
+}
+
 // fieldReason is one entry of a problem's "errors" member.
 type fieldReason struct {
 	Field  string `json:"field"`

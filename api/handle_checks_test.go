@@ -145,8 +145,8 @@ func TestBadSite(t *testing.T) {
 		{"longitude out of range", edit(func(m map[string]any) { m["geometry"].(map[string]any)["coordinates"] = []float64{181, lat} }), 422, "/geometry/coordinates", nil, "longitude"},
 		{"one coordinate", edit(func(m map[string]any) { m["geometry"].(map[string]any)["coordinates"] = []float64{lon} }), 422, "/geometry/coordinates", nil, "position"},
 		{"outside every admin unit", edit(func(m map[string]any) { m["geometry"].(map[string]any)["coordinates"] = []float64{2.35, 48.85} }), 422, "/geometry/coordinates", nil, "admin unit"},
-		{"height 0", edit(func(m map[string]any) { props(m)["height_m"] = 0 }), 422, "/properties/height_m", nil, "above 0"},
-		{"negative height", edit(func(m map[string]any) { props(m)["height_m"] = -5 }), 422, "/properties/height_m", nil, "above 0"},
+		{"height 0", edit(func(m map[string]any) { props(m)["height_m"] = 0 }), 422, "/properties/height_m", nil, "minimum"},
+		{"negative height", edit(func(m map[string]any) { props(m)["height_m"] = -5 }), 422, "/properties/height_m", nil, "minimum"},
 		{"height above 300 m", edit(func(m map[string]any) { props(m)["height_m"] = 301 }), 422, "/properties/height_m", nil, "maximum"},
 		{"self-intersecting footprint", edit(func(m map[string]any) {
 			props(m)["footprint"] = polygon([2]float64{lon - d, lat - d}, [2]float64{lon + d, lat + d}, [2]float64{lon + d, lat - d}, [2]float64{lon - d, lat + d}, [2]float64{lon - d, lat - d})

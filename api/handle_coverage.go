@@ -10,7 +10,6 @@ import (
 	"math"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -276,11 +275,10 @@ func (s *server) handleComputeCoverage() handlerFunc {
 // coverageID reads the :id parameter of /v1/coverage/{id}[.ext] and
 // returns the ID and the extension ("" for the JSON result).
 func coverageID(c *gin.Context) (int64, string, error) {
-	raw := c.Param("id")
-	base, ext, _ := strings.Cut(raw, ".")
-	id, err := strconv.ParseInt(base, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, "", malformed("id", "coverage id %q: want a positive integer", base)
+	base, ext, _ := strings.Cut(c.Param("id"), ".")
+	id, err := parseID("id", "coverage id", base)
+	if err != nil {
+		return 0, "", err
 	}
 	return id, ext, nil
 }
@@ -319,7 +317,7 @@ func (s *server) handleCoverage() handlerFunc {
 		case "png":
 			return s.serveCoverageFile(c, svc, id, planning.CoveragePNG, "image/png")
 		}
-		return &planning.Error{Kind: planning.NotFound, Err: fmt.Errorf("no coverage format %q: use .geojson, .tif or .png", ext)}
+		return &planning.Error{Kind: planning.NotFound, Err: fmt.Errorf("no coverage format %s: use .geojson, .tif or .png", echo(ext))}
 	}
 }
 
@@ -335,7 +333,7 @@ func (s *server) handleCoverageLegend() handlerFunc {
 			return err
 		}
 		if ext != "" {
-			return malformed("id", "coverage id %q: want a positive integer", c.Param("id"))
+			return malformed("id", "coverage id %s: want a positive integer", echo(c.Param("id")))
 		}
 		return s.serveCoverageFile(c, svc, id, planning.CoverageLegend, "image/png")
 	}

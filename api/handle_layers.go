@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -77,14 +77,16 @@ type repairOut struct {
 // in memory) within Config.MaxLayerBytes.
 func (s *server) handleImportLayer() handlerFunc {
 	return func(c *gin.Context) error {
+		// The media type first: a cross-site form post is refused (415)
+		// whatever its query says.
+		if err := checkJSONContentType(c); err != nil {
+			return err
+		}
 		spec, err := layerSpec(c.Request.URL.Query())
 		if err != nil {
 			return err
 		}
 		spec.MaxBytes = s.cfg.MaxLayerBytes
-		if err := checkJSONContentType(c); err != nil {
-			return err
-		}
 		if c.Request.ContentLength > s.cfg.MaxLayerBytes {
 			return tooLarge(s.cfg.MaxLayerBytes)
 		}
@@ -180,24 +182,39 @@ func onlyFields(err error, names []string) bool {
 	return true
 }
 
-// layerSpec reads the import options. Their form is checked here (srid is
-// an integer, category_map is SRC:CODE pairs); kinds and category codes are
-// the service's to check against the rule book.
+// importParamChars is the length limit of each import option, in
+// characters: codes (kind, category) are planning.MaxCodeChars, names
+// and the free one-line texts (source, licence) planning.MaxNameChars,
+// the numbers and the category map maxParamChars.
+var importParamChars = map[string]int{
+	"kind":           planning.MaxCodeChars,
+	"name":           planning.MaxNameChars,
+	"category":       planning.MaxCodeChars,
+	"category_field": planning.MaxNameChars,
+	"category_map":   maxParamChars,
+	"srid":           maxParamChars,
+	"allow_outside":  maxParamChars,
+	"name_field":     planning.MaxNameChars,
+	"source":         planning.MaxNameChars,
+	"licence":        planning.MaxNameChars,
+}
+
+// maxSRID is the largest SRID PostGIS allows (SRID_MAXIMUM).
+const maxSRID = 998999
+
+// layerSpec reads the import options. Their form is checked here (each
+// given once, one line within its limit, srid a canonical integer,
+// category_map SRC:CODE pairs); kinds and category codes are the
+// service's to check against the rule book.
 func layerSpec(q url.Values) (planning.LayerSpec, error) {
-	spec := planning.LayerSpec{
-		Kind:          q.Get("kind"),
-		Name:          q.Get("name"),
-		Category:      q.Get("category"),
-		CategoryField: q.Get("category_field"),
-		NameField:     q.Get("name_field"),
-		Source:        q.Get("source"),
-		Licence:       q.Get("licence"),
-	}
 	var errs []error
+	get := make(map[string]string, len(importParams))
 	for _, name := range importParams {
-		if len(q[name]) > 1 {
-			errs = append(errs, malformed(name, "given %d times", len(q[name])))
+		v, err := queryParam(q, name, importParamChars[name])
+		if err != nil {
+			errs = append(errs, err)
 		}
+		get[name] = v
 	}
 	// An unknown parameter is most likely a misspelt one (sird=9210), whose
 	// silent loss would import the layer in the wrong CRS.
@@ -215,27 +232,36 @@ func layerSpec(q url.Values) (planning.LayerSpec, error) {
 		}
 		errs = append(errs, malformed(field, "unknown parameter (want %s)", strings.Join(importParams, ", ")))
 	}
-	switch v := q.Get("allow_outside"); v {
+	spec := planning.LayerSpec{
+		Kind:          get["kind"],
+		Name:          get["name"],
+		Category:      get["category"],
+		CategoryField: get["category_field"],
+		NameField:     get["name_field"],
+		Source:        get["source"],
+		Licence:       get["licence"],
+	}
+	switch v := get["allow_outside"]; v {
 	case "", "false":
 	case "true":
 		spec.AllowOutside = true
 	default:
 		errs = append(errs, malformed("allow_outside", "want true or false"))
 	}
-	if spec.Kind == "" {
+	if spec.Kind == "" && len(q["kind"]) <= 1 {
 		errs = append(errs, malformed("kind", "missing: one of %s", strings.Join(planning.LayerKinds, ", ")))
 	}
-	if strings.TrimSpace(spec.Name) == "" {
+	if strings.TrimSpace(spec.Name) == "" && len(q["name"]) <= 1 {
 		errs = append(errs, malformed("name", "missing: the layer's name"))
 	}
-	if v := q.Get("srid"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			errs = append(errs, malformed("srid", "want a positive EPSG code such as 9210"))
+	if v := get["srid"]; v != "" {
+		n, err := parseInt("srid", v, 1, maxSRID)
+		if err != nil {
+			errs = append(errs, err)
 		}
 		spec.SRID = n
 	}
-	if v := q.Get("category_map"); v != "" {
+	if v := get["category_map"]; v != "" {
 		m, err := parseCategoryMap(v)
 		if err != nil {
 			errs = append(errs, err)
@@ -258,26 +284,15 @@ func parseCategoryMap(v string) (map[string]string, error) {
 	for _, pair := range strings.Split(v, ",") {
 		i := strings.LastIndexByte(pair, ':')
 		if i <= 0 || i == len(pair)-1 {
-			return nil, malformed("category_map", "%s: want SRC:CODE pairs separated by commas", quoteShort(pair))
+			return nil, malformed("category_map", "%s: want SRC:CODE pairs separated by commas", echo(pair))
 		}
 		src, code := pair[:i], pair[i+1:]
 		if prev, dup := m[src]; dup && prev != code {
-			return nil, malformed("category_map", "%s is mapped twice, to %s and %s", quoteShort(src), quoteShort(prev), quoteShort(code))
+			return nil, malformed("category_map", "%s is mapped twice, to %s and %s", echo(src), echo(prev), echo(code))
 		}
 		m[src] = code
 	}
 	return m, nil
-}
-
-// quoteShort quotes a caller's value for a message, cut to 40 characters.
-func quoteShort(s string) string {
-	if !utf8.ValidString(s) {
-		return "(not UTF-8)"
-	}
-	if r := []rune(s); len(r) > 40 {
-		return strconv.Quote(string(r[:40])) + "…"
-	}
-	return strconv.Quote(s)
 }
 
 // layerFeatureProps are the properties of a zone in a layer export.
@@ -315,36 +330,18 @@ func layerFeature(z planning.Zone, l planning.Layer) *geojson.Feature {
 // silently short layer.
 func (s *server) handleLayerGeoJSON() handlerFunc {
 	return func(c *gin.Context) error {
-		file := c.Param("file")
-		name, ok := strings.CutSuffix(file, ".geojson")
-		if !ok || name == "" {
-			return &planning.Error{Kind: planning.NotFound, Err: fmt.Errorf("no route %s: layers are at /v1/layers/{name}.geojson", c.Request.URL.Path)}
-		}
-		q := c.Request.URL.Query()
-		version := 0
-		if v := q.Get("version"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return malformed("version", "version %q: want a positive integer", v)
-			}
-			version = n
-		}
-		var bbox *orb.Bound
-		if v, ok := q["bbox"]; ok {
-			b, err := parseBBox(v[0])
-			if err != nil {
-				return err
-			}
-			if b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 {
-				return malformed("bbox", "bbox %q is outside [-180, -90, 180, 90]", v[0])
-			}
-			bbox = b
+		name, version, bbox, err := layerExportParams(c.Param("file"), c.Request.URL.Query())
+		if err != nil {
+			return err
 		}
 		ctx := c.Request.Context()
 		store := s.svc.Layers()
 		l, err := store.Layer(ctx, name, version)
 		if err != nil {
-			return fmt.Errorf("layer %q version %d: %w", name, version, err)
+			if version == 0 {
+				return notFound(fmt.Errorf("layer %q: %w", name, err), "layer %s", echo(name))
+			}
+			return notFound(fmt.Errorf("layer %q version %d: %w", name, version, err), "layer %s version %d", echo(name), version)
 		}
 
 		w := c.Writer
@@ -401,6 +398,44 @@ func (s *server) handleLayerGeoJSON() handlerFunc {
 		w.Flush()
 		return nil
 	}
+}
+
+// layerExportParams reads the path segment "{name}.geojson" and the query
+// (version, bbox) of a layer download. A segment without the suffix is no
+// route (404); a name that could not be a layer's (NUL, control
+// characters, invalid UTF-8, too long) and a malformed version or bbox
+// are 400.
+func layerExportParams(file string, q url.Values) (name string, version int, bbox *orb.Bound, err error) {
+	name, ok := strings.CutSuffix(file, ".geojson")
+	if !ok || name == "" {
+		return "", 0, nil, &planning.Error{Kind: planning.NotFound,
+			Err: fmt.Errorf("no route /v1/layers/%s: layers are at /v1/layers/{name}.geojson", strings.Trim(echo(file), `"`))}
+	}
+	if err := checkParamText("name", name, planning.MaxNameChars); err != nil {
+		return "", 0, nil, err
+	}
+	var errs []error
+	v, err := queryParam(q, "version", maxParamChars)
+	if err != nil {
+		errs = append(errs, err)
+	} else if v != "" {
+		// The version column is an integer (int4).
+		if version, err = parseInt("version", v, 1, math.MaxInt32); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	b, err := queryParam(q, "bbox", maxParamChars)
+	if err != nil {
+		errs = append(errs, err)
+	} else if b != "" || q.Has("bbox") {
+		if bbox, err = parseBBox(b); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return "", 0, nil, &planning.Error{Op: "download layer", Kind: planning.Invalid, Err: errors.Join(errs...)}
+	}
+	return name, version, bbox, nil
 }
 
 // sanitizeFilename keeps a layer name safe inside a quoted header value.

@@ -297,6 +297,7 @@ func TestImportLayerBad(t *testing.T) {
 			// Stream the body, without a Content-Length, as a large upload is.
 			req := httptest.NewRequest("POST", "/v1/layers"+tt.query, io.MultiReader(strings.NewReader(tt.body)))
 			req.ContentLength = -1
+			req.Header.Set("Content-Type", "application/geo+json")
 			rec := httptest.NewRecorder()
 			ta.h.ServeHTTP(rec, req)
 			p := decodeProblem(t, rec, tt.wantStatus)

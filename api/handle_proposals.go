@@ -113,7 +113,7 @@ type proposalPage struct {
 // handleListProposals serves GET /v1/proposals.
 func (s *server) handleListProposals() handlerFunc {
 	return func(c *gin.Context) error {
-		f, err := proposalFilter(c)
+		f, err := proposalFilter(c.Request.URL.Query())
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (s *server) handleListProposals() handlerFunc {
 // filters and paging as the list, as a FeatureCollection for QGIS.
 func (s *server) handleProposalsGeoJSON() handlerFunc {
 	return func(c *gin.Context) error {
-		f, err := proposalFilter(c)
+		f, err := proposalFilter(c.Request.URL.Query())
 		if err != nil {
 			return err
 		}
@@ -176,43 +176,39 @@ func (s *server) listProposals(ctx context.Context, f planning.ProposalFilter) (
 }
 
 // proposalFilter reads the list's query parameters. It checks their form
-// (numbers are numbers, bbox has four); the service checks their ranges
-// and values.
-func proposalFilter(c *gin.Context) (planning.ProposalFilter, error) {
-	q := c.Request.URL.Query()
-	f := planning.ProposalFilter{
-		Carrier:   q.Get("carrier"),
-		Status:    planning.Status(q.Get("status")),
-		Verdict:   planning.Verdict(strings.ToUpper(q.Get("verdict"))),
-		AdminUnit: q.Get("admin_unit"),
-		Limit:     DefaultPageLimit,
-	}
+// (each given at most once, text one line within its limit, numbers
+// canonical and in range, bbox four finite numbers); the service checks
+// the values (status, verdict, bbox ranges).
+func proposalFilter(q url.Values) (planning.ProposalFilter, error) {
+	f := planning.ProposalFilter{Limit: DefaultPageLimit}
 	var errs []error
-	for _, name := range []string{"carrier", "status", "verdict", "bbox", "admin_unit", "limit", "offset"} {
-		if len(q[name]) > 1 {
-			errs = append(errs, malformed(name, "given %d times", len(q[name])))
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
+	text := func(name string, maxChars int) string {
+		v, err := queryParam(q, name, maxChars)
 		if err != nil {
-			errs = append(errs, malformed("limit", "limit %q is not an integer", v))
+			errs = append(errs, err)
+		}
+		return v
+	}
+	f.Carrier = text("carrier", planning.MaxCodeChars)
+	f.Status = planning.Status(text("status", planning.MaxCodeChars))
+	f.Verdict = planning.Verdict(strings.ToUpper(text("verdict", planning.MaxCodeChars)))
+	f.AdminUnit = text("admin_unit", planning.MaxCodeChars)
+	if v := text("limit", maxParamChars); v != "" {
+		n, err := parseInt("limit", v, 1, MaxPageLimit)
+		if err != nil {
+			errs = append(errs, err)
 		}
 		f.Limit = n
-		if err == nil && n == 0 {
-			// 0 would mean "the default" to the service; here it is a mistake.
-			errs = append(errs, malformed("limit", "limit 0: want 1..%d", MaxPageLimit))
-		}
 	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
+	if v := text("offset", maxParamChars); v != "" {
+		n, err := parseInt("offset", v, 0, planning.MaxListOffset)
 		if err != nil {
-			errs = append(errs, malformed("offset", "offset %q is not an integer", v))
+			errs = append(errs, err)
 		}
 		f.Offset = n
 	}
-	if v, ok := q["bbox"]; ok {
-		b, err := parseBBox(v[0])
+	if v := text("bbox", maxParamChars); v != "" || q.Has("bbox") {
+		b, err := parseBBox(v)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -224,29 +220,35 @@ func proposalFilter(c *gin.Context) (planning.ProposalFilter, error) {
 	return f, nil
 }
 
-// parseBBox reads "minLon,minLat,maxLon,maxLat". Ranges are checked by
-// the service; NaN and Inf are refused here since ParseFloat accepts them.
+// parseBBox reads "minLon,minLat,maxLon,maxLat" in degrees: four finite
+// numbers (ParseFloat accepts NaN and Inf), min not above max, within
+// [-180, 180] × [-90, 90].
 func parseBBox(v string) (*orb.Bound, error) {
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 {
-		return nil, malformed("bbox", "bbox %q: want minLon,minLat,maxLon,maxLat", v)
+		return nil, malformed("bbox", "bbox %s: want minLon,minLat,maxLon,maxLat", echo(v))
 	}
 	var n [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, malformed("bbox", "bbox %q: %q is not a finite number", v, p)
+			return nil, malformed("bbox", "bbox %s: %s is not a finite number", echo(v), echo(p))
 		}
 		n[i] = f
 	}
 	if n[0] > n[2] || n[1] > n[3] {
-		return nil, malformed("bbox", "bbox %q: min is greater than max (want minLon,minLat,maxLon,maxLat)", v)
+		return nil, malformed("bbox", "bbox %s: min is greater than max (want minLon,minLat,maxLon,maxLat)", echo(v))
+	}
+	if n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 {
+		return nil, malformed("bbox", "bbox %s is outside [-180, -90, 180, 90]", echo(v))
 	}
 	return &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
 }
 
 // pageLinks returns the next and previous pages' URLs (path and query,
-// every other parameter kept), or "" where there is none.
+// every other parameter kept), or "" where there is none. Offset and limit
+// are bounded by proposalFilter and total is a count, so no sum
+// overflows; the comparisons are written so that none could.
 func pageLinks(u *url.URL, f planning.ProposalFilter, total int) (next, prev string) {
 	link := func(offset int) string {
 		q := u.Query()
@@ -254,7 +256,7 @@ func pageLinks(u *url.URL, f planning.ProposalFilter, total int) (next, prev str
 		q.Set("offset", strconv.Itoa(offset))
 		return u.Path + "?" + q.Encode()
 	}
-	if f.Offset+f.Limit < total {
+	if f.Offset >= 0 && f.Limit > 0 && f.Offset < total && total-f.Offset > f.Limit {
 		next = link(f.Offset + f.Limit)
 	}
 	if f.Offset > 0 {
@@ -272,7 +274,7 @@ func (s *server) handleGetProposal() handlerFunc {
 		}
 		p, err := s.svc.Proposal(c.Request.Context(), id)
 		if err != nil {
-			return err
+			return notFound(err, "proposal %d", id)
 		}
 		writeJSON(c, http.StatusOK, contentTypeJSON, proposalFeature(p))
 		return nil
@@ -288,7 +290,7 @@ func (s *server) handleGetAssessment() handlerFunc {
 		}
 		a, err := s.svc.Assessment(c.Request.Context(), id)
 		if err != nil {
-			return err
+			return notFound(err, "assessment of proposal %d", id)
 		}
 		writeJSON(c, http.StatusOK, contentTypeJSON, newAssessmentOut(a, l))
 		return nil
@@ -307,7 +309,7 @@ func (s *server) handleFindingsGeoJSON() handlerFunc {
 		}
 		a, err := s.svc.Assessment(c.Request.Context(), id)
 		if err != nil {
-			return err
+			return notFound(err, "assessment of proposal %d", id)
 		}
 		fc := geojson.NewFeatureCollection()
 		for i, f := range a.Findings {

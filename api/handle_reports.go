@@ -69,11 +69,11 @@ type report struct {
 func (s *server) loadReport(ctx context.Context, id int64) (report, error) {
 	p, err := s.svc.Proposal(ctx, id)
 	if err != nil {
-		return report{}, err
+		return report{}, notFound(err, "proposal %d", id)
 	}
 	a, err := s.svc.Assessment(ctx, id)
 	if err != nil {
-		return report{}, err
+		return report{}, notFound(err, "assessment of proposal %d", id)
 	}
 	r := report{proposal: p, assessment: a, generatedAt: s.now().UTC()}
 	if r.carrier, err = s.orgName(ctx, p.Site.Carrier); err != nil {

@@ -6,10 +6,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"btsplan/planning"
 )
 
 // readBody reads the whole request body, at most limit bytes. A larger
@@ -34,46 +37,148 @@ func tooLarge(limit int64) error {
 }
 
 // checkJSONContentType accepts a JSON body sent as application/json,
-// application/geo+json, or with no Content-Type at all (curl -d sends a
-// form type, which we also tolerate: the body is what counts).
+// application/geo+json or another +json type, and answers 415 to anything
+// else, a missing Content-Type included. A browser sends a cross-site form
+// (text/plain, application/x-www-form-urlencoded, multipart/form-data)
+// without asking first, so accepting those let any web page a user opened
+// create proposals and import layers on a server they could reach; a JSON
+// type is not a "simple" request and needs a CORS preflight, which this
+// server never grants.
 func checkJSONContentType(c *gin.Context) error {
 	ct := c.GetHeader("Content-Type")
 	if ct == "" {
-		return nil
+		return &httpError{status: http.StatusUnsupportedMediaType,
+			msg: "no Content-Type: send the body as application/json or application/geo+json"}
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return malformed("Content-Type", "invalid Content-Type %q", ct)
+		return &httpError{status: http.StatusUnsupportedMediaType,
+			msg: fmt.Sprintf("invalid Content-Type %s: send application/json or application/geo+json", echo(ct))}
 	}
-	switch {
-	case mt == "application/json", mt == "application/geo+json", strings.HasSuffix(mt, "+json"),
-		mt == "application/x-www-form-urlencoded", mt == "text/plain":
+	if mt == "application/json" || mt == "application/geo+json" ||
+		strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json") {
 		return nil
 	}
 	return &httpError{status: http.StatusUnsupportedMediaType,
-		msg: fmt.Sprintf("Content-Type %q: send application/json or application/geo+json", mt)}
+		msg: fmt.Sprintf("Content-Type %s: send application/json or application/geo+json", echo(mt))}
 }
 
-// queryLang reads ?lang: vi (the default) or en.
-func queryLang(c *gin.Context) (lang, error) {
-	switch v := c.Query("lang"); v {
+// echo quotes a client's value for a message: at most 64 bytes of it, so a
+// megabyte of garbage is not written back (or logged) whole.
+func echo(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(s[:max]) + fmt.Sprintf("… (%d bytes)", len(s))
+}
+
+// queryParam returns the one value of query parameter name ("" when
+// absent), refusing it when given more than once (which value would count?)
+// or when it is not one line of at most maxChars characters
+// (planning.CheckLine: no NUL, no control character, valid UTF-8). Both
+// are 400, naming the parameter.
+func queryParam(q url.Values, name string, maxChars int) (string, error) {
+	vs := q[name]
+	if len(vs) > 1 {
+		return "", malformed(name, "given %d times", len(vs))
+	}
+	if len(vs) == 0 {
+		return "", nil
+	}
+	if err := checkParamText(name, vs[0], maxChars); err != nil {
+		return "", err
+	}
+	return vs[0], nil
+}
+
+// checkParamText is planning.CheckLine for a query or path parameter,
+// whose faults are a malformed request (400).
+func checkParamText(name, v string, maxChars int) error {
+	err := planning.CheckLine(name, v, maxChars)
+	var pe *planning.Error
+	if err == nil || !errors.As(err, &pe) {
+		return err
+	}
+	return malformed(name, "%v", pe.Err)
+}
+
+// maxParamChars bounds the query parameters that are neither codes nor
+// names (bbox, numbers, category_map).
+const maxParamChars = 1000
+
+// parseLang reads ?lang: vi (the default) or en.
+func parseLang(q url.Values) (lang, error) {
+	v, err := queryParam(q, "lang", planning.MaxCodeChars)
+	if err != nil {
+		return "", err
+	}
+	switch v {
 	case "", "vi":
 		return langVI, nil
 	case "en":
 		return langEN, nil
 	default:
-		return "", malformed("lang", "lang %q: want vi or en", v)
+		return "", malformed("lang", "lang %s: want vi or en", echo(v))
 	}
 }
 
-// pathID reads the :id path parameter: a positive integer.
-func pathID(c *gin.Context) (int64, error) {
-	raw := c.Param("id")
+// queryLang reads the request's ?lang.
+func queryLang(c *gin.Context) (lang, error) {
+	return parseLang(c.Request.URL.Query())
+}
+
+// maxIDDigits bounds an ID's digits: every ID column is a bigint, and 18
+// digits always fit one.
+const maxIDDigits = 18
+
+// parseID reads an ID: canonical decimal only (digits, no sign, no leading
+// zero, at most maxIDDigits), above 0, so that "+1" and "00001" are not
+// other names of proposal 1 and no number overflows the column. what
+// names it in the message ("proposal id").
+func parseID(field, what, raw string) (int64, error) {
+	if !canonicalDigits(raw, maxIDDigits) || raw == "0" {
+		return 0, malformed(field, "%s %s: want a positive integer of at most %d digits, without sign or leading zeros", what, echo(raw), maxIDDigits)
+	}
 	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, malformed("id", "proposal id %q: want a positive integer", raw)
+	if err != nil {
+		return 0, malformed(field, "%s %s: want a positive integer", what, echo(raw))
 	}
 	return id, nil
+}
+
+// parseInt reads an integer parameter in [lo, hi] (within int32, so it
+// fits every integer column), canonical decimal as for parseID but for
+// a minus sign when lo < 0.
+func parseInt(field, raw string, lo, hi int) (int, error) {
+	digits := strings.TrimPrefix(raw, "-")
+	if !canonicalDigits(digits, 10) || (digits != raw && (lo >= 0 || digits == "0")) {
+		return 0, malformed(field, "%s %s: want an integer from %d to %d, without sign or leading zeros", field, echo(raw), lo, hi)
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < int64(lo) || n > int64(hi) {
+		return 0, malformed(field, "%s %s is outside %d..%d", field, echo(raw), lo, hi)
+	}
+	return int(n), nil
+}
+
+// canonicalDigits reports whether s is 1 to maxDigits decimal digits with
+// no leading zero (but "0" itself).
+func canonicalDigits(s string, maxDigits int) bool {
+	if s == "" || len(s) > maxDigits || len(s) > 1 && s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// pathID reads the :id path parameter of a proposal route.
+func pathID(c *gin.Context) (int64, error) {
+	return parseID("id", "proposal id", c.Param("id"))
 }
 
 // langAndID reads the ?lang of a proposal route and its {id}.

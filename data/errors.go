@@ -19,6 +19,18 @@ import (
 // theirs. Errors it does not know are returned as they are (Internal).
 func Translate(err error) error { return translate(err) }
 
+// publicError stands for a driver error in a client's fault (NotFound,
+// Exists, Invalid): its message is plain, since api/ shows a 4xx error's
+// text, and SQLSTATEs, constraint names and "no rows in result set" are
+// not the client's business. Unwrap still reaches the driver error.
+type publicError struct {
+	msg string
+	err error
+}
+
+func (e *publicError) Error() string { return e.msg }
+func (e *publicError) Unwrap() error { return e.err }
+
 // translate maps driver errors to planning kinds, once, at the edge of data/.
 func translate(err error) error {
 	if err == nil {
@@ -27,15 +39,20 @@ func translate(err error) error {
 	var pe *pgconn.PgError
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return &planning.Error{Kind: planning.NotFound, Err: err}
+		return &planning.Error{Kind: planning.NotFound, Err: &publicError{"not found", err}}
 	case errors.As(err, &pe) && pe.Code == "23505":
-		return &planning.Error{Kind: planning.Exists, Err: err}
+		return &planning.Error{Kind: planning.Exists, Err: &publicError{"already exists", err}}
 	case errors.As(err, &pe) && (pe.Code == "23503" || pe.Code == "23514"):
 		// A foreign key (an unknown carrier or authority code) or a CHECK
 		// (a height out of range) refused the caller's value.
-		return &planning.Error{Kind: planning.Invalid, Err: err}
+		return &planning.Error{Kind: planning.Invalid, Err: &publicError{"a value was refused: an unknown code or one out of range", err}}
 	case errors.As(err, &pe) && (pe.Code == "22023" || pe.Code == "XX000" && isGeomMessage(pe.Message)):
-		return &planning.Error{Kind: planning.Invalid, Err: err}
+		return &planning.Error{Kind: planning.Invalid, Err: &publicError{"invalid geometry or coordinate system", err}}
+	case errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05" || pe.Code == "22003"):
+		// A NUL or an invalid byte in text, or a number the column cannot
+		// hold, that api/ and planning let through: a bug there, but the
+		// client's value.
+		return &planning.Error{Kind: planning.Invalid, Err: &publicError{"a text or number the database cannot store", err}}
 	case unavailable(err):
 		return &planning.Error{Kind: planning.Unavailable, Err: err}
 	}

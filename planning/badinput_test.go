@@ -42,8 +42,8 @@ func TestSubmitRefusesBadSites(t *testing.T) {
 			wantField: planning.FieldCoordinates, wantMsg: "longitude 181"},
 		{name: "latitude out of range", edit: func(s *planning.Site) { s.Location, s.Footprint = orb.Point{105.64, -90.5}, nil },
 			wantField: planning.FieldCoordinates, wantMsg: "latitude -90.5"},
-		{name: "height 0", edit: func(s *planning.Site) { s.HeightM = 0 }, wantField: planning.FieldHeight, wantMsg: "above 0"},
-		{name: "negative height", edit: func(s *planning.Site) { s.HeightM = -0.5 }, wantField: planning.FieldHeight, wantMsg: "above 0"},
+		{name: "height 0", edit: func(s *planning.Site) { s.HeightM = 0 }, wantField: planning.FieldHeight, wantMsg: "minimum"},
+		{name: "negative height", edit: func(s *planning.Site) { s.HeightM = -0.5 }, wantField: planning.FieldHeight, wantMsg: "minimum"},
 		{name: "just above 300 m", edit: func(s *planning.Site) { s.HeightM = math.Nextafter(planning.MaxHeightM, 400) }, wantField: planning.FieldHeight, wantMsg: "maximum"},
 		{name: "infinite height", edit: func(s *planning.Site) { s.HeightM = inf }, wantField: planning.FieldHeight, wantMsg: "not a finite number"},
 		{name: "self-intersecting footprint", edit: func(s *planning.Site) {

@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -14,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -246,6 +248,26 @@ func (d *fileDecoder) fail(n *yaml.Node, p, format string, args ...any) {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
+// lineOfBadByte returns the 1-based line of the first byte of data that
+// YAML refuses outright: invalid UTF-8, or a control character other than
+// tab and line breaks. It returns 1 when there is none.
+func lineOfBadByte(data []byte) int {
+	line := 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1,
+			r < 0x20 && r != '\t' && r != '\n' && r != '\r',
+			r == 0x7f:
+			return line
+		case r == '\n':
+			line++
+		}
+		i += size
+	}
+	return 1
+}
+
 // decodeFile decodes a national file (nat == nil) or a province file.
 func (d *fileDecoder) decodeFile(data []byte, nat *nationalContext) *decodedFile {
 	var root yaml.Node
@@ -262,6 +284,14 @@ func (d *fileDecoder) decodeFile(data []byte, nat *nationalContext) *decodedFile
 		if strings.HasPrefix(msg, "did not find expected") {
 			line++
 		}
+		if line == 0 {
+			// "control characters are not allowed", "invalid leading
+			// UTF-8 octet": yaml.v3 gives no line, the first bad byte has one.
+			line = lineOfBadByte(data)
+		}
+		// At the end of the file the parser may name the line after the
+		// last one.
+		line = min(max(line, 1), bytes.Count(data, []byte("\n"))+1)
 		d.errs = append(d.errs, &RuleError{File: d.file, Line: line, Msg: "syntax: " + msg})
 		return nil
 	}

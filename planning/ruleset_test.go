@@ -265,7 +265,7 @@ func TestRuleFileJSON(t *testing.T) {
 	}
 }
 
-func nationalFile(t *testing.T) planning.RuleFile {
+func nationalFile(t testing.TB) planning.RuleFile {
 	t.Helper()
 	data, err := fs.ReadFile(planning.DefaultRuleFiles(), "national.yaml")
 	if err != nil {

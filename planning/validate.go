@@ -41,8 +41,11 @@ const MaxFootprintOffsetM = 500.0
 // returns nil or an Invalid error joining one *Error per problem, each
 // naming its JSON pointer (FieldCoordinates, FieldHeight,
 // "/properties/antennas/0/azimuth_deg", ...): KindOf gives Invalid,
-// FieldOf the first field, Fields all of them. The carrier is checked to be
-// present here and to exist in Check and Submit.
+// FieldOf the first field, Fields all of them. Text fields are checked with
+// CheckLine (MaxCodeChars; no NUL, control character or invalid UTF-8),
+// numbers against the ranges of limits.go, and the antennas and footprint
+// positions against MaxAntennas and MaxFootprintVertices. The carrier is
+// checked to be present here and to exist in Check and Submit.
 func (s *Service) ValidateSite(site Site) error {
 	return validateSite(site)
 }
@@ -67,22 +70,32 @@ func validateSite(site Site) error {
 
 	if site.Carrier == "" {
 		add(FieldCarrier, "carrier is required")
+	} else if err := CheckLine(FieldCarrier, site.Carrier, MaxCodeChars); err != nil {
+		errs = append(errs, err)
+	}
+	if err := CheckLine(FieldCode, site.Code, MaxCodeChars); err != nil {
+		errs = append(errs, err)
 	}
 
-	if !site.Structure.Valid() {
+	if err := CheckLine(FieldStructure, string(site.Structure), MaxCodeChars); err != nil {
+		errs = append(errs, err)
+	} else if !site.Structure.Valid() {
 		add(FieldStructure, "unknown structure class %q (want %s)", site.Structure, structureNames())
 	}
 
 	switch h := site.HeightM; {
 	case !finite(h):
 		add(FieldHeight, "height is not a finite number")
-	case h <= 0:
-		add(FieldHeight, "height %g m must be above 0", h)
+	case h < MinHeightM:
+		add(FieldHeight, "height %g m is below the %g m minimum", h, MinHeightM)
 	case h > MaxHeightM:
 		add(FieldHeight, "height %g m is above the %g m maximum", h, MaxHeightM)
 	}
 
-	if len(site.Footprint) > 0 {
+	if n := footprintVertices(site.Footprint); n > MaxFootprintVertices {
+		// Not handed to the validity check, which is quadratic.
+		add(FieldFootprint, "footprint has %d positions; at most %d are allowed", n, MaxFootprintVertices)
+	} else if len(site.Footprint) > 0 {
 		if err := geo.PolygonValid(site.Footprint); err != nil {
 			add(FieldFootprint, "invalid footprint: %v", err)
 		} else if !footprintInRange(site.Footprint) {
@@ -94,22 +107,12 @@ func validateSite(site Site) error {
 		}
 	}
 
-	for i, a := range site.Antennas {
-		p := fmt.Sprintf("%s/%d/", FieldAntennas, i)
-		if !finite(a.AzimuthDeg) || a.AzimuthDeg < 0 || a.AzimuthDeg >= 360 {
-			add(p+"azimuth_deg", "azimuth %g° is outside [0, 360)", a.AzimuthDeg)
-		}
-		if !finite(a.TiltDeg) || a.TiltDeg < -90 || a.TiltDeg > 90 {
-			add(p+"tilt_deg", "tilt %g° is outside [-90, 90]", a.TiltDeg)
-		}
-		if !finite(a.BandMHz) || a.BandMHz <= 0 {
-			add(p+"band_mhz", "band %g MHz must be above 0", a.BandMHz)
-		}
-		if !finite(a.EIRPdBm) {
-			add(p+"eirp_dbm", "EIRP is not a finite number")
-		}
-		if !slices.Contains(Technologies, a.Technology) {
-			add(p+"technology", "unknown technology %q (want GSM, UMTS, LTE, NR)", a.Technology)
+	if len(site.Antennas) > MaxAntennas {
+		// One error, not one per antenna.
+		add(FieldAntennas, "%d antennas; at most %d are allowed on one site", len(site.Antennas), MaxAntennas)
+	} else {
+		for i, a := range site.Antennas {
+			errs = append(errs, validateAntenna(fmt.Sprintf("%s/%d/", FieldAntennas, i), a)...)
 		}
 	}
 
@@ -117,6 +120,41 @@ func validateSite(site Site) error {
 		return nil
 	}
 	return errors.Join(errs...)
+}
+
+// validateAntenna checks one antenna against the ranges of limits.go;
+// p is the JSON pointer of the antenna with a final slash.
+func validateAntenna(p string, a Antenna) []error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, FieldError(p+field, format, args...))
+	}
+	if !finite(a.AzimuthDeg) || a.AzimuthDeg < 0 || a.AzimuthDeg >= MaxAzimuthDeg {
+		add("azimuth_deg", "azimuth %g° is outside [0, %g)", a.AzimuthDeg, MaxAzimuthDeg)
+	}
+	if !finite(a.TiltDeg) || a.TiltDeg < MinTiltDeg || a.TiltDeg > MaxTiltDeg {
+		add("tilt_deg", "tilt %g° is outside [%g, %g]", a.TiltDeg, MinTiltDeg, MaxTiltDeg)
+	}
+	if !finite(a.BandMHz) || a.BandMHz < MinBandMHz || a.BandMHz > MaxBandMHz {
+		add("band_mhz", "band %g MHz is outside the mobile bands, %g to %g MHz", a.BandMHz, MinBandMHz, MaxBandMHz)
+	}
+	if !finite(a.EIRPdBm) || a.EIRPdBm < MinEIRPdBm || a.EIRPdBm > MaxEIRPdBm {
+		add("eirp_dbm", "EIRP %g dBm is outside %g to %g dBm", a.EIRPdBm, MinEIRPdBm, MaxEIRPdBm)
+	}
+	if err := CheckLine(p+"technology", a.Technology, MaxCodeChars); err != nil {
+		errs = append(errs, err)
+	} else if !slices.Contains(Technologies, a.Technology) {
+		add("technology", "unknown technology %q (want GSM, UMTS, LTE, NR)", a.Technology)
+	}
+	return errs
+}
+
+func footprintVertices(p orb.Polygon) int {
+	n := 0
+	for _, r := range p {
+		n += len(r)
+	}
+	return n
 }
 
 // Fields returns the Field of every *Error in err's tree, in order, without

@@ -28,8 +28,11 @@ func TestValidateSite(t *testing.T) {
 		{"latitude out of range", func(s *planning.Site) { s.Location = orb.Point{105, -91}; s.Footprint = nil }, planning.FieldCoordinates, "latitude -91 is outside [-90, 90]"},
 		{"NaN longitude", func(s *planning.Site) { s.Location[0] = nan }, planning.FieldCoordinates, "not a finite number"},
 		{"infinite latitude", func(s *planning.Site) { s.Location[1] = inf }, planning.FieldCoordinates, "not a finite number"},
-		{"zero height", func(s *planning.Site) { s.HeightM = 0 }, planning.FieldHeight, "must be above 0"},
-		{"negative height", func(s *planning.Site) { s.HeightM = -3 }, planning.FieldHeight, "must be above 0"},
+		{"zero height", func(s *planning.Site) { s.HeightM = 0 }, planning.FieldHeight, "below the 1 m minimum"},
+		{"negative height", func(s *planning.Site) { s.HeightM = -3 }, planning.FieldHeight, "below the 1 m minimum"},
+		{"denormal height", func(s *planning.Site) { s.HeightM = 1e-320 }, planning.FieldHeight, "minimum"},
+		{"height just below 1 m", func(s *planning.Site) { s.HeightM = math.Nextafter(planning.MinHeightM, 0) }, planning.FieldHeight, "minimum"},
+		{"height of exactly 1 m", func(s *planning.Site) { s.HeightM = planning.MinHeightM }, "", ""},
 		{"too tall", func(s *planning.Site) { s.HeightM = 301 }, planning.FieldHeight, "above the 300 m maximum"},
 		{"NaN height", func(s *planning.Site) { s.HeightM = nan }, planning.FieldHeight, "not a finite number"},
 		{"unknown structure", func(s *planning.Site) { s.Structure = "A3" }, planning.FieldStructure, `unknown structure class "A3"`},
@@ -52,8 +55,44 @@ func TestValidateSite(t *testing.T) {
 		{"azimuth 360", func(s *planning.Site) { s.Antennas[0].AzimuthDeg = 360 }, "/properties/antennas/0/azimuth_deg", "outside [0, 360)"},
 		{"negative azimuth", func(s *planning.Site) { s.Antennas[2].AzimuthDeg = -1 }, "/properties/antennas/2/azimuth_deg", "outside [0, 360)"},
 		{"tilt beyond 90", func(s *planning.Site) { s.Antennas[1].TiltDeg = 91 }, "/properties/antennas/1/tilt_deg", "outside [-90, 90]"},
-		{"zero band", func(s *planning.Site) { s.Antennas[0].BandMHz = 0 }, "/properties/antennas/0/band_mhz", "must be above 0"},
-		{"NaN EIRP", func(s *planning.Site) { s.Antennas[0].EIRPdBm = nan }, "/properties/antennas/0/eirp_dbm", "not a finite number"},
+		{"zero band", func(s *planning.Site) { s.Antennas[0].BandMHz = 0 }, "/properties/antennas/0/band_mhz", "outside the mobile bands"},
+		{"band 1e300 MHz", func(s *planning.Site) { s.Antennas[0].BandMHz = 1e300 }, "/properties/antennas/0/band_mhz", "outside the mobile bands"},
+		{"band 0.0001 MHz", func(s *planning.Site) { s.Antennas[1].BandMHz = 0.0001 }, "/properties/antennas/1/band_mhz", "outside the mobile bands"},
+		{"band just below 450 MHz", func(s *planning.Site) { s.Antennas[0].BandMHz = 449.9 }, "/properties/antennas/0/band_mhz", "450"},
+		{"band 450 MHz", func(s *planning.Site) { s.Antennas[0].BandMHz = planning.MinBandMHz }, "", ""},
+		{"band 26 GHz", func(s *planning.Site) { s.Antennas[0].BandMHz = 26000 }, "", ""},
+		{"band above 40 GHz", func(s *planning.Site) { s.Antennas[0].BandMHz = 40001 }, "/properties/antennas/0/band_mhz", "40000"},
+		{"NaN band", func(s *planning.Site) { s.Antennas[0].BandMHz = nan }, "/properties/antennas/0/band_mhz", "outside"},
+		{"EIRP 1e300 dBm", func(s *planning.Site) { s.Antennas[0].EIRPdBm = 1e300 }, "/properties/antennas/0/eirp_dbm", "outside -30 to 90 dBm"},
+		{"EIRP -1e300 dBm", func(s *planning.Site) { s.Antennas[2].EIRPdBm = -1e300 }, "/properties/antennas/2/eirp_dbm", "outside -30 to 90 dBm"},
+		{"EIRP 90 dBm", func(s *planning.Site) { s.Antennas[0].EIRPdBm = planning.MaxEIRPdBm }, "", ""},
+		{"tilt below -90", func(s *planning.Site) { s.Antennas[0].TiltDeg = -90.5 }, "/properties/antennas/0/tilt_deg", "outside [-90, 90]"},
+		{"NaN azimuth", func(s *planning.Site) { s.Antennas[0].AzimuthDeg = nan }, "/properties/antennas/0/azimuth_deg", "outside [0, 360)"},
+		{"64 antennas", func(s *planning.Site) { s.Antennas = slices.Repeat(s.Antennas[:1], planning.MaxAntennas) }, "", ""},
+		{"65 antennas", func(s *planning.Site) { s.Antennas = slices.Repeat(s.Antennas[:1], planning.MaxAntennas+1) }, planning.FieldAntennas, "at most 64"},
+		{"11,000 bad antennas give one error", func(s *planning.Site) {
+			s.Antennas = slices.Repeat([]planning.Antenna{{AzimuthDeg: -1}}, 11000)
+		}, planning.FieldAntennas, "11000 antennas"},
+		{"footprint of 1001 positions", func(s *planning.Site) {
+			r := make(orb.Ring, 0, planning.MaxFootprintVertices+1)
+			for i := range planning.MaxFootprintVertices {
+				a := 2 * math.Pi * float64(i) / planning.MaxFootprintVertices
+				r = append(r, orb.Point{siteLoc[0] + 1e-4*math.Cos(a), siteLoc[1] + 1e-4*math.Sin(a)})
+			}
+			s.Footprint = orb.Polygon{append(r, r[0])}
+		}, planning.FieldFootprint, "at most 1000"},
+		{"NUL in the site code", func(s *planning.Site) { s.Code = "A\x00B" }, planning.FieldCode, "NUL"},
+		{"900 KB site code", func(s *planning.Site) { s.Code = strings.Repeat("x", 900<<10) }, planning.FieldCode, "at most 64"},
+		{"site code of 65 characters", func(s *planning.Site) { s.Code = strings.Repeat("đ", 65) }, planning.FieldCode, "at most 64"},
+		{"site code of 64 characters", func(s *planning.Site) { s.Code = strings.Repeat("đ", 64) }, "", ""},
+		{"invalid UTF-8 in the site code", func(s *planning.Site) { s.Code = "A\xffB" }, planning.FieldCode, "UTF-8"},
+		{"line break in the site code", func(s *planning.Site) { s.Code = "A\nB" }, planning.FieldCode, "control character"},
+		{"NUL in the carrier", func(s *planning.Site) { s.Carrier = "452-04\x00" }, planning.FieldCarrier, "NUL"},
+		{"900 KB carrier", func(s *planning.Site) { s.Carrier = strings.Repeat("4", 900<<10) }, planning.FieldCarrier, "at most 64"},
+		{"NUL in the structure", func(s *planning.Site) { s.Structure = "A2b\x00" }, planning.FieldStructure, "NUL"},
+		{"900 KB structure", func(s *planning.Site) { s.Structure = planning.Structure(strings.Repeat("A", 900<<10)) }, planning.FieldStructure, "at most 64"},
+		{"NUL in a technology", func(s *planning.Site) { s.Antennas[1].Technology = "LTE\x00" }, "/properties/antennas/1/technology", "NUL"},
+		{"NaN EIRP", func(s *planning.Site) { s.Antennas[0].EIRPdBm = nan }, "/properties/antennas/0/eirp_dbm", "outside"},
 		{"unknown technology", func(s *planning.Site) { s.Antennas[0].Technology = "WiMAX" }, "/properties/antennas/0/technology", `unknown technology "WiMAX"`},
 	}
 	svc := planning.NewService(planning.ServiceConfig{}, defaultBook(t), nil, nil, nil, nil, nil, nil)
