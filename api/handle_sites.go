@@ -323,6 +323,10 @@ var (
 		"h_beamwidth_deg", "v_beamwidth_deg", "omni"}
 )
 
+// maxSitesFeatures bounds the features of one network import: every base
+// station of Vietnam's carriers together is some 150,000 sites.
+const maxSitesFeatures = 500_000
+
 // decodeSitesGeoJSON reads a FeatureCollection of Point sites. Errors are
 // Invalid and name the member by its JSON pointer.
 func decodeSitesGeoJSON(r io.Reader) ([]planning.SiteInput, error) {
@@ -333,6 +337,9 @@ func decodeSitesGeoJSON(r io.Reader) ([]planning.SiteInput, error) {
 	var doc struct {
 		Type     *string           `json:"type"`
 		Features []json.RawMessage `json:"features"`
+	}
+	if err := checkJSONArrays(body, maxSitesFeatures); err != nil {
+		return nil, err
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, malformed("", "not JSON: %v", err)
