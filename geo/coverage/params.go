@@ -196,6 +196,13 @@ type Options struct {
 // DefaultRadiusM is the radius used when Options.RadiusM is 0.
 const DefaultRadiusM = 15000.0
 
+// minRadiusM and maxRadiusM bound Options.RadiusM: below 100 m a grid has
+// a handful of cells, beyond 100 km no base station reaches.
+const (
+	minRadiusM = 100.0
+	maxRadiusM = 100e3
+)
+
 // DefaultRxHeightM is the receiver height used when Params.RxHeightM is 0.
 const DefaultRxHeightM = 1.5
 
