@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"btsplan/geo/coverage"
+	"btsplan/planning"
 )
 
 // config holds every setting. Each has a default and an environment
@@ -19,6 +22,11 @@ type config struct {
 	RulesDir      string        // BTSPLAN_RULES_DIR: province rule files; "" uses only the shipped set
 	DataDir       string        // BTSPLAN_DATA_DIR, default ".local/data": DEM tiles and rasters
 	WebDir        string        // BTSPLAN_WEB_DIR: serve the web map from disk instead of the embedded copy
+	// Coverage is the coverage service's budget of concurrency:
+	// BTSPLAN_COVERAGE_CONCURRENT (default 1), BTSPLAN_COVERAGE_MAX_WAITING
+	// (default 8) and BTSPLAN_COVERAGE_WORKERS (default GOMAXPROCS-1, at
+	// least 1, so that a coverage leaves a core to checks and PostgreSQL).
+	Coverage planning.CoverageConfig
 }
 
 // envVar documents one setting for --help and README.
@@ -36,6 +44,9 @@ var settings = []envVar{
 	{"BTSPLAN_DB_MAX_CONNS", "16", "database pool size"},
 	{"BTSPLAN_RULES_DIR", "", "folder of province rule files (*.yaml, *.json)"},
 	{"BTSPLAN_DATA_DIR", ".local/data", "folder for DEM tiles and coverage rasters"},
+	{"BTSPLAN_COVERAGE_CONCURRENT", "1", "coverages computed at once"},
+	{"BTSPLAN_COVERAGE_MAX_WAITING", "8", "coverage requests that may wait for a turn; more get 503"},
+	{"BTSPLAN_COVERAGE_WORKERS", "GOMAXPROCS-1", "goroutines of one coverage computation"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -68,6 +79,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("BTSPLAN_DB_MAX_CONNS: %w", err)
 	}
 	c.DBMaxConns = int32(n)
+	for _, k := range []struct {
+		name, def string
+		dst       *int
+	}{
+		{"BTSPLAN_COVERAGE_CONCURRENT", "1", &c.Coverage.MaxConcurrent},
+		{"BTSPLAN_COVERAGE_MAX_WAITING", "8", &c.Coverage.MaxWaiting},
+		{"BTSPLAN_COVERAGE_WORKERS", strconv.Itoa(planning.DefaultCoverageWorkers()), &c.Coverage.Workers},
+	} {
+		v, err := strconv.Atoi(get(k.name, k.def))
+		if err != nil || v < 1 || v > coverage.MaxWorkers {
+			return c, fmt.Errorf("%s: %q is not a whole number in 1..%d", k.name, get(k.name, k.def), coverage.MaxWorkers)
+		}
+		*k.dst = v
+	}
 	return c, c.validate()
 }
 
