@@ -93,6 +93,9 @@ type CoverageConfig struct {
 	// RetryAfter is how long a client turned away by a full queue is told
 	// to wait. Default 30 s.
 	RetryAfter time.Duration
+	// OnWorker is coverage.Options.OnWorker for every computation: cmd
+	// lowers the worker threads' priority with it.
+	OnWorker func()
 }
 
 // Defaults of CoverageConfig.
@@ -176,6 +179,9 @@ func (s *CoverageService) Compute(ctx context.Context, site coverage.Params, opt
 	opts.DEMVersion = ""
 	if opts.Workers == 0 {
 		opts.Workers = s.cfg.Workers
+	}
+	if opts.OnWorker == nil {
+		opts.OnWorker = s.cfg.OnWorker
 	}
 	// Validate before reading anything.
 	if _, err := coverage.Hash(site, opts); err != nil {

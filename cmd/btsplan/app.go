@@ -75,7 +75,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 		data.NewProposalStore(db), a.admin, a.orgs, a.layers, nil)
 	a.dems = dem.NewStore(pool, cfg.DataDir)
 	a.dems.QueryTimeout = cfg.QueryTimeout
-	a.cov = planning.NewCoverageService(cfg.Coverage, demTerrain{a.dems},
+	covCfg := cfg.Coverage
+	covCfg.OnWorker = lowerWorkerPriority
+	a.cov = planning.NewCoverageService(covCfg, demTerrain{a.dems},
 		data.NewCoverageStore(db, cfg.DataDir), data.NewProposalStore(db))
 	if err := a.svc.CheckRules(ctx); err != nil {
 		pool.Close()

@@ -73,6 +73,7 @@ func Compute(ctx context.Context, dem *geo.Grid, site Params, opts Options, prog
 	if err != nil {
 		return nil, stopErr(ctx, err)
 	}
+	e.onWorker = opts.OnWorker
 	if !e.assignCells() {
 		return nil, stopErr(ctx, nil)
 	}
@@ -249,6 +250,8 @@ type engine struct {
 	// stop is set when the computation's context is done; every loop
 	// looks at it at least once per row, table entry or cell.
 	stop *atomic.Bool
+	// onWorker is Options.OnWorker.
+	onWorker func()
 	// smoothLossDB[i] is ITM's loss over smooth ground at the site's
 	// elevation at distance i·stepM (index 0 holds 1 m): the baseline that
 	// tells terrain-limited cells from distance-limited ones.
@@ -279,6 +282,9 @@ func (e *engine) assignCells() bool {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if e.onWorker != nil {
+				e.onWorker()
+			}
 			cnt := counts[w]
 			for y := w; y < g.H; y += e.workers {
 				if e.stop.Load() {
@@ -349,6 +355,9 @@ func (e *engine) run(ctx context.Context, progress func(done, total int)) (Limit
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if e.onWorker != nil {
+				e.onWorker()
+			}
 			wk := newWorker(e)
 			for {
 				k0 := int(next.Add(raysPerChunk)) - raysPerChunk
