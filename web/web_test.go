@@ -168,7 +168,17 @@ type demTerrain struct{ s *dem.Store }
 
 func (d demTerrain) Window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, planning.TerrainInfo, error) {
 	g, info, err := d.s.Window(ctx, lon, lat, radiusM)
-	return g, planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing}, err
+	return g, terrainInfo(info), err
+}
+
+func (d demTerrain) Info(ctx context.Context, lon, lat, radiusM float64) (planning.TerrainInfo, error) {
+	info, err := d.s.Info(ctx, lon, lat, radiusM)
+	return terrainInfo(info), err
+}
+
+func terrainInfo(info dem.WindowInfo) planning.TerrainInfo {
+	return planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing,
+		StepLonDeg: info.StepLonDeg, StepLatDeg: info.StepLatDeg}
 }
 
 func mustJSON(t *testing.T, v any) []byte {
