@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,7 +86,8 @@ type radioIn struct {
 }
 
 // params converts the body into the engine's inputs. The engine checks
-// the ranges (Hash, Compute); here only the shape.
+// the ranges and the budget (Hash, CheckBudget, Compute); here only the
+// shape, and the sector count before any sector is converted.
 func (in *coverageRequest) params() (coverage.Params, coverage.Options, error) {
 	var p coverage.Params
 	var o coverage.Options
@@ -95,6 +97,10 @@ func (in *coverageRequest) params() (coverage.Params, coverage.Options, error) {
 	st := in.Site
 	if len(st.Location) != 2 {
 		return p, o, planning.FieldError("/site/location", "want [lon, lat], got %d numbers", len(st.Location))
+	}
+	if len(in.Sectors) > coverage.MaxSectors {
+		return p, o, planning.FieldError("/sectors", "%d sectors is over the limit of %d per coverage; sectors on other bands are separate coverages",
+			len(in.Sectors), coverage.MaxSectors)
 	}
 	p = coverage.Params{
 		Location:       orb.Point{st.Location[0], st.Location[1]},
@@ -176,6 +182,7 @@ var coverageFields = map[string]string{
 	"TxPowerDBm":       "tx_power_dbm",
 	"LossesDB":         "losses_db",
 	"Radio.SigmaSPerM": "/options/radio/sigma_s_per_m",
+	"Radio.Epsilon":    "/options/radio/epsilon",
 	"Radio.MDVar":      "/options/radio/mdvar",
 	"Radio.N0":         "/options/radio/n0",
 }
@@ -216,16 +223,51 @@ func snake(s string) string {
 }
 
 // wireCoverageError renames the field of an Invalid error from the
-// engine's terms to a JSON pointer into the request body.
-func wireCoverageError(err error) error {
+// engine's terms to a JSON pointer into the request body. A request over
+// the coverage budget names every member that sets the cost; a full
+// coverage queue is a 503 that says so, with its Retry-After.
+func wireCoverageError(c *gin.Context, err error) error {
+	var busy *planning.BusyError
+	if errors.As(err, &busy) {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(busy.RetryAfter.Seconds()))))
+		return &httpError{status: http.StatusServiceUnavailable, msg: busy.Error()}
+	}
 	var pe *planning.Error
 	if planning.KindOf(err) != planning.Invalid || !errors.As(err, &pe) || pe.Field == "" {
 		return err
+	}
+	var be *coverage.BudgetError
+	if errors.As(err, &be) {
+		return newBudgetProblem(be)
 	}
 	cp := *pe
 	cp.Field = coveragePointer(pe.Field)
 	return &cp
 }
+
+// budgetProblem is a request over the coverage budget: one reason, and an
+// Invalid error for each member of the body that sets the cost, so that
+// the problem's "errors" lists them all.
+type budgetProblem struct {
+	reason string
+	fields []error
+}
+
+func newBudgetProblem(be *coverage.BudgetError) error {
+	var names []string
+	for _, f := range be.Fields {
+		ptr := coveragePointer(f)
+		names = append(names, ptr[strings.LastIndexByte(ptr, '/')+1:])
+	}
+	bp := &budgetProblem{reason: fmt.Sprintf("%s (the budget is set by %s)", be.Error(), strings.Join(names, ", "))}
+	for _, f := range be.Fields {
+		bp.fields = append(bp.fields, &planning.Error{Kind: planning.Invalid, Field: coveragePointer(f), Err: errors.New(bp.reason)})
+	}
+	return &planning.Error{Kind: planning.Invalid, Err: bp}
+}
+
+func (e *budgetProblem) Error() string   { return e.reason }
+func (e *budgetProblem) Unwrap() []error { return e.fields }
 
 // handleComputeCoverage serves POST /v1/coverage: the coverage of the
 // site in the body, from the cache when the same inputs were computed on
@@ -259,7 +301,7 @@ func (s *server) handleComputeCoverage() handlerFunc {
 		}
 		cov, err := svc.Compute(c.Request.Context(), site, opts, nil)
 		if err != nil {
-			return wireCoverageError(err)
+			return wireCoverageError(c, err)
 		}
 		out := newCoverageOut(cov, 0)
 		status := http.StatusOK
@@ -376,6 +418,10 @@ func (s *server) handleProposalCoverage() handlerFunc {
 		}
 		cov, err := svc.ProposalCoverage(c.Request.Context(), id, nil)
 		if err != nil {
+			var busy *planning.BusyError
+			if errors.As(err, &busy) {
+				return wireCoverageError(c, err)
+			}
 			return err
 		}
 		writeJSON(c, http.StatusOK, contentTypeJSON, newCoverageOut(cov, id))

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -74,14 +76,50 @@ type CoverageLimits struct {
 }
 
 // CoverageConfig holds the CoverageService's tunables; zero fields take
-// the defaults.
+// the defaults (DefaultCoverageConfig).
 type CoverageConfig struct {
-	// MaxConcurrent is how many coverages are computed at once; each uses
-	// every core. Further requests wait for a turn (or their context).
-	// Default 1.
+	// MaxConcurrent is how many coverages are computed at once. Further
+	// requests wait for a turn (or their context). Default 1.
 	MaxConcurrent int
-	// Workers is the goroutines of one computation; 0 is GOMAXPROCS.
+	// MaxWaiting is how many requests may wait for a turn; one more is
+	// answered at once with an Unavailable *BusyError. Waiters hold no
+	// terrain: the DEM window is read only once a turn is taken.
+	// Default 8.
+	MaxWaiting int
+	// Workers is the goroutines of one computation. Default
+	// GOMAXPROCS - 1 (at least 1), so that one core is left for checks
+	// and PostgreSQL while a coverage runs.
 	Workers int
+	// RetryAfter is how long a client turned away by a full queue is told
+	// to wait. Default 30 s.
+	RetryAfter time.Duration
+	// OnWorker is coverage.Options.OnWorker for every computation: cmd
+	// lowers the worker threads' priority with it.
+	OnWorker func()
+}
+
+// Defaults of CoverageConfig.
+const (
+	DefaultCoverageMaxConcurrent = 1
+	DefaultCoverageMaxWaiting    = 8
+	DefaultCoverageRetryAfter    = 30 * time.Second
+)
+
+// DefaultCoverageWorkers returns the default CoverageConfig.Workers:
+// GOMAXPROCS - 1, at least 1.
+func DefaultCoverageWorkers() int { return max(runtime.GOMAXPROCS(0)-1, 1) }
+
+// BusyError is the error of a coverage request turned away because
+// MaxWaiting requests already wait for a turn. It comes wrapped in an
+// Unavailable *Error; its message is safe to show a client.
+type BusyError struct {
+	Waiting    int           // requests waiting when it was turned away
+	RetryAfter time.Duration // how long to wait before trying again
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("the coverage queue is full (%d requests waiting for a turn); try again in %.0f s",
+		e.Waiting, e.RetryAfter.Seconds())
 }
 
 // CoverageService computes coverages, caches them by the hash of their
@@ -93,6 +131,7 @@ type CoverageService struct {
 	store   CoverageStore
 	props   ProposalStore
 	turns   chan struct{}
+	waiting atomic.Int64
 	now     func() time.Time
 }
 
@@ -101,15 +140,20 @@ type CoverageService struct {
 // Compute is used.
 func NewCoverageService(cfg CoverageConfig, terrain TerrainSource, store CoverageStore, props ProposalStore) *CoverageService {
 	if cfg.MaxConcurrent <= 0 {
-		cfg.MaxConcurrent = 1
+		cfg.MaxConcurrent = DefaultCoverageMaxConcurrent
+	}
+	if cfg.MaxWaiting <= 0 {
+		cfg.MaxWaiting = DefaultCoverageMaxWaiting
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultCoverageWorkers()
+	}
+	if cfg.RetryAfter <= 0 {
+		cfg.RetryAfter = DefaultCoverageRetryAfter
 	}
 	return &CoverageService{cfg: cfg, terrain: terrain, store: store, props: props,
 		turns: make(chan struct{}, cfg.MaxConcurrent), now: time.Now}
 }
-
-// terrainMarginM is added to the coverage radius when reading terrain, so
-// that the window covers the disc whatever the DEM's cell alignment.
-const terrainMarginM = 500.0
 
 // Compute returns the coverage of site with opts: the stored one when the
 // same inputs (on the same DEM version) were computed before, otherwise a
@@ -117,17 +161,29 @@ const terrainMarginM = 500.0
 // is called as in coverage.Compute. opts.DEMVersion is ignored: the
 // terrain source names it.
 //
+// It validates the inputs, asks the terrain source for the DEM's version
+// and cell size (an index lookup), checks the cost against the budget
+// (coverage.CheckBudget) and looks up the cache, all before it waits for
+// a turn; only with a turn does it read the DEM window. So a cache hit
+// reads no terrain, and a waiting request holds no memory.
+//
 // Errors: Invalid with Field the coverage.Params or Options field in Go
-// terms ("Sectors[0].EIRPdBm", "RadiusM") for bad inputs, or "Location"
-// when the DEM does not cover the site's disc; the terrain's and the
-// store's errors (NotFound when no DEM covers the site, Unavailable).
+// terms ("Sectors[0].EIRPdBm", "RadiusM") for bad inputs or inputs over
+// the budget (wrapping a *coverage.BudgetError), or "Location" when the
+// DEM does not cover the site's disc; Unavailable wrapping a *BusyError
+// when MaxWaiting requests wait already, or the context's error while
+// waiting; the terrain's and the store's errors (NotFound when no DEM
+// covers the site, Unavailable).
 func (s *CoverageService) Compute(ctx context.Context, site coverage.Params, opts coverage.Options, progress func(done, total int)) (Coverage, error) {
 	const op = "compute coverage"
 	opts.DEMVersion = ""
 	if opts.Workers == 0 {
 		opts.Workers = s.cfg.Workers
 	}
-	// Validate before reading any terrain.
+	if opts.OnWorker == nil {
+		opts.OnWorker = s.cfg.OnWorker
+	}
+	// Validate before reading anything.
 	if _, err := coverage.Hash(site, opts); err != nil {
 		return Coverage{}, coverageError(op, err)
 	}
@@ -135,41 +191,94 @@ func (s *CoverageService) Compute(ctx context.Context, site coverage.Params, opt
 	if radiusM == 0 {
 		radiusM = coverage.DefaultRadiusM
 	}
-	dem, info, err := s.terrain.Window(ctx, site.Location[0], site.Location[1], radiusM+terrainMarginM)
+	lon, lat, windowM := site.Location[0], site.Location[1], radiusM+coverage.TerrainMarginM
+	info, err := s.terrain.Info(ctx, lon, lat, windowM)
 	if err != nil {
 		return Coverage{}, fmt.Errorf("%s: terrain around %v: %w", op, site.Location, err)
 	}
-	opts.DEMVersion = info.Version
-	hash, err := coverage.Hash(site, opts)
-	if err != nil {
+	if _, err := coverage.CheckBudget(site, opts, info.StepLonDeg, info.StepLatDeg); err != nil {
 		return Coverage{}, coverageError(op, err)
 	}
-	c, err := s.store.CoverageByHash(ctx, hash)
-	switch {
-	case err == nil:
-		c.Cached = true
-		return c, nil
-	case KindOf(err) != NotFound:
-		return Coverage{}, fmt.Errorf("%s: look up %s: %w", op, hash, err)
+	opts.DEMVersion = info.Version
+	if c, ok, err := s.cached(ctx, op, site, opts); err != nil || ok {
+		return c, err
 	}
 
-	select {
-	case s.turns <- struct{}{}:
-	case <-ctx.Done():
-		return Coverage{}, &Error{Op: op, Kind: Unavailable, Err: fmt.Errorf("waiting for a turn: %w", ctx.Err())}
+	release, err := s.turn(ctx, op)
+	if err != nil {
+		return Coverage{}, err
 	}
+	defer release()
+	// Another request may have computed the same inputs while this one
+	// waited.
+	if c, ok, err := s.cached(ctx, op, site, opts); err != nil || ok {
+		return c, err
+	}
+	dem, winfo, err := s.terrain.Window(ctx, lon, lat, windowM)
+	if err != nil {
+		return Coverage{}, fmt.Errorf("%s: terrain around %v: %w", op, site.Location, err)
+	}
+	// The window's version names the data it holds; it differs from the
+	// index's only when a tile was imported meanwhile.
+	opts.DEMVersion = winfo.Version
 	t0 := s.now()
 	res, err := coverage.Compute(ctx, dem, site, opts, progress)
-	<-s.turns
 	if err != nil {
 		return Coverage{}, coverageError(op, err)
 	}
-	c = NewCoverage(res, info)
+	c := NewCoverage(res, winfo)
 	c.ElapsedMS = s.now().Sub(t0).Milliseconds()
 	if err := s.store.SaveCoverage(ctx, &c); err != nil {
 		return Coverage{}, fmt.Errorf("%s: store: %w", op, err)
 	}
 	return c, nil
+}
+
+// Config returns the service's configuration with the defaults filled in.
+func (s *CoverageService) Config() CoverageConfig { return s.cfg }
+
+// Waiting returns how many requests wait for a turn now.
+func (s *CoverageService) Waiting() int { return int(s.waiting.Load()) }
+
+// cached returns the stored coverage of site and opts (opts.DEMVersion
+// set), with ok false when there is none.
+func (s *CoverageService) cached(ctx context.Context, op string, site coverage.Params, opts coverage.Options) (Coverage, bool, error) {
+	hash, err := coverage.Hash(site, opts)
+	if err != nil {
+		return Coverage{}, false, coverageError(op, err)
+	}
+	c, err := s.store.CoverageByHash(ctx, hash)
+	switch {
+	case err == nil:
+		c.Cached = true
+		return c, true, nil
+	case KindOf(err) != NotFound:
+		return Coverage{}, false, fmt.Errorf("%s: look up %s: %w", op, hash, err)
+	}
+	return Coverage{}, false, nil
+}
+
+// turn waits for one of the MaxConcurrent turns and returns the function
+// that gives it back. When MaxWaiting requests wait already it answers at
+// once with an Unavailable *BusyError.
+func (s *CoverageService) turn(ctx context.Context, op string) (release func(), err error) {
+	release = func() { <-s.turns }
+	select {
+	case s.turns <- struct{}{}:
+		return release, nil
+	default:
+	}
+	if n := s.waiting.Add(1); n > int64(s.cfg.MaxWaiting) {
+		s.waiting.Add(-1)
+		return nil, &Error{Op: op, Kind: Unavailable, Err: &BusyError{Waiting: int(n - 1), RetryAfter: s.cfg.RetryAfter}}
+	}
+	defer s.waiting.Add(-1)
+	select {
+	case s.turns <- struct{}{}:
+		return release, nil
+	case <-ctx.Done():
+		return nil, &Error{Op: op, Kind: Unavailable, Err: fmt.Errorf("waiting for a turn: %w", ctx.Err())}
+	}
 }
 
 // NewCoverage returns the Coverage of a computed result on terrain info.
@@ -417,6 +526,8 @@ func proposalField(f string, sectorAntenna []int) string {
 		first = sectorAntenna[0]
 	}
 	switch f {
+	case "Sectors":
+		return FieldAntennas
 	case "Location":
 		return FieldCoordinates
 	case "HeightM":

@@ -20,6 +20,9 @@ type TerrainInfo struct {
 	// counts its cells no tile covers (NaN in the grid).
 	Voids   int
 	Missing int
+	// StepLonDeg and StepLatDeg are the window's cell size in degrees
+	// (the finest tile's): what a coverage's budget is reckoned on.
+	StepLonDeg, StepLatDeg float64
 }
 
 // TerrainSource reads elevations. data/dem implements it (cmd wires it).
@@ -29,6 +32,11 @@ type TerrainSource interface {
 	// is no data, and what it was read from. Errors: NotFound when no DEM
 	// covers the point at all, Unavailable.
 	Window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, TerrainInfo, error)
+	// Info returns what Window would for the same disc without reading
+	// any elevation: the Version, the tiles and the cell size, with Voids
+	// and Missing 0. It must be cheap (an index lookup), since it is asked
+	// before every cache lookup. Errors: as Window's.
+	Info(ctx context.Context, lon, lat, radiusM float64) (TerrainInfo, error)
 }
 
 // CoverageFile names one of the raster files stored with a coverage.

@@ -41,7 +41,12 @@ func (f *flatTerrain) source() *planningtest.TerrainSource {
 		for i := range g.Pix {
 			g.Pix[i] = 20
 		}
-		return g, planning.TerrainInfo{Version: f.version, Tiles: []string{"N21E105"}}, nil
+		return g, planning.TerrainInfo{Version: f.version, Tiles: []string{"N21E105"}, StepLonDeg: d, StepLatDeg: d}, nil
+	}, InfoFunc: func(context.Context, float64, float64, float64) (planning.TerrainInfo, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		const d = 1.0 / 1200
+		return planning.TerrainInfo{Version: f.version, Tiles: []string{"N21E105"}, StepLonDeg: d, StepLatDeg: d}, nil
 	}}
 }
 

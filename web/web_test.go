@@ -20,7 +20,6 @@ import (
 	"btsplan/data"
 	"btsplan/data/datatest"
 	"btsplan/data/dem"
-	"btsplan/geo"
 	"btsplan/geo/synth"
 	"btsplan/planning"
 	"btsplan/web"
@@ -142,7 +141,7 @@ func demoHandler(t *testing.T) http.Handler {
 	if _, err := dems.Import(ctx, "synthetic-demo", tile); err != nil {
 		t.Fatalf("import demo terrain: %v", err)
 	}
-	cov := planning.NewCoverageService(planning.CoverageConfig{}, demTerrain{dems},
+	cov := planning.NewCoverageService(planning.CoverageConfig{}, dem.Terrain{Store: dems},
 		data.NewCoverageStore(db, t.TempDir()), data.NewProposalStore(db))
 
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -163,12 +162,9 @@ func demoHandler(t *testing.T) http.Handler {
 	return h
 }
 
-// demTerrain adapts the DEM store to planning.TerrainSource, as cmd does.
-type demTerrain struct{ s *dem.Store }
-
-func (d demTerrain) Window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, planning.TerrainInfo, error) {
-	g, info, err := d.s.Window(ctx, lon, lat, radiusM)
-	return g, planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing}, err
+func terrainInfo(info dem.WindowInfo) planning.TerrainInfo {
+	return planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing,
+		StepLonDeg: info.StepLonDeg, StepLatDeg: info.StepLatDeg}
 }
 
 func mustJSON(t *testing.T, v any) []byte {

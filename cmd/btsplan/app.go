@@ -83,7 +83,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a.nets = planning.NewNetworkService(data.NewNetworkStore(db), a.orgs, a.radio)
 	a.dems = dem.NewStore(pool, cfg.DataDir)
 	a.dems.QueryTimeout = cfg.QueryTimeout
-	a.cov = planning.NewCoverageService(planning.CoverageConfig{}, demTerrain{a.dems},
+	covCfg := cfg.Coverage
+	covCfg.OnWorker = lowerWorkerPriority
+	a.cov = planning.NewCoverageService(covCfg, dem.Terrain{Store: a.dems},
 		data.NewCoverageStore(db, cfg.DataDir), data.NewProposalStore(db))
 	if a.jobs, err = jobs.New(ctx, pool, a.cov, jobs.Config{Log: a.log}); err != nil {
 		pool.Close()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -203,6 +204,7 @@ func (f *coverageFlags) params() (coverage.Params, coverage.Options, error) {
 var coverageFlagNames = map[string]string{
 	"Location": "--lon/--lat", "dem": "--dem", "HeightM": "--height", "RxHeightM": "--rx-height", "FreqMHz": "--freq",
 	"Technology": "--tech", "ThresholdDBm": "--threshold", "RadiusM": "--radius", "CellArcSec": "--cell", "Workers": "--workers",
+	"Sectors": "--sector", "ProfileStepM": "--radius/--dem",
 	"Radio.Climate": "--climate", "Radio.N0": "--n0", "Radio.TimePct": "--reliability", "Radio.LocationPct": "--reliability",
 	"Radio.SituationPct": "--reliability", "EIRPdBm": "--eirp/--tx-power", "LossesDB": "--losses",
 }
@@ -251,8 +253,10 @@ func newFileTerrain(path string) (*fileTerrain, error) {
 	}
 	return &fileTerrain{grid: g, info: planning.TerrainInfo{
 		// The file's content, not its name, identifies the data.
-		Version: fmt.Sprintf("file:%s@sha256:%s", di.Tile, sum),
-		Tiles:   []string{filepath.Base(path)},
+		Version:    fmt.Sprintf("file:%s@sha256:%s", di.Tile, sum),
+		Tiles:      []string{filepath.Base(path)},
+		StepLonDeg: g.DLon,
+		StepLatDeg: g.DLat,
 	}}, nil
 }
 
@@ -260,12 +264,8 @@ func (t *fileTerrain) Window(context.Context, float64, float64, float64) (*geo.G
 	return t.grid, t.info, nil
 }
 
-// demTerrain adapts the DEM store of data/dem to planning.TerrainSource.
-type demTerrain struct{ s *dem.Store }
-
-func (t demTerrain) Window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, planning.TerrainInfo, error) {
-	g, info, err := t.s.Window(ctx, lon, lat, radiusM)
-	return g, planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing}, err
+func (t *fileTerrain) Info(context.Context, float64, float64, float64) (planning.TerrainInfo, error) {
+	return t.info, nil
 }
 
 // coverageSummary is what the command prints.
@@ -326,7 +326,7 @@ func cmdCoverage(ctx context.Context, env *environment, args []string) error {
 		if terrain == nil {
 			ds := dem.NewStore(pool, cfg.DataDir)
 			ds.QueryTimeout = cfg.QueryTimeout
-			terrain = demTerrain{ds}
+			terrain = dem.Terrain{Store: ds}
 		}
 	}
 
@@ -345,7 +345,12 @@ func cmdCoverage(ctx context.Context, env *environment, args []string) error {
 	var store *data.CoverageStore
 	if f.store {
 		store = data.NewCoverageStore(db, cfg.DataDir)
-		svc := planning.NewCoverageService(planning.CoverageConfig{Workers: f.workers}, terrain, store, nil)
+		// The command has the machine to itself: every core by default.
+		workers := f.workers
+		if workers == 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		svc := planning.NewCoverageService(planning.CoverageConfig{Workers: workers}, terrain, store, nil)
 		c, err = svc.Compute(ctx, site, opts, progress)
 	} else {
 		c, err = computeCoverage(ctx, terrain, site, opts, progress)
@@ -374,14 +379,22 @@ func cmdCoverage(ctx context.Context, env *environment, args []string) error {
 	return enc.Encode(out)
 }
 
-// computeCoverage computes without a store: the terrain's window, then
-// the engine.
+// computeCoverage computes without a store: the budget on the terrain's
+// cell size, the terrain's window, then the engine.
 func computeCoverage(ctx context.Context, terrain planning.TerrainSource, site coverage.Params, opts coverage.Options, progress func(done, total int)) (planning.Coverage, error) {
 	radiusM := opts.RadiusM
 	if radiusM == 0 {
 		radiusM = coverage.DefaultRadiusM
 	}
-	g, info, err := terrain.Window(ctx, site.Location[0], site.Location[1], radiusM+500)
+	lon, lat, windowM := site.Location[0], site.Location[1], radiusM+coverage.TerrainMarginM
+	ti, err := terrain.Info(ctx, lon, lat, windowM)
+	if err != nil {
+		return planning.Coverage{}, err
+	}
+	if _, err := coverage.CheckBudget(site, opts, ti.StepLonDeg, ti.StepLatDeg); err != nil {
+		return planning.Coverage{}, err
+	}
+	g, info, err := terrain.Window(ctx, lon, lat, windowM)
 	if err != nil {
 		return planning.Coverage{}, err
 	}

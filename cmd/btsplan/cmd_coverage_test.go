@@ -192,6 +192,11 @@ func TestCoverageCommandBadFlags(t *testing.T) {
 		{"climate", append(append([]string{}, base...), "--climate", "9"), false, "--climate"},
 		{"metric and technology", append(append([]string{}, base...), "--metric", "RSRP"), false, "--metric"},
 		{"disc beyond the DEM", append(append([]string{}, base...), "--lon", "105.02"), false, "--lon/--lat"},
+		{"over the coverage budget", append(append([]string{}, base...), "--radius", "40000", "--cell", "0.1"), false, "--cell: CellArcSec: a 40000 m radius at 0.1\" cells"},
+		{"13 sectors", append(append([]string{}, base...), "--sector", "0", "--sector", "30", "--sector", "60", "--sector", "90", "--sector", "120",
+			"--sector", "150", "--sector", "180", "--sector", "210", "--sector", "240", "--sector", "270", "--sector", "300", "--sector", "330", "--sector", "345"), false, "--sector"},
+		{"workers", append(append([]string{}, base...), "--workers", "100000"), false, "--workers"},
+		{"refractivity NaN", append(append([]string{}, base...), "--n0", "NaN"), false, "--n0"},
 		{"no DEM and no database", []string{"--lon", "105.5", "--lat", "21.5", "--freq", "900", "--tech", "GSM", "--eirp", "55"}, false, "DATABASE_URL"},
 	}
 	for _, tt := range tests {

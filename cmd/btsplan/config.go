@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"btsplan/api"
+	"btsplan/geo/coverage"
+	"btsplan/planning"
 )
 
 // config holds every setting. Each has a default and an environment
@@ -34,6 +36,11 @@ type config struct {
 	MaxInFlight       int           // BTSPLAN_MAX_IN_FLIGHT, default 64 requests at once
 	CORSOrigins       []string      // BTSPLAN_CORS_ORIGINS: comma-separated exact origins; "" sends no CORS headers
 	Workers           int           // BTSPLAN_WORKERS, default 1: job-queue workers of serve and worker
+	// Coverage is the coverage service's budget of concurrency:
+	// BTSPLAN_COVERAGE_CONCURRENT (default 1), BTSPLAN_COVERAGE_MAX_WAITING
+	// (default 8) and BTSPLAN_COVERAGE_WORKERS (default GOMAXPROCS-1, at
+	// least 1, so that a coverage leaves a core to checks and PostgreSQL).
+	Coverage planning.CoverageConfig
 }
 
 // envVar documents one setting for --help and README.
@@ -62,6 +69,9 @@ var settings = []envVar{
 	{"BTSPLAN_MAX_IN_FLIGHT", "64", "requests served at once; more get 503 with Retry-After (not /healthz, /readyz, /metrics)"},
 	{"BTSPLAN_CORS_ORIGINS", "", "comma-separated origins (https://host[:port]) allowed to call the API from a browser; empty: no CORS"},
 	{"BTSPLAN_WORKERS", "1", "coverage jobs that serve (0: none) or worker computes at once"},
+	{"BTSPLAN_COVERAGE_CONCURRENT", "1", "coverages computed at once"},
+	{"BTSPLAN_COVERAGE_MAX_WAITING", "8", "coverage requests that may wait for a turn; more get 503"},
+	{"BTSPLAN_COVERAGE_WORKERS", "GOMAXPROCS-1", "goroutines of one coverage computation"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -128,6 +138,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Workers, err = strconv.Atoi(get("BTSPLAN_WORKERS", "1")); err != nil {
 		return c, fmt.Errorf("BTSPLAN_WORKERS: %w", err)
+	}
+	for _, k := range []struct {
+		name, def string
+		dst       *int
+	}{
+		{"BTSPLAN_COVERAGE_CONCURRENT", "1", &c.Coverage.MaxConcurrent},
+		{"BTSPLAN_COVERAGE_MAX_WAITING", "8", &c.Coverage.MaxWaiting},
+		{"BTSPLAN_COVERAGE_WORKERS", strconv.Itoa(planning.DefaultCoverageWorkers()), &c.Coverage.Workers},
+	} {
+		v, err := strconv.Atoi(get(k.name, k.def))
+		if err != nil || v < 1 || v > coverage.MaxWorkers {
+			return c, fmt.Errorf("%s: %q is not a whole number in 1..%d", k.name, get(k.name, k.def), coverage.MaxWorkers)
+		}
+		*k.dst = v
 	}
 	return c, c.validate()
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 
 	"btsplan/geo"
 	"btsplan/planning"
@@ -25,11 +26,19 @@ const maxWindowLatDeg = 85
 
 // WindowInfo says what a window was cut from.
 type WindowInfo struct {
-	// Version is a stable id of the tiles used: their "dataset@version:tile"
-	// names, sorted and joined by commas, e.g. "srtm@2:N21E105".
+	// Version is a stable id of the elevation data of the disc: the
+	// "dataset@version:tile" names of every current tile that meets the
+	// disc's box, sorted and joined by commas, e.g. "srtm@2:N21E105". It
+	// comes from the tile index alone, so Info gives the same Version as
+	// Window without reading any tile; a tile that meets the box but that
+	// finer tiles hide entirely still counts.
 	Version string
-	// Tiles are the same names, sorted.
+	// Tiles are the names of the tiles the window was read from, sorted
+	// (from Info: every tile that meets the box).
 	Tiles []string
+	// StepLonDeg and StepLatDeg are the window's cell size in degrees:
+	// the finest tile's.
+	StepLonDeg, StepLatDeg float64
 	// Voids is the number of window cells whose height was a void of the
 	// source, filled by interpolation at import. For a tile resampled onto
 	// a finer lattice, a void counts once, in the cell holding its centre.
@@ -72,12 +81,45 @@ func (s *Store) Window(ctx context.Context, lon, lat, radiusM float64) (*geo.Gri
 	return g, info, nil
 }
 
-func (s *Store) window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, WindowInfo, error) {
+// Info returns what Window would return for the same disc, but only
+// what the tile index knows: the Version, the names of the tiles that meet
+// the disc's box as Tiles, and the cell size; Voids and Missing are 0. It
+// reads no tile file, so a caller can look up a cached result, or check
+// the cost of a computation, before reading any terrain.
+//
+// Errors: as Window's, without Internal.
+func (s *Store) Info(ctx context.Context, lon, lat, radiusM float64) (WindowInfo, error) {
+	op := fmt.Sprintf("dem info of %g m around (%g, %g)", radiusM, lon, lat)
+	tiles, _, err := s.discTiles(ctx, lon, lat, radiusM)
+	if err != nil {
+		return WindowInfo{}, &planning.Error{Op: op, Kind: planning.KindOf(err), Err: err}
+	}
+	info := WindowInfo{Version: tilesVersion(tiles), StepLonDeg: tiles[0].dlon, StepLatDeg: tiles[0].dlat}
+	for _, t := range tiles {
+		info.Tiles = append(info.Tiles, t.name())
+	}
+	sort.Strings(info.Tiles)
+	return info, nil
+}
+
+// tilesVersion is the Version of a disc whose box meets tiles.
+func tilesVersion(tiles []windowTile) string {
+	names := make([]string, len(tiles))
+	for i, t := range tiles {
+		names[i] = t.name()
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+// discTiles validates the disc and returns the current tiles that meet
+// its box, finest first, and the box; NotFound when there are none.
+func (s *Store) discTiles(ctx context.Context, lon, lat, radiusM float64) ([]windowTile, orb.Bound, error) {
 	if math.IsNaN(lon) || math.IsNaN(lat) || lon < -180 || lon > 180 || lat < -maxWindowLatDeg || lat > maxWindowLatDeg {
-		return nil, WindowInfo{}, planning.FieldError("location", "(%v, %v) is not a [lon, lat] point within ±%d° latitude", lon, lat, maxWindowLatDeg)
+		return nil, orb.Bound{}, planning.FieldError("location", "(%v, %v) is not a [lon, lat] point within ±%d° latitude", lon, lat, maxWindowLatDeg)
 	}
 	if !(radiusM > 0) || radiusM > MaxWindowRadiusM {
-		return nil, WindowInfo{}, planning.FieldError("radius_m", "radius %v m is not in (0, %d]", radiusM, MaxWindowRadiusM)
+		return nil, orb.Bound{}, planning.FieldError("radius_m", "radius %v m is not in (0, %d]", radiusM, MaxWindowRadiusM)
 	}
 	// The box of the disc: its longitude extent is widest on the parallel
 	// nearest the pole.
@@ -85,16 +127,24 @@ func (s *Store) window(ctx context.Context, lon, lat, radiusM float64) (*geo.Gri
 	dLat := radiusM / latM
 	lonM, _ := geo.MetresPerDegree(math.Min(math.Abs(lat)+dLat, 89.9))
 	dLon := radiusM / lonM
-	west, east := lon-dLon, lon+dLon
-	south, north := lat-dLat, lat+dLat
+	box := orb.Bound{Min: orb.Point{lon - dLon, lat - dLat}, Max: orb.Point{lon + dLon, lat + dLat}}
+	tiles, err := s.tilesInBox(ctx, box.Min[0], box.Min[1], box.Max[0], box.Max[1])
+	if err != nil {
+		return nil, box, err
+	}
+	if len(tiles) == 0 {
+		return nil, box, planning.Errorf(planning.NotFound, "no DEM tile covers the box %.5f,%.5f,%.5f,%.5f; import one with btsplan import dem",
+			box.Min[0], box.Min[1], box.Max[0], box.Max[1])
+	}
+	return tiles, box, nil
+}
 
-	tiles, err := s.tilesInBox(ctx, west, south, east, north)
+func (s *Store) window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, WindowInfo, error) {
+	tiles, box, err := s.discTiles(ctx, lon, lat, radiusM)
 	if err != nil {
 		return nil, WindowInfo{}, err
 	}
-	if len(tiles) == 0 {
-		return nil, WindowInfo{}, planning.Errorf(planning.NotFound, "no DEM tile covers the box %.5f,%.5f,%.5f,%.5f; import one with btsplan import dem", west, south, east, north)
-	}
+	west, south, east, north := box.Min[0], box.Min[1], box.Max[0], box.Max[1]
 
 	// The window lattice is that of the finest tile.
 	ref := tiles[0]
@@ -108,7 +158,7 @@ func (s *Store) window(ctx context.Context, lon, lat, radiusM float64) (*geo.Gri
 		return nil, WindowInfo{}, err
 	}
 
-	var info WindowInfo
+	info := WindowInfo{StepLonDeg: ref.dlon, StepLatDeg: ref.dlat}
 	var buf []byte
 	for _, t := range tiles {
 		if err := ctx.Err(); err != nil {
@@ -127,7 +177,7 @@ func (s *Store) window(ctx context.Context, lon, lat, radiusM float64) (*geo.Gri
 	}
 	info.Missing = geo.CountVoids(g)
 	sort.Strings(info.Tiles)
-	info.Version = strings.Join(info.Tiles, ",")
+	info.Version = tilesVersion(tiles)
 	return g, info, nil
 }
 

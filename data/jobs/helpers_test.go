@@ -46,7 +46,7 @@ func newFixture(tb testing.TB) fixture {
 	return fixture{
 		pool:  pool,
 		props: data.NewProposalStore(db),
-		cov: planning.NewCoverageService(planning.CoverageConfig{}, demTerrain{dems},
+		cov: planning.NewCoverageService(planning.CoverageConfig{}, dem.Terrain{Store: dems},
 			data.NewCoverageStore(db, dir), data.NewProposalStore(db)),
 		dir: dir,
 	}
@@ -72,14 +72,6 @@ func writeHGT(tb testing.TB, dir string) string {
 	return p
 }
 
-// demTerrain adapts the DEM store to planning.TerrainSource, as cmd does.
-type demTerrain struct{ s *dem.Store }
-
-func (d demTerrain) Window(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, planning.TerrainInfo, error) {
-	g, info, err := d.s.Window(ctx, lon, lat, radiusM)
-	return g, planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing}, err
-}
-
 // blockingTerrain is a terrain source that never answers: a coverage over
 // it runs until its context ends, as a long computation would.
 type blockingTerrain struct{ started chan<- struct{} }
@@ -93,6 +85,12 @@ func (b blockingTerrain) Window(ctx context.Context, _, _, _ float64) (*geo.Grid
 	}
 	<-ctx.Done()
 	return nil, planning.TerrainInfo{}, &planning.Error{Kind: planning.Unavailable, Err: ctx.Err()}
+}
+
+// Info answers at once, as the tile index would for a 3" DEM, so that the
+// computation gets as far as waiting for the window.
+func (b blockingTerrain) Info(context.Context, float64, float64, float64) (planning.TerrainInfo, error) {
+	return planning.TerrainInfo{Version: "blocking", StepLonDeg: 1.0 / 1200, StepLatDeg: 1.0 / 1200}, nil
 }
 
 // blockingCoverage is a coverage service over f's stores whose

@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -41,9 +42,12 @@ const raysPerChunk = 4
 //
 // progress, when not nil, is called with the rays done and the rays in
 // all, from the workers but never concurrently, with done increasing.
-// Compute stops early with ctx's error when ctx is done. Invalid inputs
-// give an *InputError; a DEM that does not cover the disc gives an error
-// wrapping ErrDEMCoverage.
+// Compute stops early with ctx's error when ctx is done: every phase
+// looks at it at least once a row, a table entry or a cell, so it returns
+// within milliseconds. Invalid inputs give an *InputError, and so does a
+// computation over the budget (see CheckBudget, which Compute applies
+// before it allocates anything); a DEM that does not cover the disc gives
+// an error wrapping ErrDEMCoverage.
 func Compute(ctx context.Context, dem *geo.Grid, site Params, opts Options, progress func(done, total int)) (*Result, error) {
 	in, sectors, err := resolve(site, opts)
 	if err != nil {
@@ -52,16 +56,27 @@ func Compute(ctx context.Context, dem *geo.Grid, site Params, opts Options, prog
 	if dem == nil || dem.W < 2 || dem.H < 2 || len(dem.Pix) < (dem.H-1)*dem.Stride+dem.W {
 		return nil, inputErr("dem", "an elevation grid of at least 2×2 cells is needed")
 	}
+	if _, err := checkBudget(&in, dem.DLon, dem.DLat, opts.Workers); err != nil {
+		return nil, err
+	}
+	// One flag, set when ctx is done, is all the hot loops look at: an
+	// atomic load per cell costs nothing beside an ITM run, where
+	// ctx.Err() would take a lock.
+	var stopped atomic.Bool
+	defer context.AfterFunc(ctx, func() { stopped.Store(true) })()
 	out, err := outputGrid(dem, &in)
 	if err != nil {
 		return nil, err
 	}
 	dem, voids := fillVoids(dem, in.Lon, in.Lat, in.RadiusM)
-	e, err := newEngine(&in, sectors, dem, out, opts.Workers)
+	e, err := newEngine(&in, sectors, dem, out, opts.Workers, &stopped)
 	if err != nil {
-		return nil, err
+		return nil, stopErr(ctx, err)
 	}
-	e.assignCells()
+	e.onWorker = opts.OnWorker
+	if !e.assignCells() {
+		return nil, stopErr(ctx, nil)
+	}
 	limits, stats, err := e.run(ctx, progress)
 	if err != nil {
 		return nil, err
@@ -86,9 +101,25 @@ func Compute(ctx context.Context, dem *geo.Grid, site Params, opts Options, prog
 	return res, nil
 }
 
+// errStopped is what a phase returns when the computation's context is
+// done; stopErr turns it into the context's error.
+var errStopped = errors.New("coverage computation stopped")
+
+// stopErr returns ctx's error in place of errStopped (or of nil, which
+// means stopped too), and other errors as they are.
+func stopErr(ctx context.Context, err error) error {
+	if err != nil && !errors.Is(err, errStopped) {
+		return err
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	return context.Canceled
+}
+
 // newEngine prepares the shared state of one computation over the
-// void-free dem into out.
-func newEngine(in *Inputs, sectors []sectorModel, dem, out *geo.Grid, workers int) (*engine, error) {
+// void-free dem into out; it stops with errStopped once *stop is set.
+func newEngine(in *Inputs, sectors []sectorModel, dem, out *geo.Grid, workers int, stop *atomic.Bool) (*engine, error) {
 	lonM, latM := geo.MetresPerDegree(in.Lat)
 	stepM := in.ProfileStepM
 	if stepM == 0 {
@@ -109,6 +140,7 @@ func newEngine(in *Inputs, sectors []sectorModel, dem, out *geo.Grid, workers in
 		rimM:      in.RadiusM - math.Hypot(out.DLon*lonM, out.DLat*latM),
 		workers:   workers,
 		threshold: in.ThresholdDBm,
+		stop:      stop,
 	}
 	if e.workers == 0 {
 		e.workers = runtime.GOMAXPROCS(0)
@@ -135,6 +167,10 @@ func (e *engine) smoothEarthTable() error {
 	var ws itm.Workspace
 	pfl := make([]float64, max(e.nSteps, minIntervals)+3)
 	for i := range e.smoothLossDB {
+		// The table is quadratic in the steps: look at the flag per entry.
+		if e.stop.Load() {
+			return errStopped
+		}
 		d := max(float64(i)*e.stepM, 1)
 		n := max(i, minIntervals)
 		p := pfl[:n+3]
@@ -211,6 +247,11 @@ type engine struct {
 	workers   int
 	txGroundM float64
 	threshold float64
+	// stop is set when the computation's context is done; every loop
+	// looks at it at least once per row, table entry or cell.
+	stop *atomic.Bool
+	// onWorker is Options.OnWorker.
+	onWorker func()
 	// smoothLossDB[i] is ITM's loss over smooth ground at the site's
 	// elevation at distance i·stepM (index 0 holds 1 m): the baseline that
 	// tells terrain-limited cells from distance-limited ones.
@@ -228,7 +269,8 @@ type engine struct {
 // assignCells gives every cell within the radius to the ray whose bearing
 // is nearest its own, by a counting sort: rows are shared among the
 // workers (interleaved) for the geodesy, then one pass fills the buckets.
-func (e *engine) assignCells() {
+// It reports false when it was stopped.
+func (e *engine) assignCells() bool {
 	g := e.out
 	rayOf := make([]int32, g.W*g.H)
 	counts := make([][]int32, e.workers)
@@ -240,8 +282,14 @@ func (e *engine) assignCells() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if e.onWorker != nil {
+				e.onWorker()
+			}
 			cnt := counts[w]
 			for y := w; y < g.H; y += e.workers {
+				if e.stop.Load() {
+					return
+				}
 				row := rayOf[y*g.W : (y+1)*g.W]
 				for x := range row {
 					d, s, c := e.geom.cell(x, y)
@@ -261,6 +309,9 @@ func (e *engine) assignCells() {
 		}()
 	}
 	wg.Wait()
+	if e.stop.Load() {
+		return false
+	}
 	e.start = make([]int32, e.nRays+1)
 	for k := range e.nRays {
 		var n int32
@@ -280,6 +331,7 @@ func (e *engine) assignCells() {
 			next[k]++
 		}
 	}
+	return true
 }
 
 // workerStats are one worker's counts, merged at the end.
@@ -303,6 +355,9 @@ func (e *engine) run(ctx context.Context, progress func(done, total int)) (Limit
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if e.onWorker != nil {
+				e.onWorker()
+			}
 			wk := newWorker(e)
 			for {
 				k0 := int(next.Add(raysPerChunk)) - raysPerChunk
@@ -311,11 +366,10 @@ func (e *engine) run(ctx context.Context, progress func(done, total int)) (Limit
 				}
 				k1 := min(k0+raysPerChunk, e.nRays)
 				for k := k0; k < k1; k++ {
-					if err := ctx.Err(); err != nil {
-						errs[w] = err
+					if !wk.castRay(k) {
+						errs[w] = stopErr(ctx, nil)
 						return
 					}
-					wk.castRay(k)
 				}
 				if progress != nil {
 					mu.Lock()

@@ -119,12 +119,19 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 	if in.Radio == (Radio{}) {
 		in.Radio = DefaultRadio()
 	}
+	if err := checkGround(in.Radio); err != nil {
+		return in, nil, err
+	}
 	if err := checkRadio(&in); err != nil {
 		return in, nil, err
 	}
 
 	if len(site.Sectors) == 0 {
 		return in, nil, inputErr("Sectors", "a site needs at least one sector")
+	}
+	if len(site.Sectors) > MaxSectors {
+		return in, nil, inputErr("Sectors", "%d sectors is over the limit of %d per coverage; sectors on other bands are separate coverages",
+			len(site.Sectors), MaxSectors)
 	}
 	models := make([]sectorModel, len(site.Sectors))
 	for i, s := range site.Sectors {
@@ -144,7 +151,7 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 	if in.RadiusM == 0 {
 		in.RadiusM = DefaultRadiusM
 	}
-	if !(in.RadiusM >= 100 && in.RadiusM <= 100e3) {
+	if !(in.RadiusM >= minRadiusM && in.RadiusM <= maxRadiusM) {
 		return in, nil, inputErr("RadiusM", "%g m is outside 100 m..100 km", in.RadiusM)
 	}
 	if !(opts.CellArcSec == 0 || opts.CellArcSec >= 0.1 && opts.CellArcSec <= 60) {
@@ -156,8 +163,8 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 	}
 	in.ProfileStepM = opts.ProfileStepM
 	in.DEMVersion = opts.DEMVersion
-	if opts.Workers < 0 {
-		return in, nil, inputErr("Workers", "%d is negative", opts.Workers)
+	if opts.Workers < 0 || opts.Workers > MaxWorkers {
+		return in, nil, inputErr("Workers", "%d is outside 0..%d", opts.Workers, MaxWorkers)
 	}
 	return in, models, nil
 }
@@ -198,6 +205,19 @@ func resolveThreshold(in *Inputs, site Params) error {
 			return inputErr("PilotShareDB", "%g dB is outside -30..0 dB", site.PilotShareDB)
 		}
 		in.ConversionDB = -in.PilotShareDB
+	}
+	return nil
+}
+
+// checkGround bounds the ground constants to what soil and water have
+// (ITM itself accepts any permittivity from 1 and any positive
+// conductivity, which would only produce meaningless losses).
+func checkGround(r Radio) error {
+	if !(r.Epsilon >= 1 && r.Epsilon <= 100) {
+		return inputErr("Radio.Epsilon", "%g is outside 1..100 (sea water is 80)", r.Epsilon)
+	}
+	if !(r.SigmaSPerM > 0 && r.SigmaSPerM <= 10) {
+		return inputErr("Radio.SigmaSPerM", "%g S/m is outside 0..10 S/m (sea water is 5)", r.SigmaSPerM)
 	}
 	return nil
 }

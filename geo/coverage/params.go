@@ -191,10 +191,23 @@ type Options struct {
 	// Workers is the number of goroutines; 0 means runtime.GOMAXPROCS(0).
 	// It changes nothing in the result.
 	Workers int
+	// OnWorker, when not nil, is called first thing on each worker
+	// goroutine. The goroutines end with the computation, so a caller may
+	// lock one to its OS thread and lower that thread's scheduling
+	// priority (cmd does, so that checks and PostgreSQL come first): the
+	// thread ends with the goroutine. It changes nothing in the result.
+	OnWorker func()
 }
 
 // DefaultRadiusM is the radius used when Options.RadiusM is 0.
 const DefaultRadiusM = 15000.0
+
+// minRadiusM and maxRadiusM bound Options.RadiusM: below 100 m a grid has
+// a handful of cells, beyond 100 km no base station reaches.
+const (
+	minRadiusM = 100.0
+	maxRadiusM = 100e3
+)
 
 // DefaultRxHeightM is the receiver height used when Params.RxHeightM is 0.
 const DefaultRxHeightM = 1.5

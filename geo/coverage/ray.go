@@ -30,11 +30,17 @@ import (
 // measures the resulting difference in dB on the Tam Đảo terrain.
 
 // castRay samples ray k's terrain once and evaluates each of its cells.
-func (wk *worker) castRay(k int) {
+// It reports false, leaving the ray unfinished, when the computation was
+// stopped: the flag is looked at before every cell, since a long ray at a
+// fine step is tens of milliseconds of ITM.
+func (wk *worker) castRay(k int) bool {
 	e := wk.e
+	if e.stop.Load() {
+		return false
+	}
 	cells := e.order[e.start[k]:e.start[k+1]]
 	if len(cells) == 0 {
-		return
+		return true
 	}
 	sinB, cosB := math.Sincos(float64(k) * 2 * math.Pi / float64(e.nRays))
 	wlk := e.geom.walker(sinB, cosB)
@@ -65,8 +71,12 @@ func (wk *worker) castRay(k int) {
 		lon0, lat0 = lon1, lat1
 	}
 	for i := range wk.cells {
+		if e.stop.Load() {
+			return false
+		}
 		wk.cell(&wk.cells[i])
 	}
+	return true
 }
 
 // cellGeom is a cell's position and its distance and bearing from the site.

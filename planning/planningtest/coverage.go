@@ -11,6 +11,7 @@ import (
 // TerrainSource is a fake planning.TerrainSource.
 type TerrainSource struct {
 	WindowFunc func(ctx context.Context, lon, lat, radiusM float64) (*geo.Grid, planning.TerrainInfo, error)
+	InfoFunc   func(ctx context.Context, lon, lat, radiusM float64) (planning.TerrainInfo, error)
 }
 
 var _ planning.TerrainSource = (*TerrainSource)(nil)
@@ -21,6 +22,23 @@ func (s *TerrainSource) Window(ctx context.Context, lon, lat, radiusM float64) (
 		return nil, planning.TerrainInfo{}, unset("TerrainSource.Window")
 	}
 	return s.WindowFunc(ctx, lon, lat, radiusM)
+}
+
+// Info calls InfoFunc; without one, it calls WindowFunc and returns its
+// info with the grid's cell size, as a store's index would give it.
+func (s *TerrainSource) Info(ctx context.Context, lon, lat, radiusM float64) (planning.TerrainInfo, error) {
+	if s.InfoFunc != nil {
+		return s.InfoFunc(ctx, lon, lat, radiusM)
+	}
+	if s.WindowFunc == nil {
+		return planning.TerrainInfo{}, unset("TerrainSource.Info")
+	}
+	g, info, err := s.WindowFunc(ctx, lon, lat, radiusM)
+	if err != nil {
+		return planning.TerrainInfo{}, err
+	}
+	info.StepLonDeg, info.StepLatDeg = g.DLon, g.DLat
+	return info, nil
 }
 
 // CoverageStore is a fake planning.CoverageStore.

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package api_test
+
+func benchLowerPriority() {}
