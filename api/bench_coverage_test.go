@@ -38,7 +38,6 @@ import (
 	"btsplan/data"
 	"btsplan/data/datatest"
 	"btsplan/data/dem"
-	"btsplan/geo"
 	"btsplan/geo/synth"
 	"btsplan/planning"
 )
