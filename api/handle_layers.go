@@ -53,7 +53,7 @@ func layerGeoJSONPath(l planning.Layer) string {
 // request (400), like the ones found here. srid is the exception: a
 // well-formed EPSG code that spatial_ref_sys does not know, or that
 // disagrees with the file's crs, is a 422 like the file's own faults.
-var importParams = []string{"kind", "name", "category", "category_field", "category_map", "srid", "name_field", "source", "licence", "allow_outside"}
+var importParams = []string{"kind", "name", "category", "category_field", "category_map", "srid", "name_field", "population_field", "source", "licence", "allow_outside"}
 
 // malformedImportParams are the importParams whose refusal by the
 // service is a 400.
@@ -185,13 +185,14 @@ func onlyFields(err error, names []string) bool {
 // the service's to check against the rule book.
 func layerSpec(q url.Values) (planning.LayerSpec, error) {
 	spec := planning.LayerSpec{
-		Kind:          q.Get("kind"),
-		Name:          q.Get("name"),
-		Category:      q.Get("category"),
-		CategoryField: q.Get("category_field"),
-		NameField:     q.Get("name_field"),
-		Source:        q.Get("source"),
-		Licence:       q.Get("licence"),
+		Kind:            q.Get("kind"),
+		Name:            q.Get("name"),
+		Category:        q.Get("category"),
+		CategoryField:   q.Get("category_field"),
+		NameField:       q.Get("name_field"),
+		PopulationField: q.Get("population_field"),
+		Source:          q.Get("source"),
+		Licence:         q.Get("licence"),
 	}
 	var errs []error
 	for _, name := range importParams {
