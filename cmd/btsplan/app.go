@@ -35,6 +35,7 @@ type app struct {
 	dems   *dem.Store
 	radio  *planning.RadioBook
 	nets   *planning.NetworkService
+	gaps   *planning.GapService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
@@ -83,8 +84,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a.nets = planning.NewNetworkService(data.NewNetworkStore(db), a.orgs, a.radio)
 	a.dems = dem.NewStore(pool, cfg.DataDir)
 	a.dems.QueryTimeout = cfg.QueryTimeout
+	covStore := data.NewCoverageStore(db, cfg.DataDir)
 	a.cov = planning.NewCoverageService(planning.CoverageConfig{}, demTerrain{a.dems},
-		data.NewCoverageStore(db, cfg.DataDir), data.NewProposalStore(db))
+		covStore, data.NewProposalStore(db))
 	if a.jobs, err = jobs.New(ctx, pool, a.cov, jobs.Config{Log: a.log}); err != nil {
 		pool.Close()
 		return nil, err
@@ -93,6 +95,10 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	// transaction, whichever command stores it; a worker computes it.
 	props := data.NewProposalStore(db)
 	props.AfterCreate(a.jobs.InsertProposalCoverageTx)
+	// Likewise every stored gap analysis gets its job.
+	gapStore := data.NewGapStore(db)
+	gapStore.AfterCreate(a.jobs.InsertGapAnalysisTx)
+	a.gaps = planning.NewGapService(gapStore, a.nets, a.cov, dem.CoverageGrids{Store: covStore}, a.jobs)
 	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
 		props, a.admin, a.orgs, a.layers, nil)
 	if err := a.svc.CheckRules(ctx); err != nil {
@@ -110,7 +116,7 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log})
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps})
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +167,7 @@ func (a *app) handler() (http.Handler, error) {
 		Orgs:          a.orgs,
 		Coverage:      a.cov,
 		Networks:      a.nets,
+		Gaps:          a.gaps,
 		MaxInFlight:   a.cfg.MaxInFlight,
 		CORSOrigins:   a.cfg.CORSOrigins,
 		ReadTimeout:   a.cfg.ReadTimeout,
