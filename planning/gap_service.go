@@ -31,13 +31,14 @@ func NewGapService(store GapStore, nets *NetworkService, cov *CoverageService, g
 	return &GapService{store: store, nets: nets, cov: cov, grids: grids, jobs: jobs}
 }
 
-// The wire names of GapParams' fields, which errors name.
+// The JSON pointers of GapParams' fields in a request, which errors name.
 const (
-	FieldGapAdminUnit   = "admin_unit"
-	FieldGapBBox        = "bbox"
-	FieldGapCarriers    = "carriers"
-	FieldGapThreshold   = "threshold_dbm"
-	FieldGapReliability = "reliability"
+	FieldGapAdminUnit    = "/admin_unit"
+	FieldGapBBox         = "/bbox"
+	FieldGapCarriers     = "/carriers"
+	FieldGapThreshold    = "/threshold_dbm"
+	FieldGapReliability  = "/reliability"
+	FieldGapLomSongShare = "/lom_song_share"
 )
 
 // Start checks p, makes sure the area can be analysed, stores the
@@ -147,7 +148,7 @@ func (s *GapService) checkParams(ctx context.Context, p GapParams) error {
 		}
 	}
 	if !(p.LomSongShare >= 0 && p.LomSongShare < 1) {
-		errs = append(errs, FieldError("lom_song_share", "%g is not a share in [0, 1)", p.LomSongShare))
+		errs = append(errs, FieldError(FieldGapLomSongShare, "%g is not a share in [0, 1)", p.LomSongShare))
 	}
 	for _, e := range errs {
 		if KindOf(e) != Invalid {

@@ -369,10 +369,10 @@ type GapStore interface {
 	// current settlement layers that intersect the analysis area (the
 	// admin unit's current version, or the bbox), with their population
 	// (the layer's population field) and source properties. Errors:
-	// Invalid naming "admin_unit" for an unknown admin unit, Unavailable.
+	// Invalid naming FieldGapAdminUnit for an unknown admin unit, Unavailable.
 	GapVillages(ctx context.Context, p GapParams) ([]Village, error)
 	// GapBound returns the extent of the analysis area; Invalid naming
-	// "admin_unit" for an unknown admin unit.
+	// FieldGapAdminUnit for an unknown admin unit.
 	GapBound(ctx context.Context, p GapParams) (orb.Bound, error)
 	// CreateGapAnalysis stores a queued analysis and queues its job in the
 	// same transaction, filling in ID, JobID, State and CreatedAt.
