@@ -20,7 +20,7 @@ func TestClassifyVillages(t *testing.T) {
 	village := planning.Village{ZoneID: 1, Category: planning.CategoryVillage, Name: "Thôn A", Centre: orb.Point{105.6, 21.4}, Geometry: orb.Point{105.6, 21.4}}
 	area := planning.Village{ZoneID: 1, Category: planning.CategoryVillage, Name: "Thôn A", Centre: orb.Point{105.6, 21.4}, Geometry: square}
 	near := planning.Village{ZoneID: 2, Category: planning.CategoryHomeCluster, Centre: orb.Point{105.603, 21.4}, Geometry: orb.Point{105.603, 21.4}} // ~310 m east
-	far := planning.Village{ZoneID: 3, Category: planning.CategoryHomeCluster, Centre: orb.Point{105.62, 21.4}, Geometry: orb.Point{105.62, 21.4}}   // ~2 km east
+	far := planning.Village{ZoneID: 3, Category: planning.CategoryHomeCluster, Centre: orb.Point{105.62, 21.4}, Geometry: orb.Point{105.62, 21.4}}    // ~2 km east
 	tests := []struct {
 		name     string
 		villages []planning.Village

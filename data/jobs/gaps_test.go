@@ -145,8 +145,8 @@ func TestGapAnalysisJob(t *testing.T) {
 				byName[v.Name] = v
 			}
 			want := map[string]map[string]planning.VillageStatus{
-				"Thôn Gần Trạm (SYNTHETIC)":  {"452-04": planning.Covered, "452-01": planning.TrangSong},
-				"Bản Xa (SYNTHETIC)":         {"452-04": planning.TrangSong, "452-01": planning.TrangSong},
+				"Thôn Gần Trạm (SYNTHETIC)": {"452-04": planning.Covered, "452-01": planning.TrangSong},
+				"Bản Xa (SYNTHETIC)":        {"452-04": planning.TrangSong, "452-01": planning.TrangSong},
 				"Thôn Đông Bắc (SYNTHETIC)": {"452-01": planning.Covered, "452-04": planning.TrangSong},
 			}
 			for name, statuses := range want {
