@@ -62,6 +62,9 @@ type Config struct {
 	// Networks imports and lists the existing networks (/v1/sites); nil
 	// answers those routes 503.
 	Networks *planning.NetworkService
+	// Gaps starts gap analyses and serves their results
+	// (/v1/gap-analyses); nil answers those routes 503.
+	Gaps *planning.GapService
 
 	// MaxInFlight caps the requests served at once; beyond it a request
 	// answers 503 with Retry-After at once. /healthz, /readyz and

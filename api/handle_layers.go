@@ -53,7 +53,7 @@ func layerGeoJSONPath(l planning.Layer) string {
 // request (400), like the ones found here. srid is the exception: a
 // well-formed EPSG code that spatial_ref_sys does not know, or that
 // disagrees with the file's crs, is a 422 like the file's own faults.
-var importParams = []string{"kind", "name", "category", "category_field", "category_map", "srid", "name_field", "source", "licence", "allow_outside"}
+var importParams = []string{"kind", "name", "category", "category_field", "category_map", "srid", "name_field", "population_field", "source", "licence", "allow_outside"}
 
 // malformedImportParams are the importParams whose refusal by the
 // service is a 400.
@@ -187,16 +187,17 @@ func onlyFields(err error, names []string) bool {
 // and the free one-line texts (source, licence) planning.MaxNameChars,
 // the numbers and the category map maxParamChars.
 var importParamChars = map[string]int{
-	"kind":           planning.MaxCodeChars,
-	"name":           planning.MaxNameChars,
-	"category":       planning.MaxCodeChars,
-	"category_field": planning.MaxNameChars,
-	"category_map":   maxParamChars,
-	"srid":           maxParamChars,
-	"allow_outside":  maxParamChars,
-	"name_field":     planning.MaxNameChars,
-	"source":         planning.MaxNameChars,
-	"licence":        planning.MaxNameChars,
+	"kind":             planning.MaxCodeChars,
+	"name":             planning.MaxNameChars,
+	"category":         planning.MaxCodeChars,
+	"category_field":   planning.MaxNameChars,
+	"category_map":     maxParamChars,
+	"srid":             maxParamChars,
+	"allow_outside":    maxParamChars,
+	"name_field":       planning.MaxNameChars,
+	"population_field": planning.MaxNameChars,
+	"source":           planning.MaxNameChars,
+	"licence":          planning.MaxNameChars,
 }
 
 // maxSRID is the largest SRID PostGIS allows (SRID_MAXIMUM).
@@ -233,13 +234,14 @@ func layerSpec(q url.Values) (planning.LayerSpec, error) {
 		errs = append(errs, malformed(field, "unknown parameter (want %s)", strings.Join(importParams, ", ")))
 	}
 	spec := planning.LayerSpec{
-		Kind:          get["kind"],
-		Name:          get["name"],
-		Category:      get["category"],
-		CategoryField: get["category_field"],
-		NameField:     get["name_field"],
-		Source:        get["source"],
-		Licence:       get["licence"],
+		Kind:            get["kind"],
+		Name:            get["name"],
+		Category:        get["category"],
+		CategoryField:   get["category_field"],
+		NameField:       get["name_field"],
+		PopulationField: get["population_field"],
+		Source:          get["source"],
+		Licence:         get["licence"],
 	}
 	switch v := get["allow_outside"]; v {
 	case "", "false":

@@ -35,6 +35,12 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/sites", w(s.handleListSites()))
 	v1.POST("/sites", w(s.handleImportSites()))
 
+	v1.POST("/gap-analyses", w(s.handleStartGaps()))
+	v1.GET("/gap-analyses/:id", w(s.handleGetGaps()))
+	v1.GET("/gap-analyses/:id/villages", w(s.handleGapVillages()))
+	v1.GET("/gap-analyses/:id/villages.geojson", w(s.handleGapVillagesGeoJSON()))
+	v1.GET("/gap-analyses/:id/gaps.geojson", w(s.handleGapAreasGeoJSON()))
+
 	v1.GET("/layers", w(s.handleListLayers()))
 	v1.POST("/layers", w(s.handleImportLayer()))
 	// gin cannot match a parameter followed by a suffix, so the handler

@@ -163,6 +163,11 @@ func (s *LayerStore) importLayer(ctx context.Context, spec planning.LayerSpec, r
 		return planning.ImportReport{}, translate(err)
 	}
 
+	if spec.PopulationField != "" {
+		if err := s.db.exec(ctx, tx, qLayerSetPopulationField, l.ID, spec.PopulationField); err != nil {
+			return planning.ImportReport{}, err
+		}
+	}
 	args := append([]any{l.ID, srid, geo.SRIDWGS84}, place.envelopeArgs()...)
 	repairs, err := s.db.moveStaged(ctx, tx, place, qImportZoneUntransformable, qImportZones, append(args, place.checkAdmin)...)
 	if err != nil {
@@ -194,6 +199,7 @@ func checkLayerSpec(spec planning.LayerSpec) error {
 		{"category", spec.Category, planning.MaxCodeChars},
 		{"category_field", spec.CategoryField, planning.MaxNameChars},
 		{"name_field", spec.NameField, planning.MaxNameChars},
+		{"population_field", spec.PopulationField, planning.MaxNameChars},
 		{"source", spec.Source, planning.MaxTextChars},
 		{"licence", spec.Licence, planning.MaxNameChars},
 	} {
@@ -298,6 +304,10 @@ func (z *zoneSource) Next() bool {
 	}
 	if err != nil {
 		z.err = planning.FieldError(field, "%s: %v", f.label(), err)
+		return false
+	}
+	if err := checkPopulation(&f, z.spec.PopulationField); err != nil {
+		z.err = planning.FieldError(field+"/"+escapePointer(z.spec.PopulationField), "%s: %v", f.label(), err)
 		return false
 	}
 	b, err := wkbOf(f.Geometry)

@@ -66,6 +66,12 @@ func TestImportLayerRejectsBadInput(t *testing.T) {
 		{name: "category not in map", spec: planning.LayerSpec{CategoryField: "ma", CategoryMap: map[string]string{"rung dac dung": "RDD"}},
 			body:      fc(feat(`{"ma": "rung dac dung"}`, square(105.6, 21.4, 0.01)), feat(`{"ma": "rung san xuat"}`, square(105.6, 21.4, 0.01))),
 			wantField: "/features/1/properties", wantMsg: []string{"feature 1", `"rung san xuat" is not in the category map`}},
+		{name: "population not a number", spec: planning.LayerSpec{PopulationField: "dan_so"},
+			body:      fc(feat(`{"dan_so": 120}`, square(105.6, 21.4, 0.01)), feat(`{"dan_so": "about 300"}`, square(105.6, 21.4, 0.01))),
+			wantField: "/features/1/properties/dan_so", wantMsg: []string{"feature 1", `"about 300"`, "not a whole number"}},
+		{name: "population negative", spec: planning.LayerSpec{PopulationField: "pop"},
+			body:      fc(feat(`{"pop": -5}`, square(105.6, 21.4, 0.01))),
+			wantField: "/features/0/properties/pop", wantMsg: []string{"feature 0", "not a whole number"}},
 		{name: "bad kind", spec: planning.LayerSpec{Kind: "Land Use"}, body: fc(ok), wantField: "kind", wantMsg: []string{"lower-case word"}},
 		{name: "no category", spec: planning.LayerSpec{Category: "-"}, body: fc(ok), wantField: "category", wantMsg: []string{"give a category"}},
 	}

@@ -80,10 +80,15 @@ type LayerSpec struct {
 	CategoryField string
 	CategoryMap   map[string]string
 	NameField     string // feature property holding the feature name; default "name"
-	SRID          int    // the source CRS; 0 means EPSG:4326 or the file's own "crs"
-	Source        string // where the data came from
-	Licence       string
-	MaxBytes      int64 // the largest body accepted; 0 means no limit
+	// PopulationField names the feature property holding a settlement's
+	// population (a whole number ≥ 0, or missing); "" reads "population"
+	// where it is a number. The value stays with the other source
+	// properties; the layer remembers the field for the gap analysis.
+	PopulationField string
+	SRID            int    // the source CRS; 0 means EPSG:4326 or the file's own "crs"
+	Source          string // where the data came from
+	Licence         string
+	MaxBytes        int64 // the largest body accepted; 0 means no limit
 	// AllowOutside accepts features outside the source CRS's area of use,
 	// outside Vietnam and outside every admin unit loaded, which are
 	// otherwise refused as a sign of the wrong CRS.

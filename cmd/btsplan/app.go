@@ -35,6 +35,7 @@ type app struct {
 	dems   *dem.Store
 	radio  *planning.RadioBook
 	nets   *planning.NetworkService
+	gaps   *planning.GapService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
@@ -85,8 +86,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a.dems.QueryTimeout = cfg.QueryTimeout
 	covCfg := cfg.Coverage
 	covCfg.OnWorker = lowerWorkerPriority
+	covStore := data.NewCoverageStore(db, cfg.DataDir)
 	a.cov = planning.NewCoverageService(covCfg, dem.Terrain{Store: a.dems},
-		data.NewCoverageStore(db, cfg.DataDir), data.NewProposalStore(db))
+		covStore, data.NewProposalStore(db))
 	if a.jobs, err = jobs.New(ctx, pool, a.cov, jobs.Config{Log: a.log}); err != nil {
 		pool.Close()
 		return nil, err
@@ -95,6 +97,10 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	// transaction, whichever command stores it; a worker computes it.
 	props := data.NewProposalStore(db)
 	props.AfterCreate(a.jobs.InsertProposalCoverageTx)
+	// Likewise every stored gap analysis gets its job.
+	gapStore := data.NewGapStore(db)
+	gapStore.AfterCreate(a.jobs.InsertGapAnalysisTx)
+	a.gaps = planning.NewGapService(gapStore, a.nets, a.cov, dem.CoverageGrids{Store: covStore}, a.jobs)
 	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
 		props, a.admin, a.orgs, a.layers, nil)
 	if err := a.svc.CheckRules(ctx); err != nil {
@@ -112,7 +118,7 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log})
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps})
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +169,7 @@ func (a *app) handler() (http.Handler, error) {
 		Orgs:          a.orgs,
 		Coverage:      a.cov,
 		Networks:      a.nets,
+		Gaps:          a.gaps,
 		MaxInFlight:   a.cfg.MaxInFlight,
 		CORSOrigins:   a.cfg.CORSOrigins,
 		ReadTimeout:   a.cfg.ReadTimeout,

@@ -46,6 +46,7 @@ func runImportLayer(ctx context.Context, env *environment, args []string) error 
 	categoryField := fs.String("category-field", "", "feature property holding the category (with --category-map when it holds source values)")
 	categoryMap := fs.String("category-map", "", "source value to category code, as SRC=CODE,SRC=CODE")
 	nameField := fs.String("name-field", "name", "feature property holding the feature's name")
+	populationField := fs.String("population-field", "", "feature property holding a settlement's population (a whole number; default \"population\" where it is a number)")
 	srid := fs.Int("srid", 0, "source CRS as an EPSG code, e.g. 9210 for VN-2000 / TM-3 105.5 (default EPSG:4326 or the file's crs member)")
 	source := fs.String("source", "", "where the data came from (default the file name)")
 	licence := fs.String("licence", "", "the data's licence")
@@ -63,7 +64,7 @@ func runImportLayer(ctx context.Context, env *environment, args []string) error 
 	}
 	spec := planning.LayerSpec{
 		Kind: *kind, Name: *name, Category: *category, CategoryField: *categoryField, CategoryMap: cm,
-		NameField: *nameField, SRID: *srid, Source: *source, Licence: *licence, AllowOutside: *allowOutside,
+		NameField: *nameField, PopulationField: *populationField, SRID: *srid, Source: *source, Licence: *licence, AllowOutside: *allowOutside,
 	}
 	if spec.Source == "" {
 		spec.Source = *file

@@ -28,6 +28,17 @@
 // (a site that cannot be computed, a proposal gone) is final: the job is
 // cancelled with the reason, which is logged and kept in the job's errors.
 //
+// The gap-analysis job (kind planning.JobKindGapAnalysis, queue "gaps",
+// args {"analysis_id": N}) runs planning.GapService.Run: the existing
+// sites' coverages (through the same CoverageService and its cache), the
+// village classification and the gap polygons. data.GapStore queues it in
+// the transaction that stores the analysis (InsertGapAnalysisTx through
+// GapStore.AfterCreate). It reports progress as coverages done of the
+// sites' coverages + 1; a cancelled job marks the analysis cancelled, an
+// Invalid or NotFound error failed; other errors are retried like the
+// coverage job's. A Queue works the gaps queue only when Config.Gaps is
+// set.
+//
 // A worker that dies leaves its job "running"; River's rescuer, on the
 // elected leader among the clients, makes it retryable once it has run
 // longer than Config.RescueAfter (and its timeout), and it runs again. A
@@ -44,5 +55,6 @@
 //
 // jobs may import planning, geo, pgx and River; it must never import api
 // or gin, and no River or pgx type crosses its exported API except the
-// pgx.Tx of InsertProposalCoverageTx, which only data's stores call.
+// pgx.Tx of InsertProposalCoverageTx and InsertGapAnalysisTx, which only
+// data's stores call.
 package jobs

@@ -58,6 +58,10 @@ type Config struct {
 	// Log gets the jobs' results and failures (and River's warnings);
 	// nil discards them.
 	Log *slog.Logger
+	// Gaps runs gap analyses; with Workers > 0 and Gaps set, the queue
+	// also works the gaps queue, GapWorkers at once (default 1).
+	Gaps       *planning.GapService
+	GapWorkers int
 }
 
 // Queue is the job queue over one database schema: it queues jobs, reports
@@ -109,6 +113,9 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &coverageWorker{cov: cov, log: log})
+	if cfg.Gaps != nil {
+		river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
+	}
 	rc := &river.Config{
 		Logger:               riverLogger(log),
 		Schema:               schema,
@@ -120,6 +127,9 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 	}
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{queueCoverage: {MaxWorkers: cfg.Workers}}
+		if cfg.Gaps != nil {
+			rc.Queues[queueGaps] = river.QueueConfig{MaxWorkers: max(1, cfg.GapWorkers)}
+		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), rc)
 	if err != nil {
@@ -232,6 +242,8 @@ type output struct {
 	CoverageID int64   `json:"coverage_id,omitempty"`
 	AreaKm2    float64 `json:"area_km2,omitempty"`
 	Cached     bool    `json:"cached,omitempty"`
+	// The result of a gap analysis.
+	AnalysisID int64 `json:"analysis_id,omitempty"`
 }
 
 type progressOut struct {

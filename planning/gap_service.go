@@ -1,0 +1,436 @@
+package planning
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"btsplan/geo"
+	"btsplan/geo/coverage"
+)
+
+// GapService starts gap analyses, runs them (in a job worker) and reads
+// their results. It is safe for concurrent use.
+type GapService struct {
+	store GapStore
+	nets  *NetworkService
+	cov   *CoverageService
+	grids CoverageGrids
+	jobs  Jobs
+}
+
+// NewGapService returns a GapService. cov and grids are needed only by
+// Run; jobs only to report a running analysis's progress (nil reports the
+// stored state).
+func NewGapService(store GapStore, nets *NetworkService, cov *CoverageService, grids CoverageGrids, jobs Jobs) *GapService {
+	return &GapService{store: store, nets: nets, cov: cov, grids: grids, jobs: jobs}
+}
+
+// The JSON pointers of GapParams' fields in a request, which errors name.
+const (
+	FieldGapAdminUnit    = "/admin_unit"
+	FieldGapBBox         = "/bbox"
+	FieldGapCarriers     = "/carriers"
+	FieldGapThreshold    = "/threshold_dbm"
+	FieldGapReliability  = "/reliability"
+	FieldGapLomSongShare = "/lom_song_share"
+)
+
+// Start checks p, makes sure the area can be analysed, stores the
+// analysis and queues its job. Errors are Invalid and name the field: no
+// area or both, an unknown admin unit, a bbox that is malformed, outside
+// Vietnam or too large, an unknown carrier, a threshold or reliability
+// out of range, and an area with no villages, no existing sites (of the
+// carriers asked) or no DEM under its villages; and Unavailable.
+func (s *GapService) Start(ctx context.Context, p GapParams) (GapAnalysis, error) {
+	const op = "start gap analysis"
+	if err := s.checkParams(ctx, p); err != nil {
+		return GapAnalysis{}, &Error{Op: op, Kind: KindOf(err), Err: err}
+	}
+	areaField := FieldGapBBox
+	if p.AdminUnit != "" {
+		areaField = FieldGapAdminUnit
+	}
+	vs, err := s.store.GapVillages(ctx, p)
+	if err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	var centres []orb.Point
+	for _, v := range vs {
+		if v.Category != CategoryHomeCluster {
+			centres = append(centres, v.Centre)
+		}
+	}
+	if len(centres) == 0 {
+		return GapAnalysis{}, &Error{Op: op, Kind: Invalid, Field: areaField,
+			Err: errors.New("the area has no villages: import a settlement layer with categories village or hamlet")}
+	}
+	outside, anyDEM, err := s.nets.store.OutsideDEM(ctx, centres)
+	if err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	switch {
+	case !anyDEM:
+		return GapAnalysis{}, &Error{Op: op, Kind: Invalid, Field: areaField, Err: errors.New("no DEM is loaded: import the elevation tiles of the area")}
+	case len(outside) == len(centres):
+		return GapAnalysis{}, &Error{Op: op, Kind: Invalid, Field: areaField, Err: errors.New("no DEM covers the area's villages: import the elevation tiles of the area")}
+	}
+	sites, err := s.sites(ctx, p)
+	if err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if len(sites) == 0 {
+		what := "no existing sites"
+		if len(p.Carriers) > 0 {
+			what += " of " + strings.Join(p.Carriers, ", ")
+		}
+		return GapAnalysis{}, &Error{Op: op, Kind: Invalid, Field: areaField,
+			Err: fmt.Errorf("the area has %s within %g km: import the existing networks (btsplan import sites)", what, coverage.DefaultRadiusM/1000)}
+	}
+	if len(p.Carriers) == 0 {
+		p.Carriers = carriersOf(sites)
+	}
+	a := GapAnalysis{Params: p, State: JobQueued}
+	if err := s.store.CreateGapAnalysis(ctx, &a); err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	return a, nil
+}
+
+func (s *GapService) checkParams(ctx context.Context, p GapParams) error {
+	var errs []error
+	switch {
+	case p.AdminUnit == "" && p.BBox == nil:
+		errs = append(errs, FieldError(FieldGapAdminUnit, "give admin_unit or bbox"))
+	case p.AdminUnit != "" && p.BBox != nil:
+		errs = append(errs, FieldError(FieldGapAdminUnit, "give admin_unit or bbox, not both"))
+	case p.AdminUnit != "":
+		if err := CheckLine(FieldGapAdminUnit, p.AdminUnit, MaxCodeChars); err != nil {
+			errs = append(errs, err)
+		}
+	default:
+		if err := CheckBBox(FieldGapBBox, *p.BBox); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	seen := map[string]bool{}
+	for i, c := range p.Carriers {
+		f := fmt.Sprintf("%s/%d", FieldGapCarriers, i)
+		if seen[c] {
+			errs = append(errs, FieldError(f, "carrier %s is given twice", c))
+			continue
+		}
+		seen[c] = true
+		if err := CheckLine(f, c, MaxCodeChars); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := s.nets.checkCarrier(ctx, c, f, ""); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if t := p.ThresholdDBm; t != nil && !(*t >= -160 && *t <= -20) {
+		errs = append(errs, FieldError(FieldGapThreshold, "%g dBm is not a coverage threshold (-160..-20)", *t))
+	}
+	if r := p.Reliability; r != nil {
+		for _, v := range []struct {
+			f string
+			v float64
+		}{{"time_pct", r.TimePct}, {"location_pct", r.LocationPct}} {
+			if !(v.v >= 1 && v.v <= 99) {
+				errs = append(errs, FieldError(FieldGapReliability+"/"+v.f, "%g is not a percentage in 1..99", v.v))
+			}
+		}
+	}
+	if !(p.LomSongShare >= 0 && p.LomSongShare < 1) {
+		errs = append(errs, FieldError(FieldGapLomSongShare, "%g is not a share in [0, 1)", p.LomSongShare))
+	}
+	for _, e := range errs {
+		if KindOf(e) != Invalid {
+			return e // the store's: Unavailable
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CheckBBox returns an Invalid error naming field unless b is a bbox
+// within Vietnam (west < east, south < north) of at most MaxGapAreaKm2.
+func CheckBBox(field string, b orb.Bound) error {
+	w, s, e, n := b.Min[0], b.Min[1], b.Max[0], b.Max[1]
+	switch {
+	case !finiteAll(w, s, e, n):
+		return FieldError(field, "not finite")
+	case !(w < e && s < n):
+		return FieldError(field, "want west < east and south < north")
+	case w < vnMinLon || e > vnMaxLon || s < vnMinLat || n > vnMaxLat:
+		return FieldError(field, "[%g, %g, %g, %g] is not within Vietnam (%g..%g E, %g..%g N)", w, s, e, n, vnMinLon, vnMaxLon, vnMinLat, vnMaxLat)
+	}
+	lonM, latM := geo.MetresPerDegree((s + n) / 2)
+	if km2 := (e - w) * lonM * (n - s) * latM / 1e6; km2 > MaxGapAreaKm2 {
+		return FieldError(field, "%.0f km² is larger than %g km²: analyse a district or a province's admin units one by one", km2, MaxGapAreaKm2)
+	}
+	return nil
+}
+
+// sites returns the existing sites within the coverage radius of p's area,
+// of p's carriers when it names some.
+func (s *GapService) sites(ctx context.Context, p GapParams) ([]ExistingSite, error) {
+	b, err := s.store.GapBound(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	lonM, latM := geo.MetresPerDegree(b.Center()[1])
+	r := coverage.DefaultRadiusM
+	b = orb.Bound{Min: orb.Point{b.Min[0] - r/lonM, b.Min[1] - r/latM}, Max: orb.Point{b.Max[0] + r/lonM, b.Max[1] + r/latM}}
+	all, err := s.nets.store.Sites(ctx, SiteFilter{BBox: &b})
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Carriers) == 0 {
+		return all, nil
+	}
+	var out []ExistingSite
+	for _, site := range all {
+		if slices.Contains(p.Carriers, site.Carrier) {
+			out = append(out, site)
+		}
+	}
+	return out, nil
+}
+
+func carriersOf(sites []ExistingSite) []string {
+	var cs []string
+	for _, s := range sites {
+		if !slices.Contains(cs, s.Carrier) {
+			cs = append(cs, s.Carrier)
+		}
+	}
+	slices.Sort(cs)
+	return cs
+}
+
+// Analysis returns an analysis as it stands: while it is not done, its
+// job's state and progress. Errors: NotFound, Unavailable.
+func (s *GapService) Analysis(ctx context.Context, id int64) (GapAnalysis, error) {
+	a, err := s.store.GapAnalysis(ctx, id)
+	if err != nil {
+		return GapAnalysis{}, fmt.Errorf("gap analysis %d: %w", id, err)
+	}
+	if a.State.Final() || s.jobs == nil || a.JobID == 0 {
+		return a, nil
+	}
+	j, err := s.jobs.Job(ctx, a.JobID)
+	switch {
+	case KindOf(err) == NotFound:
+		return a, nil
+	case err != nil:
+		return GapAnalysis{}, fmt.Errorf("gap analysis %d: %w", id, err)
+	}
+	a.Progress = j.Progress
+	if j.State != JobDone { // done only once the result is stored
+		a.State = j.State
+	}
+	if j.State.Final() && j.State != JobDone && a.Error == "" && len(j.Errors) > 0 {
+		a.Error = j.Errors[len(j.Errors)-1]
+	}
+	return a, nil
+}
+
+// Villages returns the village table of a done analysis. Errors:
+// NotFound (Invalid naming "id" when it is not done yet), Unavailable.
+func (s *GapService) Villages(ctx context.Context, id int64) (GapAnalysis, []GapVillage, error) {
+	a, err := s.done(ctx, id)
+	if err != nil {
+		return a, nil, err
+	}
+	vs, err := s.store.GapVillageResults(ctx, id)
+	if err != nil {
+		return a, nil, fmt.Errorf("villages of gap analysis %d: %w", id, err)
+	}
+	return a, vs, nil
+}
+
+// Areas returns the gap polygons of a done analysis; errors as Villages.
+func (s *GapService) Areas(ctx context.Context, id int64) (GapAnalysis, []GapArea, error) {
+	a, err := s.done(ctx, id)
+	if err != nil {
+		return a, nil, err
+	}
+	as, err := s.store.GapAreas(ctx, id)
+	if err != nil {
+		return a, nil, fmt.Errorf("gaps of gap analysis %d: %w", id, err)
+	}
+	return a, as, nil
+}
+
+// ErrGapNotDone is the Conflict-like reason of asking for the results of
+// an analysis that is not done.
+var ErrGapNotDone = errors.New("the analysis is not done")
+
+func (s *GapService) done(ctx context.Context, id int64) (GapAnalysis, error) {
+	a, err := s.Analysis(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if a.State != JobDone {
+		return a, &Error{Kind: Exists, Field: "id", Err: fmt.Errorf("%w: it is %s", ErrGapNotDone, a.State)}
+	}
+	return a, nil
+}
+
+// Run computes analysis id: the coverage of every existing site of its
+// carriers in or near the area (CoverageService.Compute, cached by input
+// hash and DEM version), each coverage's level at every village centre,
+// the covered share of every village polygon, the classification
+// (ClassifyVillages) and the gap polygons; it stores the result and marks
+// the analysis done. progress is called with coverages done of total. A
+// site whose coverage is Invalid (outside the DEM) is skipped and named in
+// the counts. ctx is checked between coverages. Errors: NotFound,
+// Unavailable (a cancelled context included), those of the stores.
+func (s *GapService) Run(ctx context.Context, id int64, progress func(done, total int)) (GapAnalysis, error) {
+	op := fmt.Sprintf("run gap analysis %d", id)
+	if s.cov == nil || s.grids == nil {
+		return GapAnalysis{}, &Error{Op: op, Kind: Internal, Err: errors.New("gap service has no coverage service")}
+	}
+	a, err := s.store.GapAnalysis(ctx, id)
+	if err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if a.State == JobDone {
+		return a, nil
+	}
+	if err := s.store.SetGapState(ctx, id, JobRunning, ""); err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	p := a.Params.withDefaults()
+	vs, err := s.store.GapVillages(ctx, p)
+	if err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	sites, err := s.sites(ctx, p)
+	if err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	defs := s.nets.radio.For(p.Province)
+	type job struct {
+		site   ExistingSite
+		params coverage.Params
+	}
+	var todo []job
+	for _, site := range sites {
+		for _, cp := range ExistingSiteCoverageParams(site, defs) {
+			if p.ThresholdDBm != nil {
+				cp.ThresholdDBm = *p.ThresholdDBm
+			}
+			if r := p.Reliability; r != nil {
+				cp.Radio.TimePct, cp.Radio.LocationPct = r.TimePct, r.LocationPct
+			}
+			todo = append(todo, job{site, cp})
+		}
+	}
+	total := len(todo) + 1
+	report := func(done int) {
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	report(0)
+
+	levels := map[string][]PointLevel{}
+	for _, mnc := range p.Carriers {
+		ls := make([]PointLevel, len(vs))
+		for i := range ls {
+			ls[i].LevelDBm = math.NaN()
+		}
+		levels[mnc] = ls
+	}
+	covIDs := map[string][]int64{}
+	var allIDs []int64
+	counts := GapCounts{}
+	used := map[int64]bool{}
+	for i, j := range todo {
+		if err := ctx.Err(); err != nil {
+			return GapAnalysis{}, &Error{Op: op, Kind: Unavailable, Err: err}
+		}
+		c, err := s.cov.Compute(ctx, j.params, coverage.Options{}, nil)
+		if err != nil {
+			if KindOf(err) == Invalid {
+				counts.SkippedSites = append(counts.SkippedSites, fmt.Sprintf("%s/%s: %v", j.site.Carrier, j.site.Code, errors.Unwrap(err)))
+				report(i + 1)
+				continue
+			}
+			return GapAnalysis{}, fmt.Errorf("%s: site %s/%s: %w", op, j.site.Carrier, j.site.Code, err)
+		}
+		counts.Coverages++
+		if c.Cached {
+			counts.Cached++
+		}
+		used[j.site.ID] = true
+		g := c.Grid
+		if g == nil {
+			if g, err = s.grids.CoverageGrid(ctx, c); err != nil {
+				return GapAnalysis{}, fmt.Errorf("%s: raster of coverage %d: %w", op, c.ID, err)
+			}
+		}
+		ls := levels[j.site.Carrier]
+		for k, v := range vs {
+			lv := SampleNearest(g, v.Centre)
+			if math.IsNaN(lv) {
+				continue
+			}
+			if math.IsNaN(ls[k].LevelDBm) || lv > ls[k].LevelDBm {
+				ls[k].LevelDBm = lv
+			}
+			if lv >= c.ThresholdDBm {
+				ls[k].Covered = true
+			}
+		}
+		covIDs[j.site.Carrier] = append(covIDs[j.site.Carrier], c.ID)
+		allIDs = append(allIDs, c.ID)
+		report(i + 1)
+	}
+	counts.Sites = len(used)
+
+	var polys, populated []int64
+	for _, v := range vs {
+		populated = append(populated, v.ZoneID)
+		if v.IsArea() && v.Category != CategoryHomeCluster {
+			polys = append(polys, v.ZoneID)
+		}
+		if v.Category == CategoryHomeCluster {
+			counts.Clusters++
+		}
+	}
+	shares := map[string]map[int64]float64{}
+	if len(polys) > 0 {
+		for _, mnc := range p.Carriers {
+			if shares[mnc], err = s.store.CoveredShares(ctx, polys, covIDs[mnc]); err != nil {
+				return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return GapAnalysis{}, &Error{Op: op, Kind: Unavailable, Err: err}
+	}
+	res := ClassifyVillages(GapInput{Carriers: p.Carriers, Villages: vs, Levels: levels, CoveredShare: shares,
+		LomSongShare: p.LomSongShare, ClusterNearM: p.ClusterNearM})
+	c := CountGaps(p.Carriers, res)
+	c.Clusters, c.Sites, c.Coverages, c.Cached, c.SkippedSites = counts.Clusters, counts.Sites, counts.Coverages, counts.Cached, counts.SkippedSites
+	if c, err = s.store.SaveGapResult(ctx, id, res, c, populated, allIDs, p.BufferM); err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
+	}
+	report(total)
+	a.Counts, a.State = c, JobDone
+	return a, nil
+}
+
+// Fail records that analysis id failed (or was cancelled) for reason; the
+// job worker calls it when Run returns an error that is not retried.
+func (s *GapService) Fail(ctx context.Context, id int64, state JobState, reason string) error {
+	return s.store.SetGapState(ctx, id, state, reason)
+}
