@@ -167,9 +167,10 @@ func writeProblem(c *gin.Context, p problem) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	if p.Status == http.StatusServiceUnavailable {
+	if p.Status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
 		// The database gate probes at least twice a second (data/gate.go),
-		// and a full server frees its slots as fast: a second is enough.
+		// and a full server frees its slots as fast: a second is enough,
+		// unless the handler knows better (a full coverage queue).
 		c.Header("Retry-After", retryAfterSeconds)
 	}
 	writeJSON(c, p.Status, contentTypeProblem, p)
