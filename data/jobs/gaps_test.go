@@ -21,6 +21,8 @@ import (
 type gapFixture struct {
 	fixture
 	run, read *planning.GapService
+	fill      *planning.GapFillService
+	nets      *planning.NetworkService
 	q         *jobs.Queue
 }
 
@@ -74,9 +76,12 @@ func newGapFixture(t *testing.T) gapFixture {
 	covStore := data.NewCoverageStore(db, f.dir)
 	store := data.NewGapStore(db)
 	run := planning.NewGapService(store, nets, f.cov, dem.CoverageGrids{Store: covStore}, nil)
-	q := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, Gaps: run})
+	fill := planning.NewGapFillService(planning.GapFillConfig{}, data.NewGapFillStore(db), nets, f.cov,
+		dem.CoverageGrids{Store: covStore}, f.props)
+	q := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, Gaps: run, GapFill: fill})
 	store.AfterCreate(q.InsertGapAnalysisTx)
-	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, q), q: q}
+	f.props.AfterCreate(q.InsertProposalCoverageTx)
+	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, q), fill: fill, nets: nets, q: q}
 }
 
 // waitGaps polls analysis id until it is final.
