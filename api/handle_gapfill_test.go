@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ import (
 // fake hill terrain: one SYNTHETIC village (300 people) 1 km north of
 // checkAt and one SYNTHETIC MobiFone mast (40 m) 300 m east of it. With
 // fill false the server has no gap fill service.
-func gapFillAPI(t *testing.T, fill bool) *dbAPI {
+func gapFillAPI(t *testing.T, fill bool) (*dbAPI, *planning.GapFillService) {
 	t.Helper()
 	pool := datatest.New(t)
 	ctx := context.Background()
@@ -59,15 +60,17 @@ func gapFillAPI(t *testing.T, fill bool) *dbAPI {
 	svc := planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db), data.NewProposalStore(db),
 		admin, orgs, layers, nil)
 	cfg := api.Config{Orgs: orgs, Networks: nets}
+	var gf *planning.GapFillService
 	if fill {
 		dir := t.TempDir()
 		covStore := data.NewCoverageStore(db, dir)
 		cov := planning.NewCoverageService(planning.CoverageConfig{}, hillTerrain(), covStore, data.NewProposalStore(db))
 		cfg.Coverage = cov
-		cfg.GapFill = planning.NewGapFillService(planning.GapFillConfig{}, data.NewGapFillStore(db), nets, cov,
+		gf = planning.NewGapFillService(planning.GapFillConfig{}, data.NewGapFillStore(db), nets, cov,
 			dem.CoverageGrids{Store: covStore}, data.NewProposalStore(db))
+		cfg.GapFill = gf
 	}
-	return &dbAPI{h: api.NewHandler(slog.New(slog.DiscardHandler), cfg, svc), pool: pool}
+	return &dbAPI{h: api.NewHandler(slog.New(slog.DiscardHandler), cfg, svc), pool: pool}, gf
 }
 
 // checkAt is 1 km south of the SYNTHETIC village; siteBody's first sector
@@ -75,7 +78,7 @@ func gapFillAPI(t *testing.T, fill bool) *dbAPI {
 var checkAt = orb.Point{105.6, 21.391}
 
 func TestCheckWithGapFill(t *testing.T) {
-	d := gapFillAPI(t, true)
+	d, _ := gapFillAPI(t, true)
 	body := func() *bytes.Reader { return bytes.NewReader(mustJSON(t, siteBody(checkAt))) }
 
 	t.Run("plain check has no section", func(t *testing.T) {
@@ -155,10 +158,83 @@ func TestCheckWithGapFill(t *testing.T) {
 	})
 
 	t.Run("not configured", func(t *testing.T) {
-		d := gapFillAPI(t, false)
+		d, _ := gapFillAPI(t, false)
 		decodeProblem(t, d.post(t, "/v1/checks?with=gap_fill", body()), http.StatusServiceUnavailable)
 		if rec := d.post(t, "/v1/checks", body()); rec.Code != http.StatusOK {
 			t.Errorf("plain check without gap fill = %d, want 200", rec.Code)
 		}
 	})
+}
+
+func TestProposalGapFillInAssessmentAndReport(t *testing.T) {
+	d, fill := gapFillAPI(t, true)
+	rec := d.post(t, "/v1/proposals", bytes.NewReader(mustJSON(t, siteBody(checkAt))))
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("submit = %d %s, want 201", rec.Code, rec.Body)
+	}
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil || created.ID == 0 {
+		t.Fatalf("submit body %s: %v", rec.Body, err)
+	}
+	id := strconv.FormatInt(created.ID, 10)
+	type withFill struct {
+		GapFill *struct {
+			People   int `json:"people_newly_covered"`
+			Villages []struct {
+				Name string `json:"name"`
+			} `json:"villages_newly_covered"`
+			AssessmentID int64 `json:"assessment_id"`
+		} `json:"gap_fill"`
+	}
+	assessment := func() withFill {
+		t.Helper()
+		rec := d.get(t, "/v1/proposals/"+id+"/assessment")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("assessment = %d %s", rec.Code, rec.Body)
+		}
+		var out withFill
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if a := assessment(); a.GapFill != nil {
+		t.Fatalf("gap_fill before the job ran: %+v, want none", a.GapFill)
+	}
+	if html := d.get(t, "/v1/proposals/"+id+"/report.html?lang=en").Body.String(); !strings.Contains(html, "Not computed yet: this section follows the coverage.") {
+		t.Errorf("report before the gap fill does not say it is pending")
+	}
+	// What the proposal-coverage job does after the coverage.
+	if _, err := fill.Proposal(context.Background(), created.ID); err != nil {
+		t.Fatalf("Proposal gap fill: %v", err)
+	}
+	a := assessment()
+	if a.GapFill == nil || a.GapFill.People != 300 || len(a.GapFill.Villages) != 1 || a.GapFill.Villages[0].Name != "Thôn A (SYNTHETIC)" || a.GapFill.AssessmentID == 0 {
+		t.Fatalf("assessment gap_fill = %+v, want Thôn A, 300 people, its assessment", a.GapFill)
+	}
+	var report struct {
+		Assessment withFill `json:"assessment"`
+	}
+	if err := json.Unmarshal(d.get(t, "/v1/proposals/"+id+"/report").Body.Bytes(), &report); err != nil {
+		t.Fatal(err)
+	}
+	if g := report.Assessment.GapFill; g == nil || g.People != 300 {
+		t.Errorf("report gap_fill = %+v, want 300 people", g)
+	}
+	for lang, want := range map[string][]string{
+		"en": {"Coverage gaps filled", "People newly covered", "<td>Thôn A (SYNTHETIC)</td><td>300</td><td>trang_song / unknown</td><td>this carrier</td>", "452-01 SYNTHETIC-MF-1"},
+		"vi": {"Phủ lõm, trắng sóng", "Người dân được phủ mới", "<td>Thôn A (SYNTHETIC)</td><td>300</td>"},
+	} {
+		rec := d.get(t, "/v1/proposals/"+id+"/report.html?lang="+lang)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("report.html = %d", rec.Code)
+		}
+		for _, w := range want {
+			if !strings.Contains(rec.Body.String(), w) {
+				t.Errorf("report.html?lang=%s lacks %q", lang, w)
+			}
+		}
+	}
 }
