@@ -126,3 +126,37 @@ func TestProposalGapFill(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkGapFillWarm is the gap fill of one site whose coverage is
+// cached (the proposal's, after its job), after a gap analysis of the
+// area: the villages in reach, their statuses, the raster read back from
+// its GeoTIFF, the towers, the overlap and the gap closed.
+func BenchmarkGapFillWarm(b *testing.B) {
+	g := newGapFixture(b)
+	ctx := context.Background()
+	if err := g.q.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	bbox := orb.Bound{Min: orb.Point{105.45, 21.45}, Max: orb.Point{105.75, 21.95}}
+	an, err := g.read.Start(ctx, planning.GapParams{BBox: &bbox})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if an = waitGaps(b, g.read, an.ID); an.State != planning.JobDone {
+		b.Fatalf("gap analysis = %s (%s), want done", an.State, an.Error)
+	}
+	site := gapFillSite("GAPFILL-BENCH", proposalAt, 30)
+	if _, err := g.fill.Check(ctx, site, ""); err != nil { // computes and stores the coverage
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		gf, err := g.fill.Check(ctx, site, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if gf.PeopleNewlyCovered < 210 {
+			b.Fatalf("people = %d, want ≥ 210", gf.PeopleNewlyCovered)
+		}
+	}
+}

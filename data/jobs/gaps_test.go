@@ -33,7 +33,7 @@ var (
 	mobifoneAt = orb.Point{105.7, 21.7}
 )
 
-func newGapFixture(t *testing.T) gapFixture {
+func newGapFixture(t testing.TB) gapFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := newFixture(t)
@@ -85,7 +85,7 @@ func newGapFixture(t *testing.T) gapFixture {
 }
 
 // waitGaps polls analysis id until it is final.
-func waitGaps(t *testing.T, svc *planning.GapService, id int64) planning.GapAnalysis {
+func waitGaps(t testing.TB, svc *planning.GapService, id int64) planning.GapAnalysis {
 	t.Helper()
 	deadline := time.Now().Add(4 * time.Minute)
 	for {
