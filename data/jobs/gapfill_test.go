@@ -10,13 +10,10 @@ import (
 	"btsplan/planning"
 )
 
-// banXa is the SYNTHETIC hamlet of the gap fixture that no carrier
-// reaches (210 people); proposalAt stands 1 km west of it, its sector
-// facing east, at it.
-var (
-	banXa      = orb.Point{siteLon, 21.9}
-	proposalAt = orb.Point{siteLon - 0.0097, 21.9}
-)
+// proposalAt stands 1 km west of Bản Xa (siteLon, 21.9), the SYNTHETIC
+// hamlet of the gap fixture that no carrier reaches (210 people), its
+// sector facing east, at it.
+var proposalAt = orb.Point{siteLon - 0.0097, 21.9}
 
 func gapFillSite(code string, at orb.Point, heightM float64) planning.Site {
 	return planning.Site{Carrier: "452-04", Code: code, Location: at, Structure: planning.StructureA2b, HeightM: heightM,
