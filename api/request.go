@@ -27,7 +27,10 @@ func readBody(c *gin.Context, limit int64) ([]byte, error) {
 		if errors.As(err, &mbe) {
 			return nil, tooLarge(limit)
 		}
-		return nil, malformed("", "read body: %v", err)
+		// A client that stopped sending, or sent too slowly for the read
+		// deadline: the network error's text (addresses, deadlines) is
+		// not the client's business.
+		return nil, &httpError{status: http.StatusRequestTimeout, msg: "the request body was not received in time, or its connection failed"}
 	}
 	return body, nil
 }
