@@ -41,7 +41,7 @@ func FuzzLayerDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		err := decodeAll(b)
+		err := decodeAll(b, 1<<20)
 		if err == nil {
 			return
 		}
@@ -61,9 +61,9 @@ func FuzzLayerDecode(f *testing.F) {
 }
 
 // decodeAll reads b as an import does: header, every feature (checked and
-// encoded as WKB), trailer.
-func decodeAll(b []byte) error {
-	s := newFeatureStream(bytes.NewReader(b), 1<<20)
+// encoded as WKB), trailer, reading at most maxBytes (0: no limit).
+func decodeAll(b []byte, maxBytes int64) error {
+	s := newFeatureStream(bytes.NewReader(b), maxBytes)
 	if err := s.header(); err != nil {
 		return err
 	}
