@@ -150,8 +150,8 @@ func (c *featureChecker) feature() error {
 	})
 }
 
-// value checks the value at c.p, at nesting depth (1 = the feature
-// object).
+// value checks the value at c.p, at nesting depth (2 = a member of the
+// feature object): anything but a geometry object and its coordinates.
 func (c *featureChecker) value(depth int, r region) error {
 	c.ws()
 	if c.p >= len(c.b) {

@@ -23,9 +23,9 @@ import (
 // "features" as one value, so that memory stays flat however large the
 // file. Geometries are decoded by orb/geojson, after checkFeatureJSON has
 // checked their JSON and before validateGeometry checks what orb made of
-// them; properties are kept as the
-// raw JSON object so that they reach jsonb unchanged (orb would turn every
-// number into a float64 and lose large integers such as OSM ids).
+// them; properties are kept as the raw JSON object so that they reach
+// jsonb unchanged (orb would turn every number into a float64 and lose
+// large integers such as OSM ids).
 
 // errTooLarge is returned by limitReader past its limit.
 var errTooLarge = errors.New("body too large")
