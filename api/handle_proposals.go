@@ -292,7 +292,11 @@ func (s *server) handleGetAssessment() handlerFunc {
 		if err != nil {
 			return notFound(err, "assessment of proposal %d", id)
 		}
-		writeJSON(c, http.StatusOK, contentTypeJSON, newAssessmentOut(a, l))
+		out := newAssessmentOut(a, l)
+		if out.GapFill, err = s.storedGapFill(c.Request.Context(), a); err != nil {
+			return err
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, out)
 		return nil
 	}
 }
