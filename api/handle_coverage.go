@@ -32,8 +32,11 @@ func (s *server) coverageService() (*planning.CoverageService, error) {
 	return s.cfg.Coverage, nil
 }
 
-// coverageRequest is the body of POST /v1/coverage. Zero members take the
-// engine's defaults (see geo/coverage Params and Options).
+// coverageRequest is the body of POST /v1/coverage. Absent radio members,
+// the receiver height and the threshold take the one radio configuration
+// (planning.RadioDefaults, the national one: the request names no
+// province); other zero members the engine's defaults (see geo/coverage
+// Params and Options).
 type coverageRequest struct {
 	Site    *coverageSiteIn    `json:"site"`
 	Sectors []coverageSectorIn `json:"sectors"`
@@ -72,7 +75,8 @@ type coverageOptionsIn struct {
 	Radio        *radioIn `json:"radio"`
 }
 
-// radioIn overrides members of coverage.DefaultRadio; absent ones keep it.
+// radioIn overrides members of the radio defaults' environment
+// (planning.RadioDefaults.Radio); absent ones keep it.
 type radioIn struct {
 	Climate      *int     `json:"climate"`
 	N0           *float64 `json:"n0"`
@@ -87,8 +91,9 @@ type radioIn struct {
 
 // params converts the body into the engine's inputs. The engine checks
 // the ranges and the budget (Hash, CheckBudget, Compute); here only the
-// shape, and the sector count before any sector is converted.
-func (in *coverageRequest) params() (coverage.Params, coverage.Options, error) {
+// shape, and the sector count before any sector is converted. defs gives
+// what the request does not.
+func (in *coverageRequest) params(defs planning.RadioDefaults) (coverage.Params, coverage.Options, error) {
 	var p coverage.Params
 	var o coverage.Options
 	if in.Site == nil {
@@ -119,8 +124,14 @@ func (in *coverageRequest) params() (coverage.Params, coverage.Options, error) {
 			EIRPdBm: s.EIRPdBm, TxPowerDBm: s.TxPowerDBm, LossesDB: s.LossesDB,
 		})
 	}
+	if p.RxHeightM == 0 {
+		p.RxHeightM = defs.RxHeightM
+	}
+	if td, ok := defs.Tech(string(p.Technology)); ok && p.ThresholdDBm == 0 {
+		p.ThresholdDBm = td.ThresholdDBm
+	}
 	o = coverage.Options{RadiusM: in.Options.RadiusM, CellArcSec: in.Options.CellArcSec, ProfileStepM: in.Options.ProfileStepM}
-	p.Radio = coverage.DefaultRadio()
+	p.Radio = defs.Radio()
 	if r := in.Options.Radio; r != nil {
 		set := func(dst *float64, v *float64) {
 			if v != nil {
@@ -295,7 +306,7 @@ func (s *server) handleComputeCoverage() handlerFunc {
 			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
 			return planning.FieldError(strings.Trim(name, `"`), "unknown member %s", name)
 		}
-		site, opts, err := in.params()
+		site, opts, err := in.params(svc.RadioDefaults(""))
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ import (
 
 	"btsplan/api"
 	"btsplan/geo"
+	"btsplan/geo/coverage"
 	"btsplan/geo/raster"
 	"btsplan/planning"
 	"btsplan/planning/planningtest"
@@ -295,6 +296,50 @@ func TestCoverageAPI(t *testing.T) {
 			decodeProblem(t, ta.do(t, "GET", tt.target, nil), tt.wantStatus)
 		}
 	})
+}
+
+// TestCoverageAPIRadioDefaults: a request without radio members gets the
+// one radio configuration (planning/radio/defaults.yaml: climate 3, N0
+// 360), as proposals and existing sites do, not the engine's SPLAT!-like
+// DefaultRadio (climate 5, N0 301); a member the request gives overrides
+// only itself.
+func TestCoverageAPIRadioDefaults(t *testing.T) {
+	book, err := planning.LoadRadioBook(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nat := book.National()
+	tests := []struct {
+		name        string
+		radio       map[string]any // nil: no "radio" member
+		wantClimate int
+		wantN0      float64
+	}{
+		{"no radio member", nil, nat.Climate, nat.N0},
+		{"climate only", map[string]any{"climate": 5}, 5, nat.N0},
+		{"n0 only", map[string]any{"n0": 301}, nat.Climate, 301},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ta := newTestAPI(t, withCoverage(newMemCoverageStore()))
+			body := coverageBody()
+			opts := body["options"].(map[string]any)
+			delete(opts, "radio")
+			if tt.radio != nil {
+				opts["radio"] = tt.radio
+			}
+			got := decodeCoverage(t, ta.do(t, "POST", "/v1/coverage", bytes.NewReader(mustJSON(t, body))), http.StatusCreated)
+			if got.Inputs.Radio.Climate != tt.wantClimate || got.Inputs.Radio.N0 != tt.wantN0 {
+				t.Errorf("inputs radio climate %d, N0 %g; want %d, %g", got.Inputs.Radio.Climate, got.Inputs.Radio.N0, tt.wantClimate, tt.wantN0)
+			}
+			if td, _ := nat.Tech("LTE"); got.ThresholdDBm != td.ThresholdDBm {
+				t.Errorf("threshold %g dBm, want the radio defaults' %g", got.ThresholdDBm, td.ThresholdDBm)
+			}
+		})
+	}
+	if nat.Climate == coverage.DefaultRadio().Climate || nat.N0 == coverage.DefaultRadio().N0 {
+		t.Fatalf("the national defaults (%d, %g) equal the engine's: the test proves nothing", nat.Climate, nat.N0)
+	}
 }
 
 func TestCoverageAPIBadInput(t *testing.T) {
