@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -73,6 +74,9 @@ type coverageOptionsIn struct {
 	CellArcSec   float64  `json:"cell_arcsec"`
 	ProfileStepM float64  `json:"profile_step_m"`
 	Radio        *radioIn `json:"radio"`
+	// TerrainSampling is "bilinear" (the default, ITU-R P.1144) or
+	// "nearest" (SPLAT!'s and Signal-Server's).
+	TerrainSampling string `json:"terrain_sampling"`
 }
 
 // radioIn overrides members of the radio defaults' environment
@@ -130,7 +134,8 @@ func (in *coverageRequest) params(defs planning.RadioDefaults) (coverage.Params,
 	if td, ok := defs.Tech(string(p.Technology)); ok && p.ThresholdDBm == 0 {
 		p.ThresholdDBm = td.ThresholdDBm
 	}
-	o = coverage.Options{RadiusM: in.Options.RadiusM, CellArcSec: in.Options.CellArcSec, ProfileStepM: in.Options.ProfileStepM}
+	o = coverage.Options{RadiusM: in.Options.RadiusM, CellArcSec: in.Options.CellArcSec, ProfileStepM: in.Options.ProfileStepM,
+		TerrainSampling: coverage.TerrainSampling(in.Options.TerrainSampling)}
 	p.Radio = defs.Radio()
 	if r := in.Options.Radio; r != nil {
 		set := func(dst *float64, v *float64) {
@@ -180,6 +185,7 @@ var coverageFields = map[string]string{
 	"RadiusM":          "/options/radius_m",
 	"CellArcSec":       "/options/cell_arcsec",
 	"ProfileStepM":     "/options/profile_step_m",
+	"TerrainSampling":  "/options/terrain_sampling",
 	"Radio":            "/options/radio",
 	"AzimuthDeg":       "azimuth_deg",
 	"MechTiltDeg":      "mech_tilt_deg",
@@ -539,9 +545,11 @@ type coverageInputsOut struct {
 	RadiusM        float64             `json:"radius_m"`
 	CellArcSec     float64             `json:"cell_arcsec"`
 	ProfileStepM   float64             `json:"profile_step_m"`
-	DEMVersion     string              `json:"dem_version"`
-	Model          string              `json:"model"`
-	Engine         string              `json:"engine"`
+	// TerrainSampling is bilinear or nearest.
+	TerrainSampling string `json:"terrain_sampling"`
+	DEMVersion      string `json:"dem_version"`
+	Model           string `json:"model"`
+	Engine          string `json:"engine"`
 }
 
 func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
@@ -598,9 +606,11 @@ func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
 			RadiusM:      in.RadiusM,
 			CellArcSec:   in.CellArcSec,
 			ProfileStepM: in.ProfileStepM,
-			DEMVersion:   in.DEMVersion,
-			Model:        in.Model,
-			Engine:       in.Engine,
+			// Coverages stored before the option were all bilinear.
+			TerrainSampling: string(cmp.Or(in.TerrainSampling, coverage.SamplingBilinear)),
+			DEMVersion:      in.DEMVersion,
+			Model:           in.Model,
+			Engine:          in.Engine,
 		},
 		ElapsedMS: c.ElapsedMS,
 		CreatedAt: c.CreatedAt.UTC(),

@@ -56,6 +56,7 @@ type coverageFlags struct {
 	reliability                            string
 	climate                                int
 	n0                                     float64
+	terrainSampling                        string
 	defs                                   planning.RadioDefaults
 	radiusM, cellArcSec                    float64
 	demFile                                string
@@ -70,6 +71,7 @@ const coverageSynopsis = `coverage --lon LON --lat LAT --freq MHZ (--eirp DBM | 
        [--height M] [--tech GSM|UMTS|LTE|NR | --metric level|RSCP|RSRP|SS-RSRP] [--threshold DBM]
        [--sector AZ,TILT,GAIN,HBW,VBW ...] [--pattern FILE.msi] [--rx-height M]
        [--reliability TIME,LOCATION] [--climate N] [--n0 N] [--radius M] [--cell ARCSEC]
+       [--terrain-sampling bilinear|nearest]
        [--dem FILE.hgt|FILE.tif] [--out-tif F] [--out-png F] [--out-legend F] [--out-geojson F] [--store]
 
 Computes the terrain-aware coverage (ITM 1.2.2) of one site and prints a JSON summary.
@@ -108,6 +110,8 @@ func parseCoverageFlags(env *environment, args []string) (coverageFlags, error) 
 	fs.StringVar(&f.reliability, "reliability", rel, "ITM `time,location` percentages (and optionally ,situation)")
 	fs.IntVar(&f.climate, "climate", f.defs.Climate, "ITM radio climate, 1..7 (3 maritime subtropical fits northern Vietnam; 5 is SPLAT!'s)")
 	fs.Float64Var(&f.n0, "n0", f.defs.N0, "sea-level surface refractivity, N-units (301 is SPLAT!'s)")
+	fs.StringVar(&f.terrainSampling, "terrain-sampling", string(coverage.SamplingBilinear),
+		"how profiles read the DEM: bilinear (ITU-R P.1144) or nearest (the nearest post, as SPLAT! and Signal-Server)")
 	fs.Float64Var(&f.radiusM, "radius", coverage.DefaultRadiusM, "radius computed, m")
 	fs.Float64Var(&f.cellArcSec, "cell", 0, "output cell, arc-seconds (default the DEM's; must divide it)")
 	fs.StringVar(&f.demFile, "dem", "", "DEM file (.hgt or GeoTIFF) to decode directly instead of the database's tiles")
@@ -211,13 +215,14 @@ func (f *coverageFlags) params() (coverage.Params, coverage.Options, error) {
 		s.EIRPdBm, s.TxPowerDBm, s.LossesDB = f.eirpDBm, f.txPowerDBm, f.lossesDBm
 		p.Sectors = append(p.Sectors, s)
 	}
-	return p, coverage.Options{RadiusM: f.radiusM, CellArcSec: f.cellArcSec, Workers: f.workers}, nil
+	return p, coverage.Options{RadiusM: f.radiusM, CellArcSec: f.cellArcSec, Workers: f.workers,
+		TerrainSampling: coverage.TerrainSampling(f.terrainSampling)}, nil
 }
 
 // coverageFlagNames maps the engine's field names to the flags that set them.
 var coverageFlagNames = map[string]string{
 	"Location": "--lon/--lat", "dem": "--dem", "HeightM": "--height", "RxHeightM": "--rx-height", "FreqMHz": "--freq",
-	"Technology": "--tech", "ThresholdDBm": "--threshold", "RadiusM": "--radius", "CellArcSec": "--cell", "Workers": "--workers",
+	"Technology": "--tech", "ThresholdDBm": "--threshold", "RadiusM": "--radius", "TerrainSampling": "--terrain-sampling", "CellArcSec": "--cell", "Workers": "--workers",
 	"Sectors": "--sector", "ProfileStepM": "--radius/--dem",
 	"Radio.Climate": "--climate", "Radio.N0": "--n0", "Radio.TimePct": "--reliability", "Radio.LocationPct": "--reliability",
 	"Radio.SituationPct": "--reliability", "EIRPdBm": "--eirp/--tx-power", "LossesDB": "--losses",

@@ -192,6 +192,7 @@ func TestCoverageCommandBadFlags(t *testing.T) {
 		{"beamwidth", append(append([]string{}, base...), "--sector", "0,2,15,400,7"), false, "--sector Sectors[0]"},
 		{"reliability", append(append([]string{}, base...), "--reliability", "50"), false, "--reliability"},
 		{"climate", append(append([]string{}, base...), "--climate", "9"), false, "--climate"},
+		{"terrain sampling", append(append([]string{}, base...), "--terrain-sampling", "cubic"), false, "--terrain-sampling"},
 		{"metric and technology", append(append([]string{}, base...), "--metric", "RSRP"), false, "--metric"},
 		{"disc beyond the DEM", append(append([]string{}, base...), "--lon", "105.02"), false, "--lon/--lat"},
 		{"over the coverage budget", append(append([]string{}, base...), "--radius", "40000", "--cell", "0.1"), false, "--cell: CellArcSec: a 40000 m radius at 0.1\" cells"},
@@ -296,6 +297,7 @@ func TestCoverageCommandRadioDefaults(t *testing.T) {
 	}{
 		{"defaults", nil, nat.Climate, nat.N0},
 		{"--climate overrides only the climate", []string{"--climate", "5"}, 5, nat.N0},
+		{"--terrain-sampling nearest", []string{"--terrain-sampling", "nearest"}, nat.Climate, nat.N0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,6 +313,13 @@ func TestCoverageCommandRadioDefaults(t *testing.T) {
 			}
 			want := nat.Radio()
 			want.Climate, want.N0 = tt.wantClimate, tt.wantN0
+			wantSampling := coverage.SamplingBilinear
+			if len(tt.extra) > 1 && tt.extra[0] == "--terrain-sampling" {
+				wantSampling = coverage.TerrainSampling(tt.extra[1])
+			}
+			if s.Inputs.TerrainSampling != wantSampling {
+				t.Errorf("inputs terrain sampling %q, want %q", s.Inputs.TerrainSampling, wantSampling)
+			}
 			if s.Inputs.Radio != want || s.Inputs.RxHeightM != nat.RxHeightM {
 				t.Errorf("inputs radio %+v, rx %g m; want %+v, %g m", s.Inputs.Radio, s.Inputs.RxHeightM, want, nat.RxHeightM)
 			}
