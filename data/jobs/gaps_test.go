@@ -75,8 +75,12 @@ func newGapFixture(t *testing.T) gapFixture {
 	store := data.NewGapStore(db)
 	run := planning.NewGapService(store, nets, f.cov, dem.CoverageGrids{Store: covStore}, nil)
 	q := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, Gaps: run})
-	store.AfterCreate(q.InsertGapAnalysisTx)
-	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, q), q: q}
+	// As in cmd: the queue that inserts and reports has no workers and
+	// no GapService (which is built after it); River must still accept
+	// the gap-analysis kind from it.
+	ins := newQueue(t, f.pool, nil, jobs.Config{})
+	store.AfterCreate(ins.InsertGapAnalysisTx)
+	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, ins), q: q}
 }
 
 // waitGaps polls analysis id until it is final.
