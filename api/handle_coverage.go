@@ -1,10 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -295,22 +293,9 @@ func (s *server) handleComputeCoverage() handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := checkJSONContentType(c); err != nil {
-			return err
-		}
-		body, err := readBody(c, s.cfg.MaxBodyBytes)
-		if err != nil {
-			return err
-		}
 		var in coverageRequest
-		if err := decodeJSON(body, &in); err != nil {
+		if err := readStrictJSON(c, s.cfg.MaxBodyBytes, &in); err != nil {
 			return err
-		}
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&coverageRequest{}); err != nil {
-			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
-			return planning.FieldError(strings.Trim(name, `"`), "unknown member %s", name)
 		}
 		site, opts, err := in.params(svc.RadioDefaults(""))
 		if err != nil {

@@ -401,7 +401,9 @@ func TestCoverageAPIBadInput(t *testing.T) {
 		{name: "time percentage", edit: func(b map[string]any) { opts(b)["radio"].(map[string]any)["time_pct"] = 100 }, wantStatus: 422, wantField: "/options/radio/time_pct"},
 		{name: "polarization", edit: func(b map[string]any) { opts(b)["radio"].(map[string]any)["polarization"] = "circular" }, wantStatus: 422, wantField: "/options/radio/polarization"},
 		{name: "wrong type", edit: func(b map[string]any) { site(b)["height_m"] = "tall" }, wantStatus: 422, wantField: "/site/height_m"},
-		{name: "unknown member", edit: func(b map[string]any) { site(b)["eirp"] = 60 }, wantStatus: 422, wantField: "eirp"},
+		{name: "unknown member", edit: func(b map[string]any) { site(b)["eirp"] = 60 }, wantStatus: 422, wantField: "/site/eirp"},
+		{name: "unknown member in a sector", edit: func(b map[string]any) { sector(b, 0)["tilt"] = 4 }, wantStatus: 422, wantField: "/sectors/0/tilt"},
+		{name: "empty member name", edit: func(b map[string]any) { b[""] = map[string]any{} }, wantStatus: 422, wantField: "/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

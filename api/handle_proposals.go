@@ -181,7 +181,7 @@ func (s *server) listProposals(ctx context.Context, f planning.ProposalFilter) (
 // the values (status, verdict, bbox ranges).
 func proposalFilter(q url.Values) (planning.ProposalFilter, error) {
 	f := planning.ProposalFilter{Limit: DefaultPageLimit}
-	var errs []error
+	errs := unknownParams(q, "carrier", "status", "verdict", "admin_unit", "bbox", "limit", "offset")
 	text := func(name string, maxChars int) string {
 		v, err := queryParam(q, name, maxChars)
 		if err != nil {

@@ -3,7 +3,9 @@ package data
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -14,10 +16,17 @@ import (
 // it is decoded or sent to PostgreSQL: one linear walk over the bytes the
 // stream's decoder has already found to be valid JSON. It refuses what
 // would cost more than it is worth (deep nesting, which orb/geojson
-// re-scans once per level, and giant geometries), what jsonb would refuse
-// with an internal error (\u0000, lone surrogates, invalid UTF-8, numbers
-// beyond numeric), and what jsonb would silently change (duplicate keys,
-// of which it keeps the last).
+// re-scans once per GeometryCollection, and giant geometries), what jsonb
+// would refuse with an internal error (\u0000, lone surrogates, invalid
+// UTF-8, numbers beyond numeric), what jsonb would silently change
+// (duplicate keys, of which it keeps the last), and the shape of each
+// geometry object that orb/geojson decodes without a word or would trip
+// on: its type, positions of 2 or 3 numbers within ±maxAbsCoordinate,
+// coordinates nested as its type wants, GeometryCollection members that
+// are objects (orb dereferences a null one), and member names in another
+// letter case (encoding/json, and so orb, would take "Coordinates" for
+// "coordinates"). What is left to check once orb has decoded (rings,
+// lines, empty geometries) validateGeometry does.
 
 // The limits of one feature.
 const (
@@ -70,9 +79,13 @@ func (c *featureChecker) field() string {
 // keys, the size of its geometry and the text of its properties (keys as
 // names, string values as free text, numbers within PostgreSQL's numeric).
 // The error is Invalid and names the feature and the member at fault.
+//
+// A fault in the geometry member is a *geomError instead, with its pointer
+// below the geometry, for the stream to name the feature by its id and
+// name as the geometry checks do.
 func checkFeatureJSON(raw []byte, index int) error {
 	c := &featureChecker{b: raw, index: index}
-	return c.value(1, region{})
+	return c.feature()
 }
 
 // region says where in the feature a value lies.
@@ -81,8 +94,26 @@ type region struct {
 	prop string // the property (member of "properties") holding the value
 }
 
+// fail is the fault of the current value.
 func (c *featureChecker) fail(format string, args ...any) error {
-	return planning.FieldError(c.field(), "feature %d: %s", c.index, fmt.Sprintf(format, args...))
+	return c.failAt("", format, args...)
+}
+
+// failAt is the fault of the member suffix (such as "/type") of the
+// current value.
+func (c *featureChecker) failAt(suffix, format string, args ...any) error {
+	if len(c.path) > 0 && c.path[0].isKey && c.path[0].key == "geometry" {
+		at := ""
+		for _, g := range c.path[1:] {
+			if g.isKey {
+				at += "/" + pointerEscape(g.key)
+			} else {
+				at += "/" + strconv.Itoa(g.idx)
+			}
+		}
+		return gerr(at+suffix, format, args...)
+	}
+	return planning.FieldError(c.field()+suffix, "feature %d: %s", c.index, fmt.Sprintf(format, args...))
 }
 
 func (c *featureChecker) ws() {
@@ -96,8 +127,31 @@ func (c *featureChecker) ws() {
 	}
 }
 
-// value checks the value at c.p, at nesting depth (1 = the feature
-// object).
+// feature checks the feature object at c.p (depth 1).
+func (c *featureChecker) feature() error {
+	c.ws()
+	if c.p >= len(c.b) || c.b[c.p] != '{' {
+		return c.fail("not a GeoJSON Feature object")
+	}
+	return c.object(func(key string) error {
+		if key == "geometry" {
+			c.ws()
+			if c.p < len(c.b) && c.b[c.p] == 'n' { // null: the stream says the feature has no geometry
+				return c.value(2, region{top: key})
+			}
+			return c.geometry(2, 0)
+		}
+		// encoding/json matches member names regardless of case: a
+		// "Geometry" would be decoded as the geometry, unchecked.
+		if name := caseVariant(key, "type", "geometry", "properties"); name != "" {
+			return c.fail("the member %q is not %q: GeoJSON member names are case-sensitive", shorten(key), name)
+		}
+		return c.value(2, region{top: key})
+	})
+}
+
+// value checks the value at c.p, at nesting depth (2 = a member of the
+// feature object): anything but a geometry object and its coordinates.
 func (c *featureChecker) value(depth int, r region) error {
 	c.ws()
 	if c.p >= len(c.b) {
@@ -109,7 +163,22 @@ func (c *featureChecker) value(depth int, r region) error {
 			return c.fail("nested more than %d levels deep", maxFeatureDepth)
 		}
 		if c.b[c.p] == '{' {
-			return c.object(depth, r)
+			return c.object(func(key string) error {
+				// Member names in properties are stored as jsonb keys:
+				// one-line names. Elsewhere only the feature's own members
+				// matter.
+				if r.top == "properties" {
+					if err := planning.CheckLine("", key, planning.MaxNameChars); err != nil {
+						c.path = c.path[:len(c.path)-1]
+						return c.fail("a property name %v", errors.Unwrap(err))
+					}
+				}
+				sr := r
+				if r.top == "properties" && r.prop == "" {
+					sr.prop = key
+				}
+				return c.value(depth+1, sr)
+			})
 		}
 		return c.array(depth, r)
 	case '"':
@@ -136,12 +205,7 @@ func (c *featureChecker) value(depth int, r region) error {
 		}
 		num := string(c.b[start:c.p])
 		if r.top == "geometry" {
-			c.numbers++
-			if c.numbers > maxGeometryNumbers {
-				c.path = c.path[:1] // the geometry member
-				return c.fail("the geometry has more than %d coordinate values (about %d points); split the feature", maxGeometryNumbers, maxGeometryNumbers/2)
-			}
-			return nil
+			return c.geometryNumber()
 		}
 		if r.top == "properties" {
 			// jsonb stores numbers as numeric, which refuses exponents
@@ -155,11 +219,24 @@ func (c *featureChecker) value(depth int, r region) error {
 	}
 }
 
+// geometryNumber counts one number of the geometry.
+func (c *featureChecker) geometryNumber() error {
+	c.numbers++
+	if c.numbers > maxGeometryNumbers {
+		c.path = c.path[:1] // the geometry member
+		return c.fail("the geometry has more than %d coordinate values (about %d points); split the feature", maxGeometryNumbers, maxGeometryNumbers/2)
+	}
+	return nil
+}
+
 func isNumberByte(b byte) bool {
 	return b >= '0' && b <= '9' || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E'
 }
 
-func (c *featureChecker) object(depth int, r region) error {
+// object walks the object at c.p: for each member it checks the name is
+// not given twice, then calls member with the name, c.p at the value and
+// the path ending in the member; member reads the value.
+func (c *featureChecker) object(member func(key string) error) error {
 	c.p++ // {
 	var keys []string
 	var seen map[string]bool
@@ -183,14 +260,6 @@ func (c *featureChecker) object(depth int, r region) error {
 		if err != nil {
 			c.path = c.path[:len(c.path)-1]
 			return c.fail("a member name %v", err)
-		}
-		// Member names in properties are stored as jsonb keys: one-line
-		// names. Elsewhere only the feature's own members matter.
-		if r.top == "properties" {
-			if err := planning.CheckLine("", key, planning.MaxNameChars); err != nil {
-				c.path = c.path[:len(c.path)-1]
-				return c.fail("a property name %v", errors.Unwrap(err))
-			}
 		}
 		c.path[len(c.path)-1] = segment{key: key, isKey: true}
 		dup := false
@@ -218,14 +287,7 @@ func (c *featureChecker) object(depth int, r region) error {
 		if c.p < len(c.b) && c.b[c.p] == ':' {
 			c.p++
 		}
-		sr := r
-		switch {
-		case depth == 1:
-			sr = region{top: key}
-		case r.top == "properties" && r.prop == "":
-			sr.prop = key
-		}
-		if err := c.value(depth+1, sr); err != nil {
+		if err := member(key); err != nil {
 			return err
 		}
 	}
@@ -250,6 +312,264 @@ func (c *featureChecker) array(depth int, r region) error {
 		}
 		if err := c.value(depth+1, r); err != nil {
 			return err
+		}
+	}
+}
+
+// caseVariant returns the one of names that key spells in another letter
+// case (as encoding/json folds it, ſ and K included), "" if none.
+func caseVariant(key string, names ...string) string {
+	for _, n := range names {
+		if key != n && strings.EqualFold(key, n) {
+			return n
+		}
+	}
+	return ""
+}
+
+// coordinateLevels is how many arrays each geometry type's coordinates
+// nest around its positions.
+var coordinateLevels = map[string]int{
+	"Point": 0, "MultiPoint": 1, "LineString": 1,
+	"MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3,
+}
+
+// geometry checks the geometry object at c.p, at nesting depth, inside
+// coll GeometryCollections: a known type, the coordinates its type wants
+// (or a geometries array of geometry objects), no geometries member where
+// orb would decode one and drop it.
+func (c *featureChecker) geometry(depth, coll int) error {
+	c.ws()
+	if c.p >= len(c.b) || c.b[c.p] != '{' {
+		return c.fail("the geometry is not a GeoJSON geometry object")
+	}
+	if depth > maxFeatureDepth {
+		return c.fail("nested more than %d levels deep", maxFeatureDepth)
+	}
+	typ, ok := c.geometryType()
+	if !ok {
+		return c.failAt("/type", "the geometry has no type")
+	}
+	levels, simple := coordinateLevels[typ]
+	switch {
+	case typ == "GeometryCollection":
+		if coll >= maxCollectionDepth {
+			// orb/geojson decodes each level again: refuse before it does.
+			return c.fail("GeometryCollections are nested more than %d deep", maxCollectionDepth)
+		}
+	case !simple:
+		return c.failAt("/type", "unknown geometry type %q (want Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon or GeometryCollection)", shorten(typ))
+	}
+	var hasCoords, hasMembers bool
+	err := c.object(func(key string) error {
+		switch {
+		case key == "coordinates" && simple:
+			hasCoords = true
+			c.ws()
+			if c.p < len(c.b) && c.b[c.p] == 'n' {
+				return c.fail("the %s has no coordinates", typ)
+			}
+			return c.coordinates(depth+1, levels)
+		case key == "geometries" && !simple:
+			hasMembers = true
+			c.ws()
+			if c.p >= len(c.b) || c.b[c.p] != '[' {
+				return c.fail("a GeometryCollection needs a geometries array")
+			}
+			return c.geometries(depth+1, coll+1)
+		case key == "geometries":
+			// orb/geojson decodes it whatever the type, then drops it.
+			return c.fail("a %s has no geometries member; only a GeometryCollection has one", typ)
+		}
+		if name := caseVariant(key, "type", "coordinates", "geometries"); name != "" {
+			return c.fail("the member %q is not %q: GeoJSON member names are case-sensitive", shorten(key), name)
+		}
+		// "type", read by geometryType; "coordinates" of a
+		// GeometryCollection, which orb ignores; bbox and foreign members.
+		return c.value(depth+1, region{top: "geometry"})
+	})
+	switch {
+	case err != nil:
+		return err
+	case simple && !hasCoords:
+		return c.failAt("/coordinates", "the %s has no coordinates", typ)
+	case !simple && !hasMembers:
+		return c.failAt("/geometries", "a GeometryCollection needs a geometries array")
+	}
+	return nil
+}
+
+// geometryType returns the string value of the "type" member of the object
+// at c.p, without moving c.p; ok is false when there is none. Writers put
+// "type" first, so this rarely skips anything.
+func (c *featureChecker) geometryType() (typ string, ok bool) {
+	start := c.p
+	defer func() { c.p = start }()
+	c.p++ // {
+	for {
+		c.ws()
+		if c.p < len(c.b) && c.b[c.p] == ',' {
+			c.p++
+			c.ws()
+		}
+		if c.p >= len(c.b) || c.b[c.p] != '"' {
+			return "", false // the end of the object
+		}
+		key, err := c.str()
+		if err != nil {
+			return "", false // the walk reports the name
+		}
+		c.ws()
+		if c.p < len(c.b) && c.b[c.p] == ':' {
+			c.p++
+		}
+		c.ws()
+		if key == "type" {
+			if c.p >= len(c.b) || c.b[c.p] != '"' {
+				return "", false
+			}
+			typ, err := c.str()
+			return typ, err == nil
+		}
+		c.skipValue()
+	}
+}
+
+// geometries checks the geometries array at c.p of a GeometryCollection
+// inside coll-1 others: each member a geometry object.
+func (c *featureChecker) geometries(depth, coll int) error {
+	if depth > maxFeatureDepth {
+		return c.fail("nested more than %d levels deep", maxFeatureDepth)
+	}
+	c.p++ // [
+	c.path = append(c.path, segment{})
+	for i := 0; ; i++ {
+		c.path[len(c.path)-1] = segment{idx: i}
+		c.ws()
+		if c.p < len(c.b) && c.b[c.p] == ']' {
+			c.p++
+			c.path = c.path[:len(c.path)-1]
+			return nil
+		}
+		if c.p < len(c.b) && c.b[c.p] == ',' {
+			c.p++
+		}
+		if err := c.geometry(depth+1, coll); err != nil {
+			return err
+		}
+	}
+}
+
+// coordinates checks the value at c.p as coordinates nested levels arrays
+// deep around positions: every array where the type wants one, and every
+// position 2 or 3 numbers, each within ±maxAbsCoordinate. orb/geojson
+// would read [x] as (x, 0), [] and null as (0, 0), [x, y, z, m] as (x, y),
+// and drop z: after decoding, none of this can be seen.
+func (c *featureChecker) coordinates(depth, levels int) error {
+	c.ws()
+	if c.p >= len(c.b) || c.b[c.p] != '[' {
+		return c.fail("%s where an array of coordinates was expected", c.what())
+	}
+	if depth > maxFeatureDepth {
+		return c.fail("nested more than %d levels deep", maxFeatureDepth)
+	}
+	c.p++ // [
+	c.path = append(c.path, segment{})
+	n := 0 // numbers in the position
+	for i := 0; ; i++ {
+		c.path[len(c.path)-1] = segment{idx: i}
+		c.ws()
+		if c.p < len(c.b) && c.b[c.p] == ']' {
+			c.p++
+			c.path = c.path[:len(c.path)-1]
+			if levels == 0 && (n < 2 || n > 3) {
+				return c.fail("a position has %d number(s); want 2 (x, y) or 3 (x, y, z)", n)
+			}
+			return nil
+		}
+		if c.p < len(c.b) && c.b[c.p] == ',' {
+			c.p++
+			c.ws()
+		}
+		if levels > 0 {
+			if err := c.coordinates(depth+1, levels-1); err != nil {
+				return err
+			}
+			continue
+		}
+		if c.p >= len(c.b) || c.b[c.p] != '-' && (c.b[c.p] < '0' || c.b[c.p] > '9') {
+			return c.fail("a coordinate is %s, not a number", c.what())
+		}
+		start := c.p
+		for c.p < len(c.b) && isNumberByte(c.b[c.p]) {
+			c.p++
+		}
+		if err := c.geometryNumber(); err != nil {
+			return err
+		}
+		num := c.b[start:c.p]
+		v, err := strconv.ParseFloat(string(num), 64)
+		switch {
+		case err != nil || math.IsInf(v, 0):
+			return c.fail("the coordinate %s is out of range", shorten(string(num)))
+		case math.Abs(v) > maxAbsCoordinate:
+			return c.fail("the coordinate %s is beyond ±10^8: not a position in any CRS", shorten(string(num)))
+		}
+		n++
+	}
+}
+
+// what names the JSON value at c.p, for messages.
+func (c *featureChecker) what() string {
+	c.ws()
+	if c.p >= len(c.b) {
+		return "nothing"
+	}
+	switch c.b[c.p] {
+	case '"':
+		return "a string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "a number"
+}
+
+// skipValue moves past the JSON value at c.p without checking it.
+func (c *featureChecker) skipValue() {
+	c.ws()
+	if c.p >= len(c.b) {
+		return
+	}
+	switch c.b[c.p] {
+	case '"':
+		_ = c.skipString()
+	case '{', '[':
+		level := 0
+		for c.p < len(c.b) {
+			switch c.b[c.p] {
+			case '"':
+				_ = c.skipString()
+				continue
+			case '{', '[':
+				level++
+			case '}', ']':
+				level--
+				if level == 0 {
+					c.p++
+					return
+				}
+			}
+			c.p++
+		}
+	default:
+		for c.p < len(c.b) && (isNumberByte(c.b[c.p]) || c.b[c.p] >= 'a' && c.b[c.p] <= 'z') {
+			c.p++
 		}
 	}
 }
