@@ -158,7 +158,7 @@ func NewGapFillService(cfg GapFillConfig, store GapFillStore, nets *NetworkServi
 // coverage cannot be computed, those of Compute and the stores.
 func (s *GapFillService) Check(ctx context.Context, site Site, province string) (GapFill, error) {
 	const op = "gap fill of check"
-	p, opts, sectorAntenna, err := ProposalCoverageParams(site)
+	p, opts, sectorAntenna, err := ProposalCoverageParams(site, s.cov.RadioDefaults(province))
 	if err != nil {
 		return GapFill{}, &Error{Op: op, Kind: Invalid, Err: err}
 	}

@@ -87,6 +87,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a.dems.QueryTimeout = cfg.QueryTimeout
 	covCfg := cfg.Coverage
 	covCfg.OnWorker = lowerWorkerPriority
+	covCfg.Radio = a.radio
 	covStore := data.NewCoverageStore(db, cfg.DataDir)
 	a.cov = planning.NewCoverageService(covCfg, dem.Terrain{Store: a.dems},
 		covStore, data.NewProposalStore(db))

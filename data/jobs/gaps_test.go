@@ -79,9 +79,13 @@ func newGapFixture(t testing.TB) gapFixture {
 	fill := planning.NewGapFillService(planning.GapFillConfig{}, data.NewGapFillStore(db), nets, f.cov,
 		dem.CoverageGrids{Store: covStore}, f.props)
 	q := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, Gaps: run, GapFill: fill})
-	store.AfterCreate(q.InsertGapAnalysisTx)
-	f.props.AfterCreate(q.InsertProposalCoverageTx)
-	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, q), fill: fill, nets: nets, q: q}
+	// As in cmd: the queue that inserts and reports has no workers and
+	// no GapService (which is built after it); River must still accept
+	// the gap-analysis kind from it.
+	ins := newQueue(t, f.pool, nil, jobs.Config{})
+	store.AfterCreate(ins.InsertGapAnalysisTx)
+	f.props.AfterCreate(ins.InsertProposalCoverageTx)
+	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, ins), fill: fill, nets: nets, q: q}
 }
 
 // waitGaps polls analysis id until it is final.

@@ -116,9 +116,12 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &coverageWorker{cov: cov, fill: cfg.GapFill, log: log})
-	if cfg.Gaps != nil {
-		river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
-	}
+	// Every kind is registered, whether or not this process works it:
+	// River refuses to insert a job of a kind its client does not know, and
+	// the queue that inserts gap analyses (cmd's, without workers) is built
+	// before the GapService that would run them. The gaps queue is worked
+	// only with Gaps set (below).
+	river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
 	rc := &river.Config{
 		Logger:               riverLogger(log),
 		Schema:               schema,
