@@ -43,7 +43,7 @@ var errorPlace = regexp.MustCompile(`feature \d+|byte \d+|size limit`)
 // FuzzLayerDecode feeds arbitrary bytes to the layer stream decoder (no
 // database): it must never panic, every error must be Invalid, name a
 // feature index or a byte offset, and hold no internal text, and no
-// geometry checkFeatureJSON passes may be one orb/geojson refuses.
+// geometry featureChecker passes may be one orb/geojson refuses.
 func FuzzLayerDecode(f *testing.F) {
 	for _, s := range LayerSeeds {
 		f.Add([]byte(s))
@@ -61,7 +61,7 @@ func FuzzLayerDecode(f *testing.F) {
 			t.Errorf("decode error %q (field %q) names no feature, member or byte offset", msg, planning.FieldOf(err))
 		}
 		if strings.Contains(msg, errUndecodable.Error()) {
-			t.Errorf("orb/geojson refused a geometry checkFeatureJSON passed: %q", b)
+			t.Errorf("orb/geojson refused a geometry featureChecker passed: %q", b)
 		}
 		for _, bad := range []string{"SQLSTATE", "Go struct", "Go value", "rawFeature", "geomJSON", "json: ", "unmarshal"} {
 			if strings.Contains(msg, bad) {

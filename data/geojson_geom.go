@@ -15,7 +15,7 @@ import (
 // at most maxCollectionDepth deep. What orb cannot show once it has
 // decoded (a position of one number becomes (x, 0), of four or none is
 // cut or padded, a null one becomes (0, 0), an altitude is dropped)
-// checkFeatureJSON has checked in the JSON before orb sees it.
+// featureChecker has checked in the JSON before orb sees it.
 
 // maxAbsCoordinate bounds every coordinate: no CRS has positions beyond
 // 10^8 (the Earth is 4×10^7 m round), and PROJ fails on such numbers.

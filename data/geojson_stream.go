@@ -21,7 +21,7 @@ import (
 // This file reads a GeoJSON FeatureCollection as a stream: the top-level
 // object with an encoding/json Decoder token by token, and each member of
 // "features" as one value, so that memory stays flat however large the
-// file. Geometries are decoded by orb/geojson, after checkFeatureJSON has
+// file. Geometries are decoded by orb/geojson, after featureChecker has
 // checked their JSON and before validateGeometry checks what orb made of
 // them; properties are kept as the raw JSON object so that they reach
 // jsonb unchanged (orb would turn every number into a float64 and lose
@@ -128,6 +128,8 @@ type featureStream struct {
 	// all look like degrees, -1 while none does: in a projected CRS such a
 	// feature is surely in the wrong one.
 	firstDegrees int
+	// check pre-checks each feature's JSON, keeping its tokenizers.
+	check featureChecker
 }
 
 func newFeatureStream(r io.Reader, maxBytes int64) *featureStream {
@@ -242,7 +244,7 @@ func (s *featureStream) next() (feature, error) {
 	if first(raw) != '{' {
 		return feature{}, s.invalid(field, fmt.Errorf("feature %d is not a GeoJSON Feature object", i))
 	}
-	if err := checkFeatureJSON(raw, i); err != nil {
+	if err := s.check.check(raw, i); err != nil {
 		var ge *geomError
 		if errors.As(err, &ge) {
 			f := s.labelled(raw, i)
@@ -278,7 +280,7 @@ func (s *featureStream) next() (feature, error) {
 	// known to be valid, and this spares one scan of it.
 	var gj geojson.Geometry
 	if err := gj.UnmarshalJSON(rf.Geometry); err != nil {
-		// checkFeatureJSON refuses all that orb/geojson refuses (the fuzz
+		// featureChecker refuses all that orb/geojson refuses (the fuzz
 		// target checks it), and orb's text names Go types.
 		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("%s: %s", f.label(), errUndecodable))
 	}
@@ -298,7 +300,7 @@ func (s *featureStream) next() (feature, error) {
 }
 
 // errUndecodable is what a geometry orb/geojson cannot decode is told;
-// checkFeatureJSON should have found its fault first.
+// featureChecker should have found its fault first.
 var errUndecodable = errors.New("the geometry cannot be decoded as GeoJSON")
 
 // labelled returns feature i with what its label needs, its id and name,

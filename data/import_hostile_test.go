@@ -169,7 +169,7 @@ func TestImportLayerRefusesHostileInput(t *testing.T) {
 		{name: "raw NUL byte in a property value", body: fc(feat("{\"ten\": \"a\x00b\"}", square(105.6, 21.4, 0.01))),
 			wantField: "/features/0", wantMsg: []string{"feature 0", "invalid character"}},
 		{name: "invalid UTF-8 in a key", body: fc(feat("{\"t\xffn\": \"x\"}", square(105.6, 21.4, 0.01))),
-			wantField: "/features/0/properties", wantMsg: []string{"feature 0", "not valid UTF-8"}},
+			wantField: "/features/0/properties", wantMsg: []string{"feature 0", "invalid UTF-8"}},
 		{name: "lone surrogate escape", body: fc(feat(`{"ten": "\ud800"}`, square(105.6, 21.4, 0.01))),
 			wantField: "/features/0/properties/ten", wantMsg: []string{"feature 0", "surrogate"}},
 		{name: "a property value of 20,000 characters", body: fc(feat(`{"mo_ta": "`+strings.Repeat("x", 20000)+`"}`, square(105.6, 21.4, 0.01))),
