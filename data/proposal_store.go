@@ -66,8 +66,9 @@ func NewProposalStore(db *DB) *ProposalStore { return &ProposalStore{db: db} }
 // AfterCreate makes CreateProposal call f inside its transaction, once
 // the proposal and its assessment are stored and before the commit, so
 // that what f queues (data/jobs queues the proposal's coverage) commits or
-// rolls back with the proposal; an error from f fails the submission. Call
-// it before the store is used.
+// rolls back with the proposal; an error from f fails the submission. It
+// is called only for a proposal with antennas: one without has no
+// coverage to compute. Call it before the store is used.
 func (s *ProposalStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, proposalID int64) error) {
 	s.afterCreate = f
 }
@@ -243,7 +244,7 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 	if err := s.keepRuleSet(ctx, tx, a); err != nil {
 		return err
 	}
-	if s.afterCreate != nil {
+	if s.afterCreate != nil && len(site.Antennas) > 0 {
 		qctx, cancel := s.db.query(ctx)
 		err := s.afterCreate(qctx, tx, p.ID)
 		cancel()

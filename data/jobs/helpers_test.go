@@ -106,10 +106,19 @@ func (f fixture) blockingCoverage(started chan<- struct{}) *planning.CoverageSer
 // as planning.Service.Submit does.
 func submit(tb testing.TB, store *data.ProposalStore, code string, antennas bool) (int64, error) {
 	tb.Helper()
+	if antennas {
+		return submitBand(tb, store, code, 1800)
+	}
+	return submitBand(tb, store, code, 0)
+}
+
+// submitBand is submit with one sector in band MHz; 0 is no antenna.
+func submitBand(tb testing.TB, store *data.ProposalStore, code string, bandMHz float64) (int64, error) {
+	tb.Helper()
 	p := planning.Proposal{Site: planning.Site{Carrier: "452-04", Code: code, Location: orb.Point{siteLon, siteLat},
 		Structure: planning.StructureA2b, HeightM: 30}}
-	if antennas {
-		p.Site.Antennas = []planning.Antenna{{AzimuthDeg: 90, TiltDeg: 2, BandMHz: 1800, EIRPdBm: 58, Technology: "LTE"}}
+	if bandMHz > 0 {
+		p.Site.Antennas = []planning.Antenna{{AzimuthDeg: 90, TiltDeg: 2, BandMHz: bandMHz, EIRPdBm: 58, Technology: "LTE"}}
 	}
 	a := planning.Assessment{Verdict: planning.Approve, RuleSetVersion: "national-test"}
 	err := store.CreateProposal(context.Background(), &p, &a, "sha256:"+code)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -96,13 +97,28 @@ func TestProposalCoverageJob(t *testing.T) {
 	})
 
 	t.Run("a site that cannot be computed is not retried", func(t *testing.T) {
-		bad, err := submit(t, f.props, "JOB-NO-ANTENNA", false)
+		// A 28 GHz sector is a valid proposal but beyond ITM's 20 GHz.
+		bad, err := submitBand(t, f.props, "JOB-MMWAVE", 28000)
 		if err != nil {
 			t.Fatal(err)
 		}
 		j := waitJob(t, inserter, jobOf(t, inserter, bad).ID, time.Minute, "final", func(j planning.Job) bool { return j.State.Final() })
 		if j.State != planning.JobCancelled || j.Attempt != 1 || len(j.Errors) != 1 {
 			t.Errorf("job = %s attempt %d errors %q, want cancelled after 1 attempt with its reason", j.State, j.Attempt, j.Errors)
+		}
+	})
+
+	t.Run("a site without antennas queues no job", func(t *testing.T) {
+		pid, err := submit(t, f.props, "JOB-NO-ANTENNA", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := f.pool.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE args->>'proposal_id' = $1", strconv.FormatInt(pid, 10)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%d jobs for a proposal without antennas, want none", n)
 		}
 	})
 
