@@ -71,19 +71,29 @@ func TestEndToEnd(t *testing.T) {
 	serveEnv["BTSPLAN_WORKERS"] = "0"
 	base, stop := startServe(t, serveEnv)
 	defer stop()
+	// Every route but the open ones needs a token: an admin's, from the CLI.
+	client := authClient(newToken(t, url, "e2e-admin", "SNNMT", "admin"))
+	resp, err := http.Get(base + "/v1/proposals")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /v1/proposals without a token = %d, want 401", resp.StatusCode)
+	}
 
 	// The API over real HTTP.
 	var list struct {
 		Items []json.RawMessage `json:"items"`
 		Total int               `json:"total"`
 	}
-	getJSON(t, base+"/v1/proposals?verdict=CONFLICT", &list)
+	getJSON(t, client, base+"/v1/proposals?verdict=CONFLICT", &list)
 	if list.Total != 5 {
 		t.Errorf("CONFLICT proposals = %d, want 5", list.Total)
 	}
 	site := `{"type":"Feature","geometry":{"type":"Point","coordinates":[104.4677842,21.6338535]},` +
 		`"properties":{"carrier":"452-04","site_code":"E2E-1","structure":"A2b","height_m":45}}`
-	resp, err := http.Post(base+"/v1/checks", "application/json", strings.NewReader(site))
+	resp, err = client.Post(base+"/v1/checks", "application/json", strings.NewReader(site))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +102,7 @@ func TestEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"verdict":"CONFLICT"`) || !strings.Contains(string(body), "Vườn quốc gia Núi Mẫu") {
 		t.Errorf("check in the park = %d %.300s, want CONFLICT naming the park", resp.StatusCode, body)
 	}
-	resp, err = http.Get(base + "/v1/proposals/16/report.html?lang=en")
+	resp, err = client.Get(base + "/v1/proposals/16/report.html?lang=en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,11 +127,11 @@ func TestEndToEnd(t *testing.T) {
 		DEMVersion string  `json:"dem_version"`
 		Cached     bool    `json:"cached"`
 	}
-	getJSON(t, base+"/v1/proposals/1/coverage", &cov)
+	getJSON(t, client, base+"/v1/proposals/1/coverage", &cov)
 	if cov.AreaKm2 <= 1 || !strings.Contains(cov.DEMVersion, "synthetic-demo") {
 		t.Errorf("coverage of proposal 1 = %+v, want an area over the demo terrain", cov)
 	}
-	getJSON(t, base+"/v1/proposals/1/coverage", &cov)
+	getJSON(t, client, base+"/v1/proposals/1/coverage", &cov)
 	if !cov.Cached {
 		t.Error("second coverage request was not served from the cache")
 	}
@@ -130,7 +140,7 @@ func TestEndToEnd(t *testing.T) {
 	// background by a worker: its report shows it shortly after the
 	// worker starts. (A site without antennas has none: the log says so.)
 	newSite := strings.NewReplacer("104.4677842,21.6338535", "104.5400,21.5600", "E2E-1", "E2E-BG", `"height_m":45`, `"height_m":30,"antennas":[{"azimuth_deg":90,"tilt_deg":4,"band_mhz":1800,"eirp_dbm":60,"technology":"LTE"}]`).Replace(site)
-	resp, err = http.Post(base+"/v1/proposals", "application/json", strings.NewReader(newSite))
+	resp, err = client.Post(base+"/v1/proposals", "application/json", strings.NewReader(newSite))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +158,7 @@ func TestEndToEnd(t *testing.T) {
 				AreaKm2 float64 `json:"area_km2"`
 			} `json:"coverage"`
 		}
-		getJSON(t, fmt.Sprintf("%s/v1/proposals/%d/report", base, created.ID), &rep)
+		getJSON(t, client, fmt.Sprintf("%s/v1/proposals/%d/report", base, created.ID), &rep)
 		if rep.Coverage == nil {
 			return nil
 		}
@@ -242,7 +252,7 @@ func TestEndToEnd(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "junk.geojson") || !strings.Contains(err.Error(), "nothing was imported") {
 		t.Errorf("import of a CSV: err = %v, want the file named and nothing imported", err)
 	}
-	resp, err = http.Get(base + "/v1/layers/junk.geojson")
+	resp, err = client.Get(base + "/v1/layers/junk.geojson")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,9 +323,9 @@ func startServe(t *testing.T, env testEnv) (base string, stop func()) {
 	}
 }
 
-func getJSON(t *testing.T, url string, v any) {
+func getJSON(t *testing.T, client *http.Client, url string, v any) {
 	t.Helper()
-	resp, err := http.Get(url)
+	resp, err := client.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,4 +337,40 @@ func getJSON(t *testing.T, url string, v any) {
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
+}
+
+// newToken adds user name of org with roles through the CLI and returns a
+// token of theirs (the last line of token create's output).
+func newToken(t *testing.T, env testEnv, name, org string, roles ...string) string {
+	t.Helper()
+	args := []string{"user", "add", "--name", name, "--org", org}
+	for _, r := range roles {
+		args = append(args, "--role", r)
+	}
+	if out, errOut, err := runCmd(t, env, args...); err != nil {
+		t.Fatalf("user add: %v\n%s\n%s", err, out, errOut)
+	}
+	out, errOut, err := runCmd(t, env, "token", "create", "--user", name)
+	if err != nil {
+		t.Fatalf("token create: %v\n%s\n%s", err, out, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
+}
+
+// bearer adds a bearer token to every request.
+type bearer struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(r)
+}
+
+// authClient is an HTTP client that sends token with every request.
+func authClient(token string) *http.Client {
+	return &http.Client{Transport: bearer{token: token, next: http.DefaultTransport}}
 }

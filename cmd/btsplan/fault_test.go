@@ -106,6 +106,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	token := newToken(t, env, "fault-carrier", "452-04", "carrier")
 	base, stop := startServe(t, env)
 	defer stop()
 
@@ -115,7 +116,7 @@ func TestDatabaseOutage(t *testing.T) {
 		seq    atomic.Int64
 		halt   = make(chan struct{})
 		wg     sync.WaitGroup
-		client = &http.Client{Timeout: 10 * time.Second}
+		client = &http.Client{Timeout: 10 * time.Second, Transport: bearer{token: token, next: http.DefaultTransport}}
 	)
 	submit := func() submission {
 		n := seq.Add(1)
