@@ -57,7 +57,7 @@ func newAuthzAPI(t *testing.T) *authzAPI {
 		Auth:   planning.NewTokenAuthenticator(users, planning.NewTokenCache(0, 0, nil), nil),
 		Review: planning.NewReview(planning.ReviewConfig{}, svc, data.NewCaseStore(db), props, cal, nil),
 	}
-	a := &authzAPI{h: api.NewHandler(slog.New(slog.DiscardHandler), cfg, svc), tokens: map[string]string{}}
+	a := &authzAPI{h: api.NewHandler(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})), cfg, svc), tokens: map[string]string{}}
 
 	acc := planning.NewAccounts(users, orgs, nil, nil)
 	for _, u := range []struct{ key, name, org, role string }{

@@ -430,8 +430,11 @@ func (s *CaseStore) Decisions(ctx context.Context, caseID int64) ([]planning.Dec
 		}
 		return d, err
 	})
-	if err != nil || len(ds) == 0 {
-		return ds, opError(op, translate(err))
+	if err != nil {
+		return nil, opError(op, translate(err))
+	}
+	if len(ds) == 0 {
+		return ds, nil
 	}
 	ids := make([]int64, len(ds))
 	at := map[int64]int{}
