@@ -50,7 +50,8 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("migrate = %q, %v; want up to date", out, err)
 	}
 
-	out, errOut, err := runCmd(t, url, "demo")
+	tokFile := filepath.Join(t.TempDir(), "demo-tokens.env")
+	out, errOut, err := runCmd(t, url, "demo", "--tokens", tokFile)
 	if err != nil {
 		t.Fatalf("demo: %v\n%s\n%s", err, out, errOut)
 	}
@@ -60,10 +61,12 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.Contains(out, "verdicts APPROVE=6 CONDITIONAL=9 CONFLICT=5") || strings.Contains(out, "aimed at") {
 		t.Errorf("demo verdicts are not the intended ones:\n%s", out)
 	}
-	out, _, err = runCmd(t, url, "demo")
+	firstTokens := readTokens(t, tokFile)
+	out, _, err = runCmd(t, url, "demo", "--tokens", tokFile)
 	if err != nil || strings.Contains(out, " v2:") || strings.Count(out, "already submitted") != 20 {
 		t.Errorf("second demo is not a no-op (err %v):\n%s", err, out)
 	}
+	tokens := readTokens(t, tokFile)
 
 	// serve without job workers: the background coverage below waits for
 	// a btsplan worker, as on a deployment with separate worker machines.
@@ -71,8 +74,26 @@ func TestEndToEnd(t *testing.T) {
 	serveEnv["BTSPLAN_WORKERS"] = "0"
 	base, stop := startServe(t, serveEnv)
 	defer stop()
-	// Every route but the open ones needs a token: an admin's, from the CLI.
-	client := authClient(newToken(t, url, "e2e-admin", "SNNMT", "admin"))
+	// Every route but the open ones needs a token: the demo admin's. The
+	// second demo revoked the first one's tokens.
+	client := authClient(tokens["BTSPLAN_TOKEN_ADMIN"])
+	for _, tt := range []struct {
+		token string
+		want  int
+	}{
+		{tokens["BTSPLAN_TOKEN_CARRIER"], http.StatusOK},
+		{firstTokens["BTSPLAN_TOKEN_CARRIER"], http.StatusUnauthorized},
+		{tokens["BTSPLAN_TOKEN_ANALYST"], http.StatusOK},
+	} {
+		resp, err := authClient(tt.token).Get(base + "/v1/cases")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("GET /v1/cases with a demo token = %d, want %d", resp.StatusCode, tt.want)
+		}
+	}
 	resp, err := http.Get(base + "/v1/proposals")
 	if err != nil {
 		t.Fatal(err)
@@ -373,4 +394,25 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // authClient is an HTTP client that sends token with every request.
 func authClient(token string) *http.Client {
 	return &http.Client{Transport: bearer{token: token, next: http.DefaultTransport}}
+}
+
+// readTokens reads the demo's tokens file: "export NAME=token" lines.
+func readTokens(t *testing.T, path string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimPrefix(l, "export "), "="); ok && !strings.HasPrefix(l, "#") {
+			out[k] = v
+		}
+	}
+	for _, k := range []string{"BTSPLAN_TOKEN_CARRIER", "BTSPLAN_TOKEN_REVIEWER", "BTSPLAN_TOKEN_ANALYST", "BTSPLAN_TOKEN_ADMIN"} {
+		if !strings.HasPrefix(out[k], "btsp_") {
+			t.Errorf("%s: %s = %q, want a token", path, k, out[k])
+		}
+	}
+	return out
 }
