@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -154,7 +155,18 @@ func TestDatabaseOutage(t *testing.T) {
 		})
 	}
 
+	// A second of traffic, and at least one stored submission (on a busy
+	// machine the first ones, which authenticate and open cases, may take
+	// longer than that).
 	time.Sleep(time.Second)
+	for warm := time.Now().Add(20 * time.Second); time.Now().Before(warm); time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		stored := slices.ContainsFunc(subs, func(s submission) bool { return s.status == http.StatusCreated })
+		mu.Unlock()
+		if stored {
+			break
+		}
+	}
 	stopping := time.Now()
 	cluster.Stop()
 	down := time.Now()
