@@ -42,11 +42,6 @@ import (
 	"btsplan/planning"
 )
 
-func benchTerrainInfo(info dem.WindowInfo) planning.TerrainInfo {
-	return planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing,
-		StepLonDeg: info.StepLonDeg, StepLatDeg: info.StepLatDeg}
-}
-
 func BenchmarkChecksDuringCoverage(b *testing.B) {
 	pool := datatest.New(b)
 	ctx := context.Background()

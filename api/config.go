@@ -65,6 +65,10 @@ type Config struct {
 	// Gaps starts gap analyses and serves their results
 	// (/v1/gap-analyses); nil answers those routes 503.
 	Gaps *planning.GapService
+	// GapFill computes the gap-fill section (POST /v1/checks?with=gap_fill)
+	// and reads the stored one of proposals (assessment, report); nil
+	// answers ?with=gap_fill 503 and leaves the section out.
+	GapFill *planning.GapFillService
 
 	// Auth authenticates the bearer token of every protected route (see
 	// authz.go's table). nil answers every protected route 503

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,6 +52,7 @@ const authChallenge = `Bearer realm="btsplan"`
 var problemType = map[int]string{
 	http.StatusBadRequest:            "urn:btsplan:problem:malformed-request",
 	http.StatusNotFound:              "urn:btsplan:problem:not-found",
+	http.StatusRequestTimeout:        "urn:btsplan:problem:request-timeout",
 	http.StatusMethodNotAllowed:      "urn:btsplan:problem:method-not-allowed",
 	http.StatusConflict:              "urn:btsplan:problem:exists",
 	http.StatusRequestEntityTooLarge: "urn:btsplan:problem:body-too-large",
@@ -156,7 +158,7 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		Type:      problemTypeOf(status, err),
 		Title:     http.StatusText(status),
 		Status:    status,
-		Instance:  c.Request.URL.RequestURI(),
+		Instance:  instanceOf(c.Request.URL.RequestURI()),
 		RequestID: requestID(c),
 	}
 	var he *httpError
@@ -252,4 +254,20 @@ func reasonOf(e *planning.Error) string {
 		return msg
 	}
 	return e.Err.Error()
+}
+
+// maxInstanceBytes bounds the "instance" of a problem: the request's URI
+// echoed back, which a hostile client can make a megabyte long.
+const maxInstanceBytes = 512
+
+// instanceOf is uri cut to maxInstanceBytes on a character boundary.
+func instanceOf(uri string) string {
+	if len(uri) <= maxInstanceBytes {
+		return uri
+	}
+	i := maxInstanceBytes
+	for i > 0 && !utf8.RuneStart(uri[i]) {
+		i--
+	}
+	return uri[:i] + "…"
 }

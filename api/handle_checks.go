@@ -10,12 +10,23 @@ import (
 )
 
 // handleCheck serves POST /v1/checks: a dry run that assesses the site in
-// the body and stores nothing.
+// the body and stores nothing but, with ?with=gap_fill, the coverage it
+// computes (cached by inputs) for the gap-fill section it adds.
 func (s *server) handleCheck() handlerFunc {
 	return func(c *gin.Context) error {
 		l, err := queryLang(c)
 		if err != nil {
 			return err
+		}
+		withFill, err := parseWith(c.Request.URL.Query())
+		if err != nil {
+			return err
+		}
+		var fill *planning.GapFillService
+		if withFill {
+			if fill, err = s.gapFillService(); err != nil {
+				return err
+			}
 		}
 		site, err := s.readSite(c)
 		if err != nil {
@@ -25,8 +36,17 @@ func (s *server) handleCheck() handlerFunc {
 		if err != nil {
 			return err
 		}
+		out := newAssessmentOut(a, l)
+		if withFill {
+			g, err := fill.Check(c.Request.Context(), site, a.Province)
+			if err != nil {
+				return err
+			}
+			gf := newGapFillOut(g)
+			out.GapFill = &gf
+		}
 		s.metrics.countAssessment("check", a.Verdict)
-		writeJSON(c, http.StatusOK, contentTypeJSON, newAssessmentOut(a, l))
+		writeJSON(c, http.StatusOK, contentTypeJSON, out)
 		return nil
 	}
 }

@@ -1,9 +1,8 @@
 package api
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,8 +31,11 @@ func (s *server) coverageService() (*planning.CoverageService, error) {
 	return s.cfg.Coverage, nil
 }
 
-// coverageRequest is the body of POST /v1/coverage. Zero members take the
-// engine's defaults (see geo/coverage Params and Options).
+// coverageRequest is the body of POST /v1/coverage. Absent radio members,
+// the receiver height and the threshold take the one radio configuration
+// (planning.RadioDefaults, the national one: the request names no
+// province); other zero members the engine's defaults (see geo/coverage
+// Params and Options).
 type coverageRequest struct {
 	Site    *coverageSiteIn    `json:"site"`
 	Sectors []coverageSectorIn `json:"sectors"`
@@ -70,9 +72,13 @@ type coverageOptionsIn struct {
 	CellArcSec   float64  `json:"cell_arcsec"`
 	ProfileStepM float64  `json:"profile_step_m"`
 	Radio        *radioIn `json:"radio"`
+	// TerrainSampling is "bilinear" (the default, ITU-R P.1144) or
+	// "nearest" (SPLAT!'s and Signal-Server's).
+	TerrainSampling string `json:"terrain_sampling"`
 }
 
-// radioIn overrides members of coverage.DefaultRadio; absent ones keep it.
+// radioIn overrides members of the radio defaults' environment
+// (planning.RadioDefaults.Radio); absent ones keep it.
 type radioIn struct {
 	Climate      *int     `json:"climate"`
 	N0           *float64 `json:"n0"`
@@ -87,8 +93,9 @@ type radioIn struct {
 
 // params converts the body into the engine's inputs. The engine checks
 // the ranges and the budget (Hash, CheckBudget, Compute); here only the
-// shape, and the sector count before any sector is converted.
-func (in *coverageRequest) params() (coverage.Params, coverage.Options, error) {
+// shape, and the sector count before any sector is converted. defs gives
+// what the request does not.
+func (in *coverageRequest) params(defs planning.RadioDefaults) (coverage.Params, coverage.Options, error) {
 	var p coverage.Params
 	var o coverage.Options
 	if in.Site == nil {
@@ -119,8 +126,15 @@ func (in *coverageRequest) params() (coverage.Params, coverage.Options, error) {
 			EIRPdBm: s.EIRPdBm, TxPowerDBm: s.TxPowerDBm, LossesDB: s.LossesDB,
 		})
 	}
-	o = coverage.Options{RadiusM: in.Options.RadiusM, CellArcSec: in.Options.CellArcSec, ProfileStepM: in.Options.ProfileStepM}
-	p.Radio = coverage.DefaultRadio()
+	if p.RxHeightM == 0 {
+		p.RxHeightM = defs.RxHeightM
+	}
+	if td, ok := defs.Tech(string(p.Technology)); ok && p.ThresholdDBm == 0 {
+		p.ThresholdDBm = td.ThresholdDBm
+	}
+	o = coverage.Options{RadiusM: in.Options.RadiusM, CellArcSec: in.Options.CellArcSec, ProfileStepM: in.Options.ProfileStepM,
+		TerrainSampling: coverage.TerrainSampling(in.Options.TerrainSampling)}
+	p.Radio = defs.Radio()
 	if r := in.Options.Radio; r != nil {
 		set := func(dst *float64, v *float64) {
 			if v != nil {
@@ -169,6 +183,7 @@ var coverageFields = map[string]string{
 	"RadiusM":          "/options/radius_m",
 	"CellArcSec":       "/options/cell_arcsec",
 	"ProfileStepM":     "/options/profile_step_m",
+	"TerrainSampling":  "/options/terrain_sampling",
 	"Radio":            "/options/radio",
 	"AzimuthDeg":       "azimuth_deg",
 	"MechTiltDeg":      "mech_tilt_deg",
@@ -278,24 +293,11 @@ func (s *server) handleComputeCoverage() handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := checkJSONContentType(c); err != nil {
-			return err
-		}
-		body, err := readBody(c, s.cfg.MaxBodyBytes)
-		if err != nil {
-			return err
-		}
 		var in coverageRequest
-		if err := decodeJSON(body, &in); err != nil {
+		if err := readStrictJSON(c, s.cfg.MaxBodyBytes, &in); err != nil {
 			return err
 		}
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&coverageRequest{}); err != nil {
-			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
-			return planning.FieldError(strings.Trim(name, `"`), "unknown member %s", name)
-		}
-		site, opts, err := in.params()
+		site, opts, err := in.params(svc.RadioDefaults(""))
 		if err != nil {
 			return err
 		}
@@ -528,9 +530,11 @@ type coverageInputsOut struct {
 	RadiusM        float64             `json:"radius_m"`
 	CellArcSec     float64             `json:"cell_arcsec"`
 	ProfileStepM   float64             `json:"profile_step_m"`
-	DEMVersion     string              `json:"dem_version"`
-	Model          string              `json:"model"`
-	Engine         string              `json:"engine"`
+	// TerrainSampling is bilinear or nearest.
+	TerrainSampling string `json:"terrain_sampling"`
+	DEMVersion      string `json:"dem_version"`
+	Model           string `json:"model"`
+	Engine          string `json:"engine"`
 }
 
 func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
@@ -587,9 +591,11 @@ func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
 			RadiusM:      in.RadiusM,
 			CellArcSec:   in.CellArcSec,
 			ProfileStepM: in.ProfileStepM,
-			DEMVersion:   in.DEMVersion,
-			Model:        in.Model,
-			Engine:       in.Engine,
+			// Coverages stored before the option were all bilinear.
+			TerrainSampling: string(cmp.Or(in.TerrainSampling, coverage.SamplingBilinear)),
+			DEMVersion:      in.DEMVersion,
+			Model:           in.Model,
+			Engine:          in.Engine,
 		},
 		ElapsedMS: c.ElapsedMS,
 		CreatedAt: c.CreatedAt.UTC(),

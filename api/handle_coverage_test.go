@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 
 	"btsplan/api"
 	"btsplan/geo"
+	"btsplan/geo/coverage"
 	"btsplan/geo/raster"
 	"btsplan/planning"
 	"btsplan/planning/planningtest"
@@ -297,6 +299,80 @@ func TestCoverageAPI(t *testing.T) {
 	})
 }
 
+// TestCoverageAPIRadioDefaults: a request without radio members gets the
+// one radio configuration (planning/radio/defaults.yaml: climate 3, N0
+// 360), as proposals and existing sites do, not the engine's SPLAT!-like
+// DefaultRadio (climate 5, N0 301); a member the request gives overrides
+// only itself.
+func TestCoverageAPIRadioDefaults(t *testing.T) {
+	book, err := planning.LoadRadioBook(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nat := book.National()
+	tests := []struct {
+		name        string
+		radio       map[string]any // nil: no "radio" member
+		wantClimate int
+		wantN0      float64
+	}{
+		{"no radio member", nil, nat.Climate, nat.N0},
+		{"climate only", map[string]any{"climate": 5}, 5, nat.N0},
+		{"n0 only", map[string]any{"n0": 301}, nat.Climate, 301},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ta := newTestAPI(t, withCoverage(newMemCoverageStore()))
+			body := coverageBody()
+			opts := body["options"].(map[string]any)
+			delete(opts, "radio")
+			if tt.radio != nil {
+				opts["radio"] = tt.radio
+			}
+			got := decodeCoverage(t, ta.do(t, "POST", "/v1/coverage", bytes.NewReader(mustJSON(t, body))), http.StatusCreated)
+			if got.Inputs.Radio.Climate != tt.wantClimate || got.Inputs.Radio.N0 != tt.wantN0 {
+				t.Errorf("inputs radio climate %d, N0 %g; want %d, %g", got.Inputs.Radio.Climate, got.Inputs.Radio.N0, tt.wantClimate, tt.wantN0)
+			}
+			if td, _ := nat.Tech("LTE"); got.ThresholdDBm != td.ThresholdDBm {
+				t.Errorf("threshold %g dBm, want the radio defaults' %g", got.ThresholdDBm, td.ThresholdDBm)
+			}
+		})
+	}
+	t.Run("terrain sampling", func(t *testing.T) {
+		ta := newTestAPI(t, withCoverage(newMemCoverageStore()))
+		var hashes []string
+		for _, ts := range []string{"", "bilinear", "nearest"} {
+			body := coverageBody()
+			if ts != "" {
+				body["options"].(map[string]any)["terrain_sampling"] = ts
+			}
+			rec := ta.do(t, "POST", "/v1/coverage", bytes.NewReader(mustJSON(t, body)))
+			if rec.Code != http.StatusCreated && rec.Code != http.StatusOK {
+				t.Fatalf("terrain_sampling %q: status %d: %s", ts, rec.Code, rec.Body)
+			}
+			var out struct {
+				InputHash string `json:"input_hash"`
+				Inputs    struct {
+					TerrainSampling string `json:"terrain_sampling"`
+				} `json:"inputs"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+				t.Fatal(err)
+			}
+			if want := cmp.Or(ts, "bilinear"); out.Inputs.TerrainSampling != want {
+				t.Errorf("terrain_sampling %q: inputs.terrain_sampling = %q, want %q", ts, out.Inputs.TerrainSampling, want)
+			}
+			hashes = append(hashes, out.InputHash)
+		}
+		if hashes[0] != hashes[1] || hashes[1] == hashes[2] {
+			t.Errorf("hashes default %s, bilinear %s, nearest %s: want the default bilinear's and nearest its own", hashes[0], hashes[1], hashes[2])
+		}
+	})
+	if nat.Climate == coverage.DefaultRadio().Climate || nat.N0 == coverage.DefaultRadio().N0 {
+		t.Fatalf("the national defaults (%d, %g) equal the engine's: the test proves nothing", nat.Climate, nat.N0)
+	}
+}
+
 func TestCoverageAPIBadInput(t *testing.T) {
 	ta := newTestAPI(t, withCoverage(newMemCoverageStore()))
 	tests := []struct {
@@ -321,10 +397,13 @@ func TestCoverageAPIBadInput(t *testing.T) {
 		{name: "radius", edit: func(b map[string]any) { opts(b)["radius_m"] = 1e6 }, wantStatus: 422, wantField: "/options/radius_m"},
 		{name: "cell", edit: func(b map[string]any) { opts(b)["cell_arcsec"] = 2 }, wantStatus: 422, wantField: "/options/cell_arcsec"},
 		{name: "climate", edit: func(b map[string]any) { opts(b)["radio"].(map[string]any)["climate"] = 9 }, wantStatus: 422, wantField: "/options/radio/climate"},
+		{name: "terrain sampling", edit: func(b map[string]any) { opts(b)["terrain_sampling"] = "cubic" }, wantStatus: 422, wantField: "/options/terrain_sampling"},
 		{name: "time percentage", edit: func(b map[string]any) { opts(b)["radio"].(map[string]any)["time_pct"] = 100 }, wantStatus: 422, wantField: "/options/radio/time_pct"},
 		{name: "polarization", edit: func(b map[string]any) { opts(b)["radio"].(map[string]any)["polarization"] = "circular" }, wantStatus: 422, wantField: "/options/radio/polarization"},
 		{name: "wrong type", edit: func(b map[string]any) { site(b)["height_m"] = "tall" }, wantStatus: 422, wantField: "/site/height_m"},
-		{name: "unknown member", edit: func(b map[string]any) { site(b)["eirp"] = 60 }, wantStatus: 422, wantField: "eirp"},
+		{name: "unknown member", edit: func(b map[string]any) { site(b)["eirp"] = 60 }, wantStatus: 422, wantField: "/site/eirp"},
+		{name: "unknown member in a sector", edit: func(b map[string]any) { sector(b, 0)["tilt"] = 4 }, wantStatus: 422, wantField: "/sectors/0/tilt"},
+		{name: "empty member name", edit: func(b map[string]any) { b[""] = map[string]any{} }, wantStatus: 422, wantField: "/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

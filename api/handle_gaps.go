@@ -1,13 +1,10 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -89,22 +86,9 @@ func (s *server) handleStartGaps() handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := checkJSONContentType(c); err != nil {
-			return err
-		}
-		body, err := readBody(c, s.cfg.MaxBodyBytes)
-		if err != nil {
-			return err
-		}
 		var in gapRequest
-		if err := decodeJSON(body, &in); err != nil {
+		if err := readStrictJSON(c, s.cfg.MaxBodyBytes, &in); err != nil {
 			return err
-		}
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&gapRequest{}); err != nil {
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return planning.FieldError("/"+escapePointer(name), "unknown member %q", name)
 		}
 		p, err := in.params()
 		if err != nil {

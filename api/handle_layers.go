@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -219,20 +218,7 @@ func layerSpec(q url.Values) (planning.LayerSpec, error) {
 	}
 	// An unknown parameter is most likely a misspelt one (sird=9210), whose
 	// silent loss would import the layer in the wrong CRS.
-	unknown := make([]string, 0)
-	for name := range q {
-		if !slices.Contains(importParams, name) {
-			unknown = append(unknown, name)
-		}
-	}
-	slices.Sort(unknown)
-	for _, name := range unknown {
-		field := name
-		if len(field) > 64 || !utf8.ValidString(field) {
-			field = "(a long or non-UTF-8 name)"
-		}
-		errs = append(errs, malformed(field, "unknown parameter (want %s)", strings.Join(importParams, ", ")))
-	}
+	errs = append(errs, unknownParams(q, importParams...)...)
 	spec := planning.LayerSpec{
 		Kind:            get["kind"],
 		Name:            get["name"],
@@ -416,7 +402,7 @@ func layerExportParams(file string, q url.Values) (name string, version int, bbo
 	if err := checkParamText("name", name, planning.MaxNameChars); err != nil {
 		return "", 0, nil, err
 	}
-	var errs []error
+	errs := unknownParams(q, "version", "bbox")
 	v, err := queryParam(q, "version", maxParamChars)
 	if err != nil {
 		errs = append(errs, err)

@@ -214,7 +214,7 @@ func (s *server) listProposals(ctx context.Context, f planning.ProposalFilter) (
 // the values (status, verdict, bbox ranges).
 func proposalFilter(q url.Values) (planning.ProposalFilter, error) {
 	f := planning.ProposalFilter{Limit: DefaultPageLimit}
-	var errs []error
+	errs := unknownParams(q, "carrier", "status", "verdict", "admin_unit", "bbox", "limit", "offset")
 	text := func(name string, maxChars int) string {
 		v, err := queryParam(q, name, maxChars)
 		if err != nil {
@@ -325,7 +325,11 @@ func (s *server) handleGetAssessment() handlerFunc {
 		if err != nil {
 			return notFound(err, "assessment of proposal %d", id)
 		}
-		writeJSON(c, http.StatusOK, contentTypeJSON, newAssessmentOut(a, l))
+		out := newAssessmentOut(a, l)
+		if out.GapFill, err = s.storedGapFill(c.Request.Context(), a); err != nil {
+			return err
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, out)
 		return nil
 	}
 }

@@ -62,6 +62,7 @@ type report struct {
 	authorities []orgOut // the authorities named by the findings, in order
 	generatedAt time.Time
 	coverage    *planning.Coverage // nil when not computed
+	gapFill     *planning.GapFill  // nil when not computed (or no gap fill service)
 }
 
 // loadReport reads a proposal, its assessment and the names of the
@@ -93,6 +94,15 @@ func (s *server) loadReport(ctx context.Context, id int64) (report, error) {
 	}
 	if r.coverage, err = s.storedCoverage(ctx, id); err != nil {
 		return report{}, err
+	}
+	if s.cfg.GapFill != nil {
+		g, ok, err := s.cfg.GapFill.Stored(ctx, a.ID)
+		if err != nil {
+			return report{}, err
+		}
+		if ok {
+			r.gapFill = &g
+		}
 	}
 	return r, nil
 }
@@ -140,6 +150,10 @@ func (s *server) handleReportJSON() handlerFunc {
 		if r.coverage != nil {
 			out.Coverage = newCoverageSummaryOut(*r.coverage, id)
 		}
+		if r.gapFill != nil {
+			gf := newGapFillOut(*r.gapFill)
+			out.Assessment.GapFill = &gf
+		}
 		writeJSON(c, http.StatusOK, contentTypeJSON, out)
 		return nil
 	}
@@ -165,6 +179,9 @@ func (s *server) handleReportHTML() handlerFunc {
 		v := newReportView(r, l)
 		if s.cfg.Coverage != nil {
 			v.Coverage = newCoverageView(r.coverage, id, l)
+		}
+		if s.cfg.GapFill != nil {
+			v.GapFill = newGapFillView(r.gapFill, l)
 		}
 		if err := s.reportTmpl.Execute(&buf, v); err != nil {
 			return fmt.Errorf("render report of proposal %d: %w", id, err)
@@ -199,6 +216,7 @@ type reportView struct {
 	LayerVersions               []layerVersion
 	Authorities                 []orgOut
 	Coverage                    *coverageView // nil when no coverage service is configured
+	GapFill                     *gapFillView  // nil when no gap fill service is configured
 }
 
 type findingView struct {

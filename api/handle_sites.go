@@ -49,7 +49,9 @@ func (s *server) handleImportSites() handlerFunc {
 		if err := checkSitesContentType(c, spec.Format); err != nil {
 			return err
 		}
-		limit := s.cfg.MaxLayerBytes
+		// A network is held in memory while it is grouped and checked, so
+		// its body has a bound of its own, below the streamed layers'.
+		limit := min(s.cfg.MaxLayerBytes, maxSitesBytes)
 		if c.Request.ContentLength > limit {
 			return tooLarge(limit)
 		}
@@ -322,6 +324,10 @@ var (
 	antennaKnown = []string{"technology", "band_mhz", "azimuth_deg", "tilt_deg", "eirp_dbm", "gain_dbi",
 		"h_beamwidth_deg", "v_beamwidth_deg", "omni"}
 )
+
+// maxSitesBytes bounds a network import's body: maxSitesFeatures cells as
+// OpenCelliD rows of about 100 bytes are 50 MB.
+const maxSitesBytes = 128 << 20
 
 // maxSitesFeatures bounds the features of one network import: every base
 // station of Vietnam's carriers together is some 150,000 sites.

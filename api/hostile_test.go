@@ -207,26 +207,34 @@ func TestContentTypeRefused(t *testing.T) {
 	tests := []struct {
 		contentType string
 		want        int
+		encoding    string
 	}{
-		{"text/plain", 415},
-		{"text/plain; charset=utf-8", 415},
-		{"application/x-www-form-urlencoded", 415},
-		{"multipart/form-data; boundary=x", 415},
-		{"", 415},
-		{"text/json", 415},
-		{"application/jsonp", 415},
-		{"+json", 415},
-		{"application/json; charset=utf-8", 0},
-		{"Application/JSON", 0},
-		{"application/geo+json", 0},
-		{"application/vnd.btsplan+json", 0},
+		{"application/json; charset=latin1", 415, ""},
+		{"application/json; charset=UTF-8", 0, ""},
+		{"application/json", 415, "gzip"},
+		{"application/json", 0, "identity"},
+		{"text/plain", 415, ""},
+		{"text/plain; charset=utf-8", 415, ""},
+		{"application/x-www-form-urlencoded", 415, ""},
+		{"multipart/form-data; boundary=x", 415, ""},
+		{"", 415, ""},
+		{"text/json", 415, ""},
+		{"application/jsonp", 415, ""},
+		{"+json", 415, ""},
+		{"application/json; charset=utf-8", 0, ""},
+		{"Application/JSON", 0, ""},
+		{"application/geo+json", 0, ""},
+		{"application/vnd.btsplan+json", 0, ""},
 	}
 	for target, body := range bodies {
 		for _, tt := range tests {
-			t.Run(target+"/"+tt.contentType, func(t *testing.T) {
+			t.Run(target+"/"+tt.contentType+"/"+tt.encoding, func(t *testing.T) {
 				req, _ := http.NewRequest("POST", target, strings.NewReader(body))
 				if tt.contentType != "" {
 					req.Header.Set("Content-Type", tt.contentType)
+				}
+				if tt.encoding != "" {
+					req.Header.Set("Content-Encoding", tt.encoding)
 				}
 				rec := ta.serve(req)
 				if tt.want == 0 {

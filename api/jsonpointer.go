@@ -1,8 +1,12 @@
 package api
 
 import (
+	"reflect"
+
 	"encoding/json"
 	"errors"
+	"github.com/gin-gonic/gin"
+	jsonv2 "github.com/go-json-experiment/json"
 	"strconv"
 	"strings"
 
@@ -137,4 +141,40 @@ func withoutIndexes(p string) string {
 		return ""
 	}
 	return "/" + strings.Join(kept, "/")
+}
+
+// readStrictJSON reads the request's JSON body (a JSON media type, at most
+// limit bytes) into v, through decodeJSON, and refuses any member that v
+// has no field for, naming it by its JSON pointer: a misspelt option
+// (radius instead of radius_m) silently ignored would compute something
+// else than was asked.
+func readStrictJSON(c *gin.Context, limit int64, v any) error {
+	if err := checkJSONContentType(c); err != nil {
+		return err
+	}
+	body, err := readBody(c, limit)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(body, v); err != nil {
+		return err
+	}
+	return unknownMember(body, v)
+}
+
+// unknownMember decodes body once more into a new value of v's type with
+// encoding/json/v2, which names an unknown member by its JSON pointer
+// (encoding/json gives only its name). Names match regardless of case, as
+// encoding/json matched them in decodeJSON. Other errors were decodeJSON's
+// to report.
+func unknownMember(body []byte, v any) error {
+	fresh := reflect.New(reflect.TypeOf(v).Elem()).Interface()
+	err := jsonv2.Unmarshal(body, fresh, jsonv2.RejectUnknownMembers(true), jsonv2.MatchCaseInsensitiveNames(true))
+	var se *jsonv2.SemanticError
+	if errors.As(err, &se) && errors.Is(se.Err, jsonv2.ErrUnknownName) {
+		ptr := string(se.JSONPointer)
+		name := ptr[strings.LastIndexByte(ptr, '/')+1:]
+		return planning.FieldError(ptr, "unknown member %s", echo(strings.NewReplacer("~1", "/", "~0", "~").Replace(name)))
+	}
+	return nil
 }

@@ -7,8 +7,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -27,7 +29,10 @@ func readBody(c *gin.Context, limit int64) ([]byte, error) {
 		if errors.As(err, &mbe) {
 			return nil, tooLarge(limit)
 		}
-		return nil, malformed("", "read body: %v", err)
+		// A client that stopped sending, or sent too slowly for the read
+		// deadline: the network error's text (addresses, deadlines) is
+		// not the client's business.
+		return nil, &httpError{status: http.StatusRequestTimeout, msg: "the request body was not received in time, or its connection failed"}
 	}
 	return body, nil
 }
@@ -50,10 +55,22 @@ func checkJSONContentType(c *gin.Context) error {
 		return &httpError{status: http.StatusUnsupportedMediaType,
 			msg: "no Content-Type: send the body as application/json or application/geo+json"}
 	}
-	mt, _, err := mime.ParseMediaType(ct)
+	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return &httpError{status: http.StatusUnsupportedMediaType,
 			msg: fmt.Sprintf("invalid Content-Type %s: send application/json or application/geo+json", echo(ct))}
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		// RFC 8259 §8.1: JSON between systems is UTF-8; a body declared
+		// otherwise would be read as something it is not.
+		return &httpError{status: http.StatusUnsupportedMediaType,
+			msg: fmt.Sprintf("charset %s: JSON must be sent as UTF-8", echo(cs))}
+	}
+	if ce := c.GetHeader("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		// The body would be read as it came: say so rather than
+		// misread a compressed one.
+		return &httpError{status: http.StatusUnsupportedMediaType,
+			msg: fmt.Sprintf("Content-Encoding %s: send the body uncompressed", echo(ce))}
 	}
 	if mt == "application/json" || mt == "application/geo+json" ||
 		strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json") {
@@ -189,4 +206,26 @@ func langAndID(c *gin.Context) (lang, int64, error) {
 	}
 	id, err := pathID(c)
 	return l, id, err
+}
+
+// unknownParams returns one 400 per query parameter of q that is not in
+// known, in name order: a misspelt filter (verdcit=CONFLICT) silently
+// ignored would answer a question that was not asked.
+func unknownParams(q url.Values, known ...string) []error {
+	var names []string
+	for name := range q {
+		if !slices.Contains(known, name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	errs := make([]error, 0, len(names))
+	for _, name := range names {
+		field := name
+		if len(field) > 64 || !utf8.ValidString(field) {
+			field = "(a long or non-UTF-8 name)"
+		}
+		errs = append(errs, malformed(field, "unknown parameter (want %s)", strings.Join(known, ", ")))
+	}
+	return errs
 }

@@ -89,6 +89,9 @@ type assessmentOut struct {
 	AdminUnit      string         `json:"admin_unit"`
 	CreatedAt      *time.Time     `json:"created_at,omitempty"`
 	Lang           string         `json:"lang"`
+	// GapFill is the gap-fill section: a check's with ?with=gap_fill, a
+	// proposal's once its background job has stored it.
+	GapFill *gapFillOut `json:"gap_fill,omitempty"`
 }
 
 func newAssessmentOut(a planning.Assessment, l lang) assessmentOut {

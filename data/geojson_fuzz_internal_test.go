@@ -27,6 +27,13 @@ var LayerSeeds = []string{
 	`{"type": "FeatureCollection", "crs": 5, "features": [{"type": 5}]}`,
 	"{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"properties\": {\"t\xffn\": \"\\ud800\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [105.6, 21.4]}}]}",
 	`{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[105.7, 21.4], [105.71, 21.4], [105.71, 21.41], [105.7, 21.41], [105.7, 21.4]], [[105.72, 21.42], [105.73, 21.42], [105.73, 21.43], [105.72, 21.43], [105.72, 21.42]]]}}]}`,
+	// What orb/geojson decodes without a word (a short position, member
+	// names in another case, geometries on a Point) or trips on (a null
+	// collection member: a nil dereference).
+	`{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [105.6, 21.4]}, null]}}]}`,
+	`{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"coordinates": [[105.6], [105.7, 21.4, 0, 1]], "bbox": [1, 2], "type": "LineString"}}]}`,
+	`{"type": "FeatureCollection", "features": [{"type": "Feature", "Properties": {"a": "\u0000"}, "geometry": {"type": "Point", "COORDINATES": []}}]}`,
+	`{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [105.6, 21.4], "geometries": [{"type": "Circle", "coordinates": null}]}}]}`,
 }
 
 // errorPlace is what every decode error must name: a feature, a member of
@@ -34,14 +41,15 @@ var LayerSeeds = []string{
 var errorPlace = regexp.MustCompile(`feature \d+|byte \d+|size limit`)
 
 // FuzzLayerDecode feeds arbitrary bytes to the layer stream decoder (no
-// database): it must never panic, and every error must be Invalid, name a
-// feature index or a byte offset, and hold no internal text.
+// database): it must never panic, every error must be Invalid, name a
+// feature index or a byte offset, and hold no internal text, and no
+// geometry featureChecker passes may be one orb/geojson refuses.
 func FuzzLayerDecode(f *testing.F) {
 	for _, s := range LayerSeeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		err := decodeAll(b)
+		err := decodeAll(b, 1<<20)
 		if err == nil {
 			return
 		}
@@ -52,6 +60,9 @@ func FuzzLayerDecode(f *testing.F) {
 		if !errorPlace.MatchString(msg) {
 			t.Errorf("decode error %q (field %q) names no feature, member or byte offset", msg, planning.FieldOf(err))
 		}
+		if strings.Contains(msg, errUndecodable.Error()) {
+			t.Errorf("orb/geojson refused a geometry featureChecker passed: %q", b)
+		}
 		for _, bad := range []string{"SQLSTATE", "Go struct", "Go value", "rawFeature", "geomJSON", "json: ", "unmarshal"} {
 			if strings.Contains(msg, bad) {
 				t.Errorf("decode error %q holds internal text %q", msg, bad)
@@ -61,9 +72,9 @@ func FuzzLayerDecode(f *testing.F) {
 }
 
 // decodeAll reads b as an import does: header, every feature (checked and
-// encoded as WKB), trailer.
-func decodeAll(b []byte) error {
-	s := newFeatureStream(bytes.NewReader(b), 1<<20)
+// encoded as WKB), trailer, reading at most maxBytes (0: no limit).
+func decodeAll(b []byte, maxBytes int64) error {
+	s := newFeatureStream(bytes.NewReader(b), maxBytes)
 	if err := s.header(); err != nil {
 		return err
 	}

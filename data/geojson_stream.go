@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"btsplan/geo"
 	"btsplan/planning"
@@ -20,9 +21,11 @@ import (
 // This file reads a GeoJSON FeatureCollection as a stream: the top-level
 // object with an encoding/json Decoder token by token, and each member of
 // "features" as one value, so that memory stays flat however large the
-// file. Geometries are decoded by orb/geojson; properties are kept as the
-// raw JSON object so that they reach jsonb unchanged (orb would turn every
-// number into a float64 and lose large integers such as OSM ids).
+// file. Geometries are decoded by orb/geojson, after featureChecker has
+// checked their JSON and before validateGeometry checks what orb made of
+// them; properties are kept as the raw JSON object so that they reach
+// jsonb unchanged (orb would turn every number into a float64 and lose
+// large integers such as OSM ids).
 
 // errTooLarge is returned by limitReader past its limit.
 var errTooLarge = errors.New("body too large")
@@ -125,6 +128,8 @@ type featureStream struct {
 	// all look like degrees, -1 while none does: in a projected CRS such a
 	// feature is surely in the wrong one.
 	firstDegrees int
+	// check pre-checks each feature's JSON, keeping its tokenizers.
+	check featureChecker
 }
 
 func newFeatureStream(r io.Reader, maxBytes int64) *featureStream {
@@ -239,7 +244,12 @@ func (s *featureStream) next() (feature, error) {
 	if first(raw) != '{' {
 		return feature{}, s.invalid(field, fmt.Errorf("feature %d is not a GeoJSON Feature object", i))
 	}
-	if err := checkFeatureJSON(raw, i); err != nil {
+	if err := s.check.check(raw, i); err != nil {
+		var ge *geomError
+		if errors.As(err, &ge) {
+			f := s.labelled(raw, i)
+			return feature{}, s.invalid(field+"/geometry"+ge.at, fmt.Errorf("%s: %s", f.label(), ge.msg))
+		}
 		return feature{}, err
 	}
 	var rf rawFeature
@@ -266,8 +276,16 @@ func (s *featureStream) next() (feature, error) {
 	if len(rf.Geometry) == 0 || string(rf.Geometry) == "null" {
 		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("%s has no geometry", f.label()))
 	}
-	g, err := decodeGeometry(rf.Geometry, "", 0)
-	if err != nil {
+	// UnmarshalJSON itself rather than UnmarshalGeometry: the JSON is
+	// known to be valid, and this spares one scan of it.
+	var gj geojson.Geometry
+	if err := gj.UnmarshalJSON(rf.Geometry); err != nil {
+		// featureChecker refuses all that orb/geojson refuses (the fuzz
+		// target checks it), and orb's text names Go types.
+		return feature{}, s.invalid(field+"/geometry", fmt.Errorf("%s: %s", f.label(), errUndecodable))
+	}
+	g := gj.Geometry()
+	if err := validateGeometry(g, ""); err != nil {
 		var ge *geomError
 		if errors.As(err, &ge) {
 			return feature{}, s.invalid(field+"/geometry"+ge.at, fmt.Errorf("%s: %s", f.label(), ge.msg))
@@ -279,6 +297,43 @@ func (s *featureStream) next() (feature, error) {
 		s.firstDegrees = i
 	}
 	return f, nil
+}
+
+// errUndecodable is what a geometry orb/geojson cannot decode is told;
+// featureChecker should have found its fault first.
+var errUndecodable = errors.New("the geometry cannot be decoded as GeoJSON")
+
+// labelled returns feature i with what its label needs, its id and name,
+// read from raw as far as they can be: for the message of a fault found
+// before the feature is decoded.
+func (s *featureStream) labelled(raw []byte, i int) feature {
+	f := feature{Index: i}
+	var rf rawFeature
+	if json.Unmarshal(raw, &rf) != nil {
+		return f
+	}
+	f.id = featureID(rf.ID)
+	if p := bytes.TrimSpace(rf.Properties); first(p) == '{' {
+		f.Props = p
+		// The properties may not have been checked yet: a name that is no
+		// one-line text is left out.
+		if name, ok, err := f.prop(s.nameKey); err == nil && ok && planning.CheckLine("", name, planning.MaxNameChars) == nil {
+			f.name = name
+		}
+	}
+	return f
+}
+
+// first returns the first byte of b that is not white space, 0 if none.
+func first(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c
+	}
+	return 0
 }
 
 // inDegrees reports whether b fits in [-180, 180] × [-90, 90]: numbers that

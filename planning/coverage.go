@@ -17,7 +17,6 @@ import (
 
 	"btsplan/geo"
 	"btsplan/geo/coverage"
-	"btsplan/geo/itm"
 )
 
 // Coverage is one computed coverage of a site: the resolved inputs and
@@ -96,6 +95,11 @@ type CoverageConfig struct {
 	// OnWorker is coverage.Options.OnWorker for every computation: cmd
 	// lowers the worker threads' priority with it.
 	OnWorker func()
+	// Radio is the one radio configuration (planning/radio/defaults.yaml
+	// and the provinces' files) that proposals' coverages and the
+	// defaults of POST /v1/coverage and `btsplan coverage` read; nil means
+	// the shipped national defaults.
+	Radio *RadioBook
 }
 
 // Defaults of CoverageConfig.
@@ -150,6 +154,15 @@ func NewCoverageService(cfg CoverageConfig, terrain TerrainSource, store Coverag
 	}
 	if cfg.RetryAfter <= 0 {
 		cfg.RetryAfter = DefaultCoverageRetryAfter
+	}
+	if cfg.Radio == nil {
+		// The embedded file loads (TestLoadRadioBook); keep a nil book
+		// out of the service whatever happens.
+		if book, err := LoadRadioBook(nil); err == nil {
+			cfg.Radio = book
+		} else {
+			cfg.Radio = &RadioBook{}
+		}
 	}
 	return &CoverageService{cfg: cfg, terrain: terrain, store: store, props: props,
 		turns: make(chan struct{}, cfg.MaxConcurrent), now: time.Now}
@@ -232,6 +245,12 @@ func (s *CoverageService) Compute(ctx context.Context, site coverage.Params, opt
 		return Coverage{}, fmt.Errorf("%s: store: %w", op, err)
 	}
 	return c, nil
+}
+
+// RadioDefaults returns the radio defaults of province (its admin-unit
+// code; "" for the national ones, which a province without a file gets too).
+func (s *CoverageService) RadioDefaults(province string) RadioDefaults {
+	return s.cfg.Radio.For(province)
 }
 
 // Config returns the service's configuration with the defaults filled in.
@@ -367,7 +386,8 @@ func (s *CoverageService) ProposalCoverage(ctx context.Context, proposalID int64
 	case KindOf(err) != NotFound:
 		return Coverage{}, fmt.Errorf("%s: %w", op, err)
 	}
-	site, opts, sectorAntenna, err := ProposalCoverageParams(p.Site)
+	// A proposal names no province: the national radio defaults.
+	site, opts, sectorAntenna, err := ProposalCoverageParams(p.Site, s.RadioDefaults(""))
 	if err != nil {
 		return Coverage{}, &Error{Op: op, Kind: Invalid, Err: err}
 	}
@@ -433,48 +453,33 @@ func (s *CoverageService) proposal(ctx context.Context, id int64) (Proposal, Ass
 	return p, a, nil
 }
 
-// The defaults ProposalCoverageParams gives what a proposal does not say.
-const (
-	// ProposalHBeamwidthDeg and ProposalVBeamwidthDeg are the half-power
-	// beamwidths of a typical macro panel antenna (65° × 7°), used with
-	// the parametric 3GPP TR 36.814 pattern.
-	ProposalHBeamwidthDeg = 65.0
-	ProposalVBeamwidthDeg = 7.0
-	// ProposalRadiusM is the radius computed around a proposed site.
-	ProposalRadiusM = coverage.DefaultRadiusM
-)
-
-// ProposalRadio returns the ITM environment of proposal coverages:
-// coverage.DefaultRadio (medians of time, locations and situations,
-// average ground, vertical polarization) with northern Vietnam's climate,
-// maritime subtropical, and a surface refractivity of 360 N-units.
-func ProposalRadio() coverage.Radio {
-	r := coverage.DefaultRadio()
-	r.Climate = itm.ClimateMaritimeSubtropical
-	r.N0 = 360
-	return r
-}
+// ProposalRadiusM is the radius computed around a proposed site.
+const ProposalRadiusM = coverage.DefaultRadiusM
 
 // ProposalCoverageParams derives the coverage inputs of a proposed site.
 // A proposal says where, how high and, per antenna, azimuth, total
 // downtilt, band, EIRP and technology; the rest are documented defaults:
 //
 //   - The antennas are at the top of the structure: HeightM is the
-//     structure's height. The receiver is at 1.5 m.
+//     structure's height. The receiver is at defs.RxHeightM.
 //   - One coverage is computed per site, on its lowest band (the widest
 //     footprint, what a planner reviews first); among antennas of that band
 //     the technology that comes first in GSM, UMTS, LTE, NR order is
 //     taken. Antennas of other bands or technologies are left out.
-//   - Each antenna is a sector with the parametric pattern of a 65° × 7°
-//     panel; its downtilt is electrical (it moves the vertical pattern
-//     only), its EIRP the proposal's.
-//   - The threshold is the technology's default (coverage.DefaultThresholdDBm).
-//   - The environment is ProposalRadio; the radius ProposalRadiusM; the
+//   - Each antenna is a sector with the parametric pattern of the
+//     technology's panel in defs (65° × 7° nationally); its downtilt is
+//     electrical (it moves the vertical pattern only), its EIRP the
+//     proposal's.
+//   - The threshold is the technology's in defs.
+//   - The environment is defs.Radio(); the radius ProposalRadiusM; the
 //     cell the DEM's own.
+//
+// defs is the one radio configuration (CoverageService.RadioDefaults), the
+// same that existing sites read (ExistingSiteCoverageParams).
 //
 // sectorAntenna[k] is the index in site.Antennas of sector k. It returns
 // an Invalid error when the site has no antenna.
-func ProposalCoverageParams(site Site) (p coverage.Params, opts coverage.Options, sectorAntenna []int, err error) {
+func ProposalCoverageParams(site Site, defs RadioDefaults) (p coverage.Params, opts coverage.Options, sectorAntenna []int, err error) {
 	if len(site.Antennas) == 0 {
 		return p, opts, nil, FieldError(FieldAntennas, "the site has no antenna to compute a coverage for")
 	}
@@ -493,12 +498,15 @@ func ProposalCoverageParams(site Site) (p coverage.Params, opts coverage.Options
 		}
 	}
 	band, tech := site.Antennas[best].BandMHz, strings.ToUpper(strings.TrimSpace(site.Antennas[best].Technology))
+	td, _ := defs.Tech(tech) // an unknown technology: the engine names it
 	p = coverage.Params{
-		Location:   site.Location,
-		HeightM:    site.HeightM,
-		FreqMHz:    band,
-		Technology: coverage.Technology(tech),
-		Radio:      ProposalRadio(),
+		Location:     site.Location,
+		HeightM:      site.HeightM,
+		RxHeightM:    defs.RxHeightM,
+		FreqMHz:      band,
+		Technology:   coverage.Technology(tech),
+		ThresholdDBm: td.ThresholdDBm,
+		Radio:        defs.Radio(),
 	}
 	for i, a := range site.Antennas {
 		if a.BandMHz != band || strings.ToUpper(strings.TrimSpace(a.Technology)) != tech {
@@ -507,8 +515,8 @@ func ProposalCoverageParams(site Site) (p coverage.Params, opts coverage.Options
 		p.Sectors = append(p.Sectors, coverage.Sector{
 			AzimuthDeg:    a.AzimuthDeg,
 			ElecTiltDeg:   a.TiltDeg,
-			HBeamwidthDeg: ProposalHBeamwidthDeg,
-			VBeamwidthDeg: ProposalVBeamwidthDeg,
+			HBeamwidthDeg: td.HBeamwidthDeg,
+			VBeamwidthDeg: td.VBeamwidthDeg,
 			EIRPdBm:       a.EIRPdBm,
 		})
 		sectorAntenna = append(sectorAntenna, i)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/paulmach/orb"
 
@@ -220,36 +221,56 @@ func TestProposalCoverageParams(t *testing.T) {
 		{"lowest band wins", []planning.Antenna{ant(0, 1800, "LTE"), ant(120, 900, "GSM"), ant(240, 2600, "LTE"), ant(300, 900, "GSM")}, 900, coverage.GSM, []int{1, 3}},
 		{"technology order breaks a tie", []planning.Antenna{ant(0, 2100, "lte"), ant(90, 2100, "UMTS")}, 2100, coverage.UMTS, []int{1}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			site := planning.Site{Location: covSite, HeightM: 36, Antennas: tt.antennas}
-			p, opts, idx, err := planning.ProposalCoverageParams(site)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if p.FreqMHz != tt.wantFreq || p.Technology != tt.wantTech {
-				t.Errorf("band %g MHz %s, want %g MHz %s", p.FreqMHz, p.Technology, tt.wantFreq, tt.wantTech)
-			}
-			if len(idx) != len(tt.wantSectors) {
-				t.Fatalf("sector antennas %v, want %v", idx, tt.wantSectors)
-			}
-			for k, i := range idx {
-				s := p.Sectors[k]
-				a := tt.antennas[i]
-				if i != tt.wantSectors[k] || s.AzimuthDeg != a.AzimuthDeg || s.ElecTiltDeg != a.TiltDeg || s.EIRPdBm != a.EIRPdBm ||
-					s.HBeamwidthDeg != planning.ProposalHBeamwidthDeg || s.VBeamwidthDeg != planning.ProposalVBeamwidthDeg {
-					t.Errorf("sector %d = %+v from antenna %d, want antenna %d with the default beamwidths", k, s, i, tt.wantSectors[k])
-				}
-			}
-			if p.HeightM != 36 || p.Location != covSite || opts.RadiusM != planning.ProposalRadiusM || p.Radio != planning.ProposalRadio() {
-				t.Errorf("height %g, location %v, radius %g, radio %+v; want the site's and the defaults", p.HeightM, p.Location, opts.RadiusM, p.Radio)
-			}
-			if _, err := coverage.Hash(p, opts); err != nil {
-				t.Errorf("the derived params do not validate: %v", err)
-			}
-		})
+	// A province file that changes the environment, the receiver and the
+	// GSM panel: the proposal must read them, not constants of its own.
+	book, err := planning.LoadRadioBook(fstest.MapFS{"26.yaml": {Data: []byte(`province: "26"
+environment: {climate: 5, n0: 301, rx_height_m: 2}
+technologies: {GSM: {threshold_dbm: -90, h_beamwidth_deg: 90}}
+`)}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, _, _, err := planning.ProposalCoverageParams(planning.Site{Location: covSite, HeightM: 30}); planning.FieldOf(err) != planning.FieldAntennas {
+	for _, tt := range tests {
+		for _, prov := range []string{"", "26"} {
+			t.Run(tt.name+"/province "+prov, func(t *testing.T) {
+				defs := book.For(prov)
+				td, _ := defs.Tech(string(tt.wantTech))
+				site := planning.Site{Location: covSite, HeightM: 36, Antennas: tt.antennas}
+				p, opts, idx, err := planning.ProposalCoverageParams(site, defs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.FreqMHz != tt.wantFreq || p.Technology != tt.wantTech {
+					t.Errorf("band %g MHz %s, want %g MHz %s", p.FreqMHz, p.Technology, tt.wantFreq, tt.wantTech)
+				}
+				if len(idx) != len(tt.wantSectors) {
+					t.Fatalf("sector antennas %v, want %v", idx, tt.wantSectors)
+				}
+				for k, i := range idx {
+					s := p.Sectors[k]
+					a := tt.antennas[i]
+					if i != tt.wantSectors[k] || s.AzimuthDeg != a.AzimuthDeg || s.ElecTiltDeg != a.TiltDeg || s.EIRPdBm != a.EIRPdBm ||
+						s.HBeamwidthDeg != td.HBeamwidthDeg || s.VBeamwidthDeg != td.VBeamwidthDeg {
+						t.Errorf("sector %d = %+v from antenna %d, want antenna %d with the beamwidths %g × %g", k, s, i, tt.wantSectors[k], td.HBeamwidthDeg, td.VBeamwidthDeg)
+					}
+				}
+				if p.HeightM != 36 || p.Location != covSite || opts.RadiusM != planning.ProposalRadiusM {
+					t.Errorf("height %g, location %v, radius %g; want the site's and the default radius", p.HeightM, p.Location, opts.RadiusM)
+				}
+				if p.Radio != defs.Radio() || p.RxHeightM != defs.RxHeightM || p.ThresholdDBm != td.ThresholdDBm {
+					t.Errorf("radio %+v, rx %g m, threshold %g dBm; want the radio defaults' %+v, %g m, %g dBm",
+						p.Radio, p.RxHeightM, p.ThresholdDBm, defs.Radio(), defs.RxHeightM, td.ThresholdDBm)
+				}
+				if _, err := coverage.Hash(p, opts); err != nil {
+					t.Errorf("the derived params do not validate: %v", err)
+				}
+			})
+		}
+	}
+	if got := book.For("26"); got.Climate != 5 || got.RxHeightM != 2 {
+		t.Fatalf("the province file did not load: %+v", got)
+	}
+	if _, _, _, err := planning.ProposalCoverageParams(planning.Site{Location: covSite, HeightM: 30}, book.National()); planning.FieldOf(err) != planning.FieldAntennas {
 		t.Errorf("no antenna: error %v, want Invalid at %s", err, planning.FieldAntennas)
 	}
 }

@@ -50,6 +50,8 @@ func checkText(field, s string, maxChars int, multiline bool) error {
 		case multiline && (r == '\n' || r == '\r' || r == '\t'):
 		case unicode.IsControl(r):
 			return FieldError(field, "contains the control character %U (at byte %d)", r, i)
+		case hidesText(r):
+			return FieldError(field, "contains the invisible formatting character %U (at byte %d)", r, i)
 		}
 	}
 	if n > maxChars {
@@ -63,4 +65,20 @@ func checkText(field, s string, maxChars int, multiline bool) error {
 func validRuneAt(s string, i int) bool {
 	_, size := utf8.DecodeRuneInString(s[i:])
 	return size == 3
+}
+
+// hidesText reports a character that changes how the text around it is
+// shown without being seen itself: the bidirectional embeddings,
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069), with which a site
+// code can read differently in a report than in the database, the
+// directional marks, and the zero-width characters other than the joiners
+// some scripts need (U+200B, U+2060, U+FEFF).
+func hidesText(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
+		r == 0x200E, r == 0x200F, r == 0x061C,
+		r == 0x200B, r == 0x2060, r == 0xFEFF:
+		return true
+	}
+	return false
 }

@@ -27,6 +27,10 @@ func TestCheckText(t *testing.T) {
 		{"escape", "a\x1bb", 64, true, "control character U+001B"},
 		{"bad UTF-8", "a\xffb", 64, false, "not valid UTF-8"},
 		{"real U+FFFD", "a\uFFFDb", 64, false, ""},
+		{"right-to-left override", "VT-\u202e1000", 64, false, "U+202E"},
+		{"isolate in free text", "a\u2066b", 64, true, "U+2066"},
+		{"zero-width space", "VT\u200b1", 64, false, "U+200B"},
+		{"zero-width joiner stays", "a\u200db", 64, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -168,11 +168,6 @@ func demoHandler(t *testing.T) http.Handler {
 	return h
 }
 
-func terrainInfo(info dem.WindowInfo) planning.TerrainInfo {
-	return planning.TerrainInfo{Version: info.Version, Tiles: info.Tiles, Voids: info.Voids, Missing: info.Missing,
-		StepLonDeg: info.StepLonDeg, StepLatDeg: info.StepLatDeg}
-}
-
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)

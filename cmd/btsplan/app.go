@@ -40,6 +40,7 @@ type app struct {
 	gaps   *planning.GapService
 	users  *data.UserStore
 	review *planning.Review
+	fill   *planning.GapFillService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
@@ -90,6 +91,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a.dems.QueryTimeout = cfg.QueryTimeout
 	covCfg := cfg.Coverage
 	covCfg.OnWorker = lowerWorkerPriority
+	covCfg.Radio = a.radio
 	covStore := data.NewCoverageStore(db, cfg.DataDir)
 	a.cov = planning.NewCoverageService(covCfg, dem.Terrain{Store: a.dems},
 		covStore, data.NewProposalStore(db))
@@ -105,6 +107,8 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	gapStore := data.NewGapStore(db)
 	gapStore.AfterCreate(a.jobs.InsertGapAnalysisTx)
 	a.gaps = planning.NewGapService(gapStore, a.nets, a.cov, dem.CoverageGrids{Store: covStore}, a.jobs)
+	a.fill = planning.NewGapFillService(planning.GapFillConfig{ShareDistanceM: cfg.ShareDistanceM},
+		data.NewGapFillStore(db), a.nets, a.cov, dem.CoverageGrids{Store: covStore}, data.NewProposalStore(db))
 	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
 		props, a.admin, a.orgs, a.layers, nil)
 	if err := a.svc.CheckRules(ctx); err != nil {
@@ -131,7 +135,7 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps})
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill})
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +217,7 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		Coverage:      a.cov,
 		Networks:      a.nets,
 		Gaps:          a.gaps,
+		GapFill:       a.fill,
 		MaxInFlight:   a.cfg.MaxInFlight,
 		CORSOrigins:   a.cfg.CORSOrigins,
 		ReadTimeout:   a.cfg.ReadTimeout,

@@ -56,6 +56,8 @@ type coverageFlags struct {
 	reliability                            string
 	climate                                int
 	n0                                     float64
+	terrainSampling                        string
+	defs                                   planning.RadioDefaults
 	radiusM, cellArcSec                    float64
 	demFile                                string
 	outTIF, outPNG, outLegend, outGeoJSON  string
@@ -69,6 +71,7 @@ const coverageSynopsis = `coverage --lon LON --lat LAT --freq MHZ (--eirp DBM | 
        [--height M] [--tech GSM|UMTS|LTE|NR | --metric level|RSCP|RSRP|SS-RSRP] [--threshold DBM]
        [--sector AZ,TILT,GAIN,HBW,VBW ...] [--pattern FILE.msi] [--rx-height M]
        [--reliability TIME,LOCATION] [--climate N] [--n0 N] [--radius M] [--cell ARCSEC]
+       [--terrain-sampling bilinear|nearest]
        [--dem FILE.hgt|FILE.tif] [--out-tif F] [--out-png F] [--out-legend F] [--out-geojson F] [--store]
 
 Computes the terrain-aware coverage (ITM 1.2.2) of one site and prints a JSON summary.
@@ -80,23 +83,35 @@ electrical downtilt in degrees; with --pattern its gain and beamwidths come from
 
 func parseCoverageFlags(env *environment, args []string) (coverageFlags, error) {
 	var f coverageFlags
+	// The defaults are the one radio configuration that proposals,
+	// existing sites and POST /v1/coverage read: the national one, since
+	// a point names no province.
+	book, err := planning.LoadRadioBook(nil)
+	if err != nil {
+		return f, err
+	}
+	f.defs = book.National()
+	rel := strconv.FormatFloat(f.defs.TimePct, 'g', -1, 64) + "," + strconv.FormatFloat(f.defs.LocationPct, 'g', -1, 64) +
+		"," + strconv.FormatFloat(f.defs.SituationPct, 'g', -1, 64)
 	fs := newFlags("coverage", coverageSynopsis, env.stderr)
 	fs.Float64Var(&f.lon, "lon", 0, "site longitude, degrees (EPSG:4326)")
 	fs.Float64Var(&f.lat, "lat", 0, "site latitude, degrees (EPSG:4326)")
 	fs.Float64Var(&f.heightM, "height", 30, "antenna height above ground, m")
-	fs.Float64Var(&f.rxHeightM, "rx-height", coverage.DefaultRxHeightM, "receiver height above ground, m")
+	fs.Float64Var(&f.rxHeightM, "rx-height", f.defs.RxHeightM, "receiver height above ground, m")
 	fs.Float64Var(&f.freqMHz, "freq", 0, "carrier frequency, MHz")
 	fs.Float64Var(&f.eirpDBm, "eirp", 0, "EIRP of each sector over the carrier, dBm")
 	fs.Float64Var(&f.txPowerDBm, "tx-power", 0, "transmitter power per sector, dBm (EIRP = tx-power - losses + gain)")
 	fs.Float64Var(&f.lossesDBm, "losses", 0, "feeder, connector and combiner losses, dB")
 	fs.StringVar(&f.tech, "tech", "", "technology: GSM, UMTS, LTE or NR (chooses the metric and default threshold)")
 	fs.StringVar(&f.metric, "metric", "", "metric instead of --tech: level (GSM), RSCP (UMTS), RSRP (LTE) or SS-RSRP (NR)")
-	fs.Float64Var(&f.thresholdDBm, "threshold", 0, "coverage threshold, dBm of the metric (default the technology's; required without --tech/--metric)")
+	fs.Float64Var(&f.thresholdDBm, "threshold", 0, "coverage threshold, dBm of the metric (default the technology's in the radio defaults; required without --tech/--metric)")
 	fs.Var(&f.sectors, "sector", "a sector `az,tilt,gain,hbw,vbw` (degrees, degrees, dBi, degrees, degrees); repeatable")
 	fs.StringVar(&f.pattern, "pattern", "", "antenna pattern file (.msi / Planet) for every sector")
-	fs.StringVar(&f.reliability, "reliability", "50,50", "ITM `time,location` percentages (and optionally ,situation)")
-	fs.IntVar(&f.climate, "climate", coverage.DefaultRadio().Climate, "ITM radio climate, 1..7 (3 maritime subtropical fits northern Vietnam)")
-	fs.Float64Var(&f.n0, "n0", coverage.DefaultRadio().N0, "surface refractivity, N-units")
+	fs.StringVar(&f.reliability, "reliability", rel, "ITM `time,location` percentages (and optionally ,situation)")
+	fs.IntVar(&f.climate, "climate", f.defs.Climate, "ITM radio climate, 1..7 (3 maritime subtropical fits northern Vietnam; 5 is SPLAT!'s)")
+	fs.Float64Var(&f.n0, "n0", f.defs.N0, "sea-level surface refractivity, N-units (301 is SPLAT!'s)")
+	fs.StringVar(&f.terrainSampling, "terrain-sampling", string(coverage.SamplingBilinear),
+		"how profiles read the DEM: bilinear (ITU-R P.1144) or nearest (the nearest post, as SPLAT! and Signal-Server)")
 	fs.Float64Var(&f.radiusM, "radius", coverage.DefaultRadiusM, "radius computed, m")
 	fs.Float64Var(&f.cellArcSec, "cell", 0, "output cell, arc-seconds (default the DEM's; must divide it)")
 	fs.StringVar(&f.demFile, "dem", "", "DEM file (.hgt or GeoTIFF) to decode directly instead of the database's tiles")
@@ -148,7 +163,7 @@ func (f *coverageFlags) params() (coverage.Params, coverage.Options, error) {
 		RxHeightM:    f.rxHeightM,
 		FreqMHz:      f.freqMHz,
 		ThresholdDBm: f.thresholdDBm,
-		Radio:        coverage.DefaultRadio(),
+		Radio:        f.defs.Radio(),
 	}
 	tech := coverage.Technology(strings.ToUpper(f.tech))
 	if f.metric != "" {
@@ -163,6 +178,9 @@ func (f *coverageFlags) params() (coverage.Params, coverage.Options, error) {
 		tech = mt
 	}
 	p.Technology = tech
+	if td, ok := f.defs.Tech(string(tech)); ok && p.ThresholdDBm == 0 {
+		p.ThresholdDBm = td.ThresholdDBm
+	}
 	p.Radio.Climate, p.Radio.N0 = f.climate, f.n0
 	rel := strings.Split(f.reliability, ",")
 	if len(rel) < 2 || len(rel) > 3 {
@@ -197,13 +215,14 @@ func (f *coverageFlags) params() (coverage.Params, coverage.Options, error) {
 		s.EIRPdBm, s.TxPowerDBm, s.LossesDB = f.eirpDBm, f.txPowerDBm, f.lossesDBm
 		p.Sectors = append(p.Sectors, s)
 	}
-	return p, coverage.Options{RadiusM: f.radiusM, CellArcSec: f.cellArcSec, Workers: f.workers}, nil
+	return p, coverage.Options{RadiusM: f.radiusM, CellArcSec: f.cellArcSec, Workers: f.workers,
+		TerrainSampling: coverage.TerrainSampling(f.terrainSampling)}, nil
 }
 
 // coverageFlagNames maps the engine's field names to the flags that set them.
 var coverageFlagNames = map[string]string{
 	"Location": "--lon/--lat", "dem": "--dem", "HeightM": "--height", "RxHeightM": "--rx-height", "FreqMHz": "--freq",
-	"Technology": "--tech", "ThresholdDBm": "--threshold", "RadiusM": "--radius", "CellArcSec": "--cell", "Workers": "--workers",
+	"Technology": "--tech", "ThresholdDBm": "--threshold", "RadiusM": "--radius", "TerrainSampling": "--terrain-sampling", "CellArcSec": "--cell", "Workers": "--workers",
 	"Sectors": "--sector", "ProfileStepM": "--radius/--dem",
 	"Radio.Climate": "--climate", "Radio.N0": "--n0", "Radio.TimePct": "--reliability", "Radio.LocationPct": "--reliability",
 	"Radio.SituationPct": "--reliability", "EIRPdBm": "--eirp/--tx-power", "LossesDB": "--losses",

@@ -15,6 +15,8 @@ import (
 
 	"btsplan/data/datatest"
 	"btsplan/geo"
+	"btsplan/geo/coverage"
+	"btsplan/planning"
 )
 
 // writeSyntheticHGT writes an SRTM-3 tile N21E105.hgt into dir: ground at
@@ -190,6 +192,7 @@ func TestCoverageCommandBadFlags(t *testing.T) {
 		{"beamwidth", append(append([]string{}, base...), "--sector", "0,2,15,400,7"), false, "--sector Sectors[0]"},
 		{"reliability", append(append([]string{}, base...), "--reliability", "50"), false, "--reliability"},
 		{"climate", append(append([]string{}, base...), "--climate", "9"), false, "--climate"},
+		{"terrain sampling", append(append([]string{}, base...), "--terrain-sampling", "cubic"), false, "--terrain-sampling"},
 		{"metric and technology", append(append([]string{}, base...), "--metric", "RSRP"), false, "--metric"},
 		{"disc beyond the DEM", append(append([]string{}, base...), "--lon", "105.02"), false, "--lon/--lat"},
 		{"over the coverage budget", append(append([]string{}, base...), "--radius", "40000", "--cell", "0.1"), false, "--cell: CellArcSec: a 40000 m radius at 0.1\" cells"},
@@ -272,4 +275,54 @@ func TestCoverageCommandRealTileStored(t *testing.T) {
 		t.Errorf("area %.1f km², terrain-limited cells %d: want the plain covered and the ridge's shadow counted", first.AreaKm2, first.Limits.TerrainLimitedCells)
 	}
 	t.Logf("Tam Đảo plain site: %.1f km² covered, %d terrain-limited cells", first.AreaKm2, first.Limits.TerrainLimitedCells)
+}
+
+// TestCoverageCommandRadioDefaults: without --climate, --n0, --rx-height
+// and --reliability the command reads the one radio configuration
+// (planning/radio/defaults.yaml), as proposals and POST /v1/coverage do,
+// not the engine's SPLAT!-like climate 5 and N0 301.
+func TestCoverageCommandRadioDefaults(t *testing.T) {
+	book, err := planning.LoadRadioBook(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nat := book.National()
+	hgt := writeSyntheticHGT(t, t.TempDir())
+	base := []string{"--lon", "105.5", "--lat", "21.5", "--freq", "900", "--tech", "GSM", "--eirp", "57", "--radius", "2000", "--dem", hgt}
+	tests := []struct {
+		name        string
+		extra       []string
+		wantClimate int
+		wantN0      float64
+	}{
+		{"defaults", nil, nat.Climate, nat.N0},
+		{"--climate overrides only the climate", []string{"--climate", "5"}, 5, nat.N0},
+		{"--terrain-sampling nearest", []string{"--terrain-sampling", "nearest"}, nat.Climate, nat.N0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, err := runCoverage(t, noEnv, append(append([]string{}, base...), tt.extra...)...)
+			if err != nil {
+				t.Fatalf("coverage: %v\nstderr: %s", err, stderr)
+			}
+			var s struct {
+				Inputs coverage.Inputs `json:"inputs"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+				t.Fatal(err)
+			}
+			want := nat.Radio()
+			want.Climate, want.N0 = tt.wantClimate, tt.wantN0
+			wantSampling := coverage.SamplingBilinear
+			if len(tt.extra) > 1 && tt.extra[0] == "--terrain-sampling" {
+				wantSampling = coverage.TerrainSampling(tt.extra[1])
+			}
+			if s.Inputs.TerrainSampling != wantSampling {
+				t.Errorf("inputs terrain sampling %q, want %q", s.Inputs.TerrainSampling, wantSampling)
+			}
+			if s.Inputs.Radio != want || s.Inputs.RxHeightM != nat.RxHeightM {
+				t.Errorf("inputs radio %+v, rx %g m; want %+v, %g m", s.Inputs.Radio, s.Inputs.RxHeightM, want, nat.RxHeightM)
+			}
+		})
+	}
 }

@@ -5,7 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb/geojson"
@@ -54,6 +58,12 @@ func cmdDemo(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	if err := demoCoverage(ctx, a, env); err != nil {
+		return err
+	}
+	if err := loadDemoSites(ctx, a, d, env); err != nil {
+		return err
+	}
+	if err := demoGaps(ctx, a, env); err != nil {
 		return err
 	}
 	if *tokens != "" {
@@ -218,4 +228,111 @@ func demoCoverage(ctx context.Context, a *app, env *environment) error {
 	fmt.Fprintf(env.stdout, "demo: coverage of %d proposals (%d computed now, ITM over the terrain, %.1f s), %.0f km² in all\n",
 		len(ps), computed, time.Since(start).Seconds(), total)
 	return nil
+}
+
+// loadDemoSites imports the carriers' SYNTHETIC existing sites as network
+// synth.NetworkExisting, through the API as `btsplan import sites` does,
+// unless a version of it is loaded.
+func loadDemoSites(ctx context.Context, a *app, d *synth.District, env *environment) error {
+	nets, err := a.nets.Networks(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range nets {
+		if n.Name == synth.NetworkExisting {
+			fmt.Fprintf(env.stdout, "demo: existing sites (network %s v%d) already loaded\n", n.Name, n.Version)
+			return nil
+		}
+	}
+	body, err := json.Marshal(d.ExistingSites)
+	if err != nil {
+		return err
+	}
+	h, err := a.inProcess(env)
+	if err != nil {
+		return err
+	}
+	q := url.Values{"format": {planning.FormatGeoJSON}, "name": {synth.NetworkExisting},
+		"source": {"btsplan synthetic demo generator (SYNTHETIC existing sites)"}, "licence": {synth.Licence}}
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/sites?"+q.Encode(), bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/geo+json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code >= 300 {
+		return fmt.Errorf("demo: existing sites: %w", problemError(rec.Code, rec.Body.Bytes()))
+	}
+	var rep struct {
+		Network struct {
+			Version int `json:"version"`
+		} `json:"network"`
+		Sites int `json:"sites"`
+	}
+	_ = json.Unmarshal(rec.Body.Bytes(), &rep)
+	fmt.Fprintf(env.stdout, "demo: existing sites (network %s v%d): %d SYNTHETIC sites of %d carriers\n",
+		synth.NetworkExisting, rep.Network.Version, rep.Sites, len(d.Carriers))
+	return nil
+}
+
+// demoGaps runs one gap analysis of the district, as `btsplan gaps
+// --admin-unit` does (the per-site coverages are cached, so a second demo
+// only classifies the villages again), and prints its counts.
+func demoGaps(ctx context.Context, a *app, env *environment) error {
+	h, err := a.inProcess(env)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	body, _ := json.Marshal(map[string]any{"admin_unit": synth.DistrictCode})
+	status, resp := post(ctx, h, "/v1/gap-analyses", body)
+	if status != http.StatusAccepted {
+		return fmt.Errorf("demo: gap analysis: %w", problemError(status, resp))
+	}
+	var st gapState
+	if err := json.Unmarshal(resp, &st); err != nil {
+		return fmt.Errorf("demo: gap analysis: %w", err)
+	}
+	stop, err := a.startWorkers(ctx, 1)
+	if err != nil {
+		return err
+	}
+	st, err = waitGaps(ctx, env, h, st)
+	stop()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	var k struct {
+		Villages int `json:"villages"`
+		Carriers map[string]struct {
+			Covered   int `json:"covered"`
+			LomSong   int `json:"lom_song"`
+			TrangSong int `json:"trang_song"`
+		} `json:"carriers"`
+		NotSpot       map[string]int `json:"not_spot"`
+		PeopleNotSpot map[string]int `json:"people_not_spot"`
+		GapKm2        float64        `json:"gap_km2"`
+	}
+	if err := json.Unmarshal(st.Counts, &k); err != nil {
+		return fmt.Errorf("demo: gap analysis %d: counts: %w", st.ID, err)
+	}
+	var per []string
+	for _, mnc := range slicesSorted(k.Carriers) {
+		c := k.Carriers[mnc]
+		per = append(per, fmt.Sprintf("%s covered=%d lom_song=%d trang_song=%d", mnc, c.Covered, c.LomSong, c.TrangSong))
+	}
+	fmt.Fprintf(env.stdout, "demo: gap analysis %d of %s (%.1f s): %d villages; %s\n", st.ID, synth.DistrictCode,
+		time.Since(start).Seconds(), k.Villages, strings.Join(per, "; "))
+	fmt.Fprintf(env.stdout, "demo: not-spots total=%d partial=%d none=%d (people %d, %d), gap %.2f km²: GET %s\n",
+		k.NotSpot["total"], k.NotSpot["partial"], k.NotSpot["none"], k.PeopleNotSpot["total"], k.PeopleNotSpot["partial"],
+		k.GapKm2, st.Links.Self)
+	return nil
+}
+
+// slicesSorted returns the keys of m, sorted.
+func slicesSorted[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

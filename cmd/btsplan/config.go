@@ -36,6 +36,7 @@ type config struct {
 	MaxInFlight       int           // BTSPLAN_MAX_IN_FLIGHT, default 64 requests at once
 	CORSOrigins       []string      // BTSPLAN_CORS_ORIGINS: comma-separated exact origins; "" sends no CORS headers
 	Workers           int           // BTSPLAN_WORKERS, default 1: job-queue workers of serve and worker
+	ShareDistanceM    float64       // BTSPLAN_SHARE_DISTANCE_M, default 500: towers offered for sharing in a gap fill
 	// Coverage is the coverage service's budget of concurrency:
 	// BTSPLAN_COVERAGE_CONCURRENT (default 1), BTSPLAN_COVERAGE_MAX_WAITING
 	// (default 8) and BTSPLAN_COVERAGE_WORKERS (default GOMAXPROCS-1, at
@@ -69,6 +70,8 @@ var settings = []envVar{
 	{"BTSPLAN_MAX_IN_FLIGHT", "64", "requests served at once; more get 503 with Retry-After (not /healthz, /readyz, /metrics)"},
 	{"BTSPLAN_CORS_ORIGINS", "", "comma-separated origins (https://host[:port]) allowed to call the API from a browser; empty: no CORS"},
 	{"BTSPLAN_WORKERS", "1", "coverage jobs that serve (0: none) or worker computes at once"},
+	{"BTSPLAN_SHARE_DISTANCE_M", "500", "existing towers this close to a proposal (m) are offered for sharing in its gap fill"},
+	{"BTSPLAN_SHARE_DISTANCE_M", "500", "existing towers this close to a proposal (m) are offered for sharing in its gap fill"},
 	{"BTSPLAN_COVERAGE_CONCURRENT", "1", "coverages computed at once"},
 	{"BTSPLAN_COVERAGE_MAX_WAITING", "8", "coverage requests that may wait for a turn; more get 503"},
 	{"BTSPLAN_COVERAGE_WORKERS", "GOMAXPROCS-1", "goroutines of one coverage computation"},
@@ -131,6 +134,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("BTSPLAN_MAX_IN_FLIGHT: %q is not a positive number of requests", get("BTSPLAN_MAX_IN_FLIGHT", "64"))
 	}
 	c.MaxInFlight = m
+	d, err := strconv.ParseFloat(get("BTSPLAN_SHARE_DISTANCE_M", "500"), 64)
+	if err != nil || !(d > 0 && d <= 50000) {
+		return c, fmt.Errorf("BTSPLAN_SHARE_DISTANCE_M: %q is not a distance in metres in (0, 50000]", get("BTSPLAN_SHARE_DISTANCE_M", "500"))
+	}
+	c.ShareDistanceM = d
 	for _, o := range strings.Split(getenv("BTSPLAN_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)

@@ -61,6 +61,15 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.Contains(out, "verdicts APPROVE=6 CONDITIONAL=9 CONFLICT=5") || strings.Contains(out, "aimed at") {
 		t.Errorf("demo verdicts are not the intended ones:\n%s", out)
 	}
+	// The demo's gap analysis over the SYNTHETIC existing sites: the
+	// village behind the main ridge is a total not-spot, the valley
+	// villages are covered.
+	if m := regexp.MustCompile(`not-spots total=(\d+) partial=(\d+) none=(\d+)`).FindStringSubmatch(out); m == nil || m[1] == "0" {
+		t.Errorf("demo gap analysis: no total not-spot (want ≥ 1):\n%s", out)
+	}
+	if m := regexp.MustCompile(`452-0[124] covered=[1-9]`).FindString(out); m == "" {
+		t.Errorf("demo gap analysis: no carrier covers a village (want ≥ 1 covered):\n%s", out)
+	}
 	firstTokens := readTokens(t, tokFile)
 	out, _, err = runCmd(t, url, "demo", "--tokens", tokFile)
 	if err != nil || strings.Contains(out, " v2:") || strings.Count(out, "already submitted") != 20 {

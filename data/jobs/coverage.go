@@ -41,11 +41,14 @@ func (ProposalCoverageArgs) InsertOpts() river.InsertOpts {
 // coverageWorker works proposal-coverage jobs.
 type coverageWorker struct {
 	river.WorkerDefaults[ProposalCoverageArgs]
-	cov *planning.CoverageService
-	log *slog.Logger
+	cov  *planning.CoverageService
+	fill *planning.GapFillService // nil: no gap fill
+	log  *slog.Logger
 }
 
-// Work computes the proposal's coverage (or finds it stored). An Invalid
+// Work computes the proposal's coverage (or finds it stored) and then,
+// when the queue has a GapFillService, the gap fill of its latest
+// assessment, stored beside it (GapFillService.Proposal). An Invalid
 // or NotFound error cancels the job: trying again would give the same
 // answer. Any other error is returned for River to retry with backoff.
 func (w *coverageWorker) Work(ctx context.Context, job *river.Job[ProposalCoverageArgs]) error {
@@ -58,6 +61,18 @@ func (w *coverageWorker) Work(ctx context.Context, job *river.Job[ProposalCovera
 		log.Info("proposal coverage", "coverage", c.ID, "area_km2", c.AreaKm2, "cached", c.Cached)
 		done, total := p.counts()
 		out := output{CoverageID: c.ID, AreaKm2: c.AreaKm2, Cached: c.Cached}
+		if w.fill != nil {
+			// The coverage is stored and linked: a retry finds it and
+			// only redoes the gap fill.
+			g, err := w.fill.Proposal(ctx, id)
+			if err != nil {
+				return w.failed(ctx, log, job, "proposal gap fill", err)
+			}
+			log.Info("proposal gap fill", "assessment", g.AssessmentID, "villages", len(g.VillagesNewlyCovered),
+				"people", g.PeopleNewlyCovered, "towers", len(g.ShareableTowers))
+			out.GapFillVillages, out.GapFillPeople = len(g.VillagesNewlyCovered), g.PeopleNewlyCovered
+			out.GapFill = true
+		}
 		if total > 0 {
 			out.Progress = &progressOut{Done: done, Total: total}
 		}
@@ -66,15 +81,20 @@ func (w *coverageWorker) Work(ctx context.Context, job *river.Job[ProposalCovera
 		}
 		return nil
 	}
+	return w.failed(ctx, log, job, "proposal coverage", err)
+}
+
+// failed says what becomes of a job whose step what failed with err.
+func (w *coverageWorker) failed(ctx context.Context, log *slog.Logger, job *river.Job[ProposalCoverageArgs], what string, err error) error {
 	switch {
 	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely):
-		log.Info("proposal coverage cancelled")
+		log.Info(what + " cancelled")
 		return err
 	case planning.KindOf(err) == planning.Invalid || planning.KindOf(err) == planning.NotFound:
-		log.Info("proposal coverage: not computable, not retried", "err", err)
+		log.Info(what+": not computable, not retried", "err", err)
 		return river.JobCancel(err)
 	}
-	log.Warn("proposal coverage failed; retried later", "err", err, "max_attempts", job.MaxAttempts)
+	log.Warn(what+" failed; retried later", "err", err, "max_attempts", job.MaxAttempts)
 	return err
 }
 

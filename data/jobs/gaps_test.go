@@ -21,6 +21,8 @@ import (
 type gapFixture struct {
 	fixture
 	run, read *planning.GapService
+	fill      *planning.GapFillService
+	nets      *planning.NetworkService
 	q         *jobs.Queue
 }
 
@@ -31,7 +33,7 @@ var (
 	mobifoneAt = orb.Point{105.7, 21.7}
 )
 
-func newGapFixture(t *testing.T) gapFixture {
+func newGapFixture(t testing.TB) gapFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := newFixture(t)
@@ -74,13 +76,20 @@ func newGapFixture(t *testing.T) gapFixture {
 	covStore := data.NewCoverageStore(db, f.dir)
 	store := data.NewGapStore(db)
 	run := planning.NewGapService(store, nets, f.cov, dem.CoverageGrids{Store: covStore}, nil)
-	q := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, Gaps: run})
-	store.AfterCreate(q.InsertGapAnalysisTx)
-	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, q), q: q}
+	fill := planning.NewGapFillService(planning.GapFillConfig{}, data.NewGapFillStore(db), nets, f.cov,
+		dem.CoverageGrids{Store: covStore}, f.props)
+	q := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, Gaps: run, GapFill: fill})
+	// As in cmd: the queue that inserts and reports has no workers and
+	// no GapService (which is built after it); River must still accept
+	// the gap-analysis kind from it.
+	ins := newQueue(t, f.pool, nil, jobs.Config{})
+	store.AfterCreate(ins.InsertGapAnalysisTx)
+	f.props.AfterCreate(ins.InsertProposalCoverageTx)
+	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, ins), fill: fill, nets: nets, q: q}
 }
 
 // waitGaps polls analysis id until it is final.
-func waitGaps(t *testing.T, svc *planning.GapService, id int64) planning.GapAnalysis {
+func waitGaps(t testing.TB, svc *planning.GapService, id int64) planning.GapAnalysis {
 	t.Helper()
 	deadline := time.Now().Add(4 * time.Minute)
 	for {

@@ -62,6 +62,9 @@ type Config struct {
 	// also works the gaps queue, GapWorkers at once (default 1).
 	Gaps       *planning.GapService
 	GapWorkers int
+	// GapFill, when set, makes the proposal-coverage job compute and store
+	// each proposal's gap fill after its coverage.
+	GapFill *planning.GapFillService
 }
 
 // Queue is the job queue over one database schema: it queues jobs, reports
@@ -112,10 +115,13 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 	}
 
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &coverageWorker{cov: cov, log: log})
-	if cfg.Gaps != nil {
-		river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
-	}
+	river.AddWorker(workers, &coverageWorker{cov: cov, fill: cfg.GapFill, log: log})
+	// Every kind is registered, whether or not this process works it:
+	// River refuses to insert a job of a kind its client does not know, and
+	// the queue that inserts gap analyses (cmd's, without workers) is built
+	// before the GapService that would run them. The gaps queue is worked
+	// only with Gaps set (below).
+	river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
 	rc := &river.Config{
 		Logger:               riverLogger(log),
 		Schema:               schema,
@@ -242,6 +248,10 @@ type output struct {
 	CoverageID int64   `json:"coverage_id,omitempty"`
 	AreaKm2    float64 `json:"area_km2,omitempty"`
 	Cached     bool    `json:"cached,omitempty"`
+	// The gap fill that followed it: villages newly covered, people.
+	GapFill         bool `json:"gap_fill,omitempty"`
+	GapFillVillages int  `json:"gap_fill_villages,omitempty"`
+	GapFillPeople   int  `json:"gap_fill_people,omitempty"`
 	// The result of a gap analysis.
 	AnalysisID int64 `json:"analysis_id,omitempty"`
 }

@@ -130,7 +130,7 @@ func newEngine(in *Inputs, sectors []sectorModel, dem, out *geo.Grid, workers in
 		in:        in,
 		itm:       in.itmParams(),
 		sectors:   sectors,
-		dem:       newDEMSampler(dem),
+		dem:       newDEMSampler(dem, in.TerrainSampling),
 		out:       out,
 		geom:      newSiteGeometry(in.Lon, in.Lat, out),
 		stepM:     stepM,

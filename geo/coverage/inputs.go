@@ -41,9 +41,11 @@ type Inputs struct {
 	RadiusM      float64
 	CellArcSec   float64
 	ProfileStepM float64
-	DEMVersion   string
-	Model        string
-	Engine       string
+	// TerrainSampling is SamplingBilinear or SamplingNearest.
+	TerrainSampling TerrainSampling
+	DEMVersion      string
+	Model           string
+	Engine          string
 }
 
 // SectorInputs is the resolved record of one sector.
@@ -162,6 +164,14 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 		return in, nil, inputErr("ProfileStepM", "%g m is outside 1..1000 m", opts.ProfileStepM)
 	}
 	in.ProfileStepM = opts.ProfileStepM
+	switch opts.TerrainSampling {
+	case "", SamplingBilinear:
+		in.TerrainSampling = SamplingBilinear
+	case SamplingNearest:
+		in.TerrainSampling = SamplingNearest
+	default:
+		return in, nil, inputErr("TerrainSampling", "%q is not %s or %s", opts.TerrainSampling, SamplingBilinear, SamplingNearest)
+	}
 	in.DEMVersion = opts.DEMVersion
 	if opts.Workers < 0 || opts.Workers > MaxWorkers {
 		return in, nil, inputErr("Workers", "%d is outside 0..%d", opts.Workers, MaxWorkers)

@@ -175,8 +175,24 @@ type Sector struct {
 	LossesDB   float64
 }
 
+// TerrainSampling is how a terrain profile reads the DEM between its posts.
+type TerrainSampling string
+
+// The terrain samplings.
+const (
+	// SamplingBilinear interpolates the four surrounding DEM posts, as
+	// ITU-R P.1144 recommends for gridded terrain data: the default.
+	SamplingBilinear TerrainSampling = "bilinear"
+	// SamplingNearest reads the nearest DEM post, as SPLAT! and
+	// Signal-Server do: for comparing results with theirs.
+	SamplingNearest TerrainSampling = "nearest"
+)
+
 // Options control the computation rather than describe the site.
 type Options struct {
+	// TerrainSampling is how profiles read the DEM; "" means
+	// SamplingBilinear. It is recorded and hashed.
+	TerrainSampling TerrainSampling
 	// RadiusM is the largest distance computed, in metres; 0 means 15 km.
 	RadiusM float64
 	// CellArcSec is the output cell size in arc-seconds; 0 means the DEM's.

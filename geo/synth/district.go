@@ -32,6 +32,10 @@ type District struct {
 	// Proposals are the site proposals, APPROVE first, then CONDITIONAL,
 	// then CONFLICT.
 	Proposals []Proposal
+	// ExistingSites are the carriers' SYNTHETIC existing sites, as the
+	// GeoJSON that POST /v1/sites?format=geojson reads; the demo imports
+	// them as network NetworkExisting.
+	ExistingSites *geojson.FeatureCollection
 
 	terrain *terrain
 }
@@ -80,6 +84,9 @@ func Generate(cfg Config) (*District, error) {
 		d.Layers = append(d.Layers, p.extra(cfg.ExtraZones, d.Proposals, cfg.Seed))
 	}
 	d.Admin = p.admin(cfg.Seed)
+	if d.ExistingSites, err = p.existing(); err != nil {
+		return nil, fmt.Errorf("synth generate: %w", err)
+	}
 	return d, nil
 }
 

@@ -256,7 +256,7 @@ func ExampleGenerate() {
 	// heritage 2
 	// defence 2
 	// corridor 4
-	// settlement 7
+	// settlement 9
 	// tower 5
 	// map[APPROVE:6 CONDITIONAL:9 CONFLICT:5]
 }

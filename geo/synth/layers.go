@@ -48,6 +48,14 @@ func spec(kind, name, category string, seed int64) planning.LayerSpec {
 	return s
 }
 
+// settlementSpec imports the villages with their category (village or
+// home_cluster) and population from the feature properties.
+func settlementSpec(seed int64) planning.LayerSpec {
+	s := spec(planning.KindSettlement, LayerSettlement, "", seed)
+	s.PopulationField = "population"
+	return s
+}
+
 func feature(g *geojson.Feature, name, category string) *geojson.Feature {
 	g.Properties["name"] = name
 	g.Properties["category"] = category
@@ -85,7 +93,11 @@ func (p *plan) layers(seed int64) []Layer {
 	}
 	settlement := geojson.NewFeatureCollection()
 	for _, v := range p.villages {
-		f := feature(geojson.NewFeature(p.f.point(v.at)), v.name, catVillage)
+		cat := v.category
+		if cat == "" {
+			cat = catVillage
+		}
+		f := feature(geojson.NewFeature(p.f.point(v.at)), v.name, cat)
 		f.Properties["population"] = v.population
 		settlement.Append(f)
 	}
@@ -103,7 +115,7 @@ func (p *plan) layers(seed int64) []Layer {
 		{spec(planning.KindHeritage, LayerHeritage, "", seed), heritage},
 		{spec(planning.KindDefence, LayerDefence, "", seed), defence},
 		{spec(planning.KindCorridor, LayerCorridor, "", seed), corridor},
-		{spec(planning.KindSettlement, LayerSettlement, catVillage, seed), settlement},
+		{settlementSpec(seed), settlement},
 		{spec(planning.KindTower, LayerTower, catTowerA2, seed), towers},
 	}
 }

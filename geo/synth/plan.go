@@ -15,9 +15,11 @@ type zone struct {
 	rings          [][]xy
 }
 
-// village is a settlement point with its population.
+// village is a settlement point with its population; category "" is a
+// village.
 type village struct {
 	name       string
+	category   string
 	at         xy
 	population int
 }
@@ -119,6 +121,7 @@ func newPlan(s *shape, f frame, dem *geo.Grid, halfM float64, seed int64) (*plan
 		return nil, err
 	}
 	p.layout(r)
+	p.gapSettlements()
 	if err := p.check(); err != nil {
 		return nil, err
 	}

@@ -229,6 +229,21 @@ func TestEveryFeatureIsLabelledSynthetic(t *testing.T) {
 			t.Errorf("proposal site code %q does not start with SYN-", p.Site.Code)
 		}
 	}
+	if len(d.ExistingSites.Features) != 3 {
+		t.Errorf("%d existing sites, want 3 (one per carrier)", len(d.ExistingSites.Features))
+	}
+	carriers := map[string]bool{}
+	for i, f := range d.ExistingSites.Features {
+		check(fmt.Sprintf("existing site[%d]", i), f)
+		code, _ := f.Properties["site_code"].(string)
+		if !strings.HasPrefix(code, "SYN-") || f.Properties["source"] != "SYNTHETIC" {
+			t.Errorf("existing site[%d]: site_code %q, source %v; want SYN- and SYNTHETIC", i, code, f.Properties["source"])
+		}
+		carriers[f.Properties.MustString("carrier")] = true
+	}
+	if len(carriers) != 3 {
+		t.Errorf("existing sites of carriers %v, want Viettel, VinaPhone and MobiFone", carriers)
+	}
 }
 
 func TestAdminUnits(t *testing.T) {

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"btsplan/planning"
+)
+
+const gapsSynopsis = `gaps (--admin-unit CODE | --bbox W,S,E,N) [--carrier MNC]... [--threshold-dbm X]
+       [--reliability T,L] [--out-villages F.geojson] [--out-gaps F.geojson]
+
+Queues a gap analysis of the existing networks (POST /v1/gap-analyses, in-process),
+waits for it and prints its JSON summary: per carrier the villages covered, lõm sóng
+and trắng sóng, the total and partial not-spots, the people in them and the gap km².
+While it waits the command works the job queue itself (one worker), so no server is
+needed; a running serve or worker may take the job instead. A progress bar shows on a
+terminal. --out-villages and --out-gaps write the map layers as GeoJSON.`
+
+// carrierList is the repeatable --carrier flag.
+type carrierList []string
+
+func (l *carrierList) String() string { return strings.Join(*l, ",") }
+
+func (l *carrierList) Set(v string) error {
+	*l = append(*l, strings.TrimSpace(v))
+	return nil
+}
+
+// gapsFlagOf names the flag behind a JSON pointer of the request.
+func gapsFlagOf(pointer string) string {
+	for _, m := range []struct{ prefix, flag string }{
+		{"/admin_unit", "--admin-unit"}, {"/bbox", "--bbox"}, {"/carriers", "--carrier"},
+		{"/threshold_dbm", "--threshold-dbm"}, {"/reliability", "--reliability"},
+	} {
+		if pointer == m.prefix || strings.HasPrefix(pointer, m.prefix+"/") {
+			return m.flag
+		}
+	}
+	return ""
+}
+
+// gapsRequest builds the body of POST /v1/gap-analyses from the flags.
+// Errors name the flag.
+func gapsRequest(adminUnit, bbox string, carriers []string, threshold, reliability string) (map[string]any, error) {
+	req := map[string]any{}
+	switch {
+	case adminUnit == "" && bbox == "":
+		return nil, errors.New("--admin-unit or --bbox: give the area to analyse")
+	case adminUnit != "" && bbox != "":
+		return nil, errors.New("--admin-unit and --bbox: give one area, not both")
+	case adminUnit != "":
+		req["admin_unit"] = adminUnit
+	default:
+		nums, err := numbers("--bbox", bbox, "W,S,E,N", 4)
+		if err != nil {
+			return nil, err
+		}
+		req["bbox"] = nums
+	}
+	if len(carriers) > 0 {
+		req["carriers"] = carriers
+	}
+	if threshold != "" {
+		v, err := strconv.ParseFloat(strings.TrimSpace(threshold), 64)
+		if err != nil {
+			return nil, fmt.Errorf("--threshold-dbm %q: not a number", threshold)
+		}
+		req["threshold_dbm"] = v
+	}
+	if reliability != "" {
+		nums, err := numbers("--reliability", reliability, "time,location percentages", 2)
+		if err != nil {
+			return nil, err
+		}
+		req["reliability"] = map[string]float64{"time_pct": nums[0], "location_pct": nums[1]}
+	}
+	return req, nil
+}
+
+// numbers parses n comma-separated numbers of flag name.
+func numbers(name, s, want string, n int) ([]float64, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != n {
+		return nil, fmt.Errorf("%s %q: want %s", name, s, want)
+	}
+	out := make([]float64, n)
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: %q is not a number (want %s)", name, s, p, want)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// gapsProblem turns the API's problem into an error naming the flags.
+func gapsProblem(status int, body []byte) error {
+	var p struct {
+		Detail string `json:"detail"`
+		Errors []struct {
+			Field  string `json:"field"`
+			Reason string `json:"reason"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &p) == nil && len(p.Errors) > 0 {
+		var msgs []string
+		for _, e := range p.Errors {
+			name := gapsFlagOf(e.Field)
+			if name == "" {
+				name = e.Field
+			}
+			msgs = append(msgs, name+": "+e.Reason)
+		}
+		return errors.New(strings.Join(msgs, "\n"))
+	}
+	return problemError(status, body)
+}
+
+// gapState is what the command reads of GET /v1/gap-analyses/{id}.
+type gapState struct {
+	ID       int64           `json:"id"`
+	State    string          `json:"state"`
+	Error    string          `json:"error"`
+	Params   json.RawMessage `json:"params"`
+	Counts   json.RawMessage `json:"counts"`
+	Progress struct {
+		Done  int `json:"done"`
+		Total int `json:"total"`
+	} `json:"progress"`
+	Links struct {
+		Self            string `json:"self"`
+		VillagesGeoJSON string `json:"villages_geojson"`
+		GapsGeoJSON     string `json:"gaps_geojson"`
+	} `json:"links"`
+}
+
+// gapsSummary is what the command prints.
+type gapsSummary struct {
+	ID        int64             `json:"id"`
+	State     string            `json:"state"`
+	Params    json.RawMessage   `json:"params"`
+	Counts    json.RawMessage   `json:"counts"`
+	ElapsedMS int64             `json:"elapsed_ms"`
+	Files     map[string]string `json:"files,omitempty"`
+}
+
+// cmdGaps is "btsplan gaps".
+func cmdGaps(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags("gaps", gapsSynopsis, env.stderr)
+	adminUnit := fs.String("admin-unit", "", "admin unit `CODE` to analyse (any level)")
+	bbox := fs.String("bbox", "", "area to analyse, `W,S,E,N` in degrees (EPSG:4326)")
+	var carriers carrierList
+	fs.Var(&carriers, "carrier", "carrier `MNC` such as 452-04; repeatable (default every carrier with sites in the area)")
+	threshold := fs.String("threshold-dbm", "", "coverage threshold, dBm of each technology's metric (default the radio defaults' per technology)")
+	reliability := fs.String("reliability", "", "ITM `T,L`: time and location percentages (default the radio defaults')")
+	outVillages := fs.String("out-villages", "", "write the villages with their status as GeoJSON here")
+	outGaps := fs.String("out-gaps", "", "write the gap polygons as GeoJSON here")
+	if err := parseFlags(fs, args); err != nil {
+		return helpOK(err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("gaps: unexpected arguments %v", fs.Args())
+	}
+	req, err := gapsRequest(*adminUnit, *bbox, carriers, *threshold, *reliability)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	a, err := loadApp(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	h, err := a.inProcess(env)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	status, resp := post(ctx, h, "/v1/gap-analyses", body)
+	if status != http.StatusAccepted {
+		return gapsProblem(status, resp)
+	}
+	var st gapState
+	if err := json.Unmarshal(resp, &st); err != nil {
+		return fmt.Errorf("gap analysis: %w", err)
+	}
+	// Work the queue while waiting, as `btsplan worker` would.
+	stop, err := a.startWorkers(ctx, 1)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if st, err = waitGaps(ctx, env, h, st); err != nil {
+		return err
+	}
+	files := map[string]string{}
+	for _, o := range []struct{ path, target, key string }{
+		{*outVillages, st.Links.VillagesGeoJSON, "villages"}, {*outGaps, st.Links.GapsGeoJSON, "gaps"},
+	} {
+		if o.path == "" {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := get(ctx, h, o.target, &buf); err != nil {
+			return fmt.Errorf("gap analysis %d: %s: %w", st.ID, o.key, err)
+		}
+		if err := os.WriteFile(o.path, buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("--out-%s: %w", o.key, err)
+		}
+		files[o.key] = o.path
+	}
+	out := gapsSummary{ID: st.ID, State: st.State, Params: st.Params, Counts: st.Counts,
+		ElapsedMS: time.Since(t0).Milliseconds(), Files: files}
+	enc := json.NewEncoder(env.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// waitGaps polls the analysis until it ends, drawing its progress on a
+// terminal; an analysis that failed or was cancelled is an error giving
+// its reason.
+func waitGaps(ctx context.Context, env *environment, h http.Handler, st gapState) (gapState, error) {
+	bar := newProgress(env.stderr, fmt.Sprintf("gap analysis %d", st.ID), 0)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		switch st.State {
+		case string(planning.JobDone):
+			bar.finish(int64(st.Progress.Total), "done")
+			return st, nil
+		case string(planning.JobFailed), string(planning.JobCancelled):
+			bar.finish(int64(st.Progress.Done), st.State)
+			return st, fmt.Errorf("gap analysis %d %s: %s", st.ID, st.State, st.Error)
+		}
+		bar.total = int64(st.Progress.Total)
+		bar.update(int64(st.Progress.Done), fmt.Sprintf("%s %d/%d coverages", st.State, st.Progress.Done, st.Progress.Total))
+		select {
+		case <-ctx.Done():
+			bar.finish(int64(st.Progress.Done), "interrupted")
+			return st, fmt.Errorf("gap analysis %d: stopped waiting (%w); it stays queued: GET %s", st.ID, ctx.Err(), st.Links.Self)
+		case <-tick.C:
+		}
+		var buf bytes.Buffer
+		if err := get(ctx, h, st.Links.Self, &buf); err != nil {
+			return st, fmt.Errorf("gap analysis %d: %w", st.ID, err)
+		}
+		if err := json.Unmarshal(buf.Bytes(), &st); err != nil {
+			return st, fmt.Errorf("gap analysis %d: %w", st.ID, err)
+		}
+	}
+}
