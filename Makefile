@@ -81,11 +81,11 @@ fuzz-run:
 # above 100 ms p99, or on any error. The server's log goes to .local/load-serve.log.
 load: db build
 	@url="$$(data/devdb.sh fresh btsplan_load)"; \
-	DATABASE_URL="$$url" $(BIN) migrate >/dev/null && DATABASE_URL="$$url" $(BIN) demo >/dev/null && \
+	DATABASE_URL="$$url" $(BIN) migrate >/dev/null && DATABASE_URL="$$url" $(BIN) demo --tokens .local/load-tokens.env >/dev/null && \
 	port=$$(( 20000 + RANDOM % 20000 )); \
 	DATABASE_URL="$$url" BTSPLAN_LOG_LEVEL=warn $(BIN) serve --addr 127.0.0.1:$$port >.local/load-serve.log 2>&1 & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT; \
-	$(BIN) load --url http://127.0.0.1:$$port --wait 60s --duration $(LOAD_DURATION) --concurrency 8 \
+	. .local/load-tokens.env; BTSPLAN_TOKEN="$$BTSPLAN_TOKEN_ADMIN" $(BIN) load --url http://127.0.0.1:$$port --wait 60s --duration $(LOAD_DURATION) --concurrency 8 \
 		--min-rps 500 --max-p99 100ms
 
 clean:

@@ -64,7 +64,7 @@ func newDBAPI(t *testing.T, cfg api.Config) *dbAPI {
 		t.Fatalf("CheckRules: %v", err)
 	}
 	cfg.Orgs = orgs
-	return &dbAPI{h: api.NewHandler(slog.New(slog.DiscardHandler), cfg, svc), pool: pool}
+	return &dbAPI{h: authed(api.NewHandler(slog.New(slog.DiscardHandler), withTestAuth(cfg), svc)), pool: pool}
 }
 
 func (d *dbAPI) post(t *testing.T, target string, body io.Reader) *httptest.ResponseRecorder {

@@ -82,7 +82,7 @@ func BenchmarkChecksDuringCoverage(b *testing.B) {
 			cov := planning.NewCoverageService(planning.CoverageConfig{Workers: workers, OnWorker: benchLowerPriority}, dem.Terrain{Store: dems},
 				data.NewCoverageStore(db, dataDir), props)
 			log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-			srv := httptest.NewServer(api.NewHandler(log, api.Config{Orgs: orgs, Coverage: cov}, svc))
+			srv := httptest.NewServer(authed(api.NewHandler(log, api.Config{Orgs: orgs, Coverage: cov, Auth: testAuth}, svc)))
 			defer srv.Close()
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 			defer client.CloseIdleConnections()

@@ -72,7 +72,7 @@ func BenchmarkHTTPCheck50k(b *testing.B) {
 	svc := planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db), data.NewProposalStore(db),
 		admin, orgs, layers, nil)
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv := httptest.NewServer(api.NewHandler(log, api.Config{Orgs: orgs}, svc))
+	srv := httptest.NewServer(authed(api.NewHandler(log, api.Config{Orgs: orgs, Auth: testAuth}, svc)))
 	b.Cleanup(srv.Close)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	b.Cleanup(client.CloseIdleConnections)

@@ -70,6 +70,16 @@ type Config struct {
 	// answers ?with=gap_fill 503 and leaves the section out.
 	GapFill *planning.GapFillService
 
+	// Auth authenticates the bearer token of every protected route (see
+	// authz.go's table). nil answers every protected route 503
+	// "authentication not configured": never open by default.
+	Auth planning.Authenticator
+	// Review runs the case workflow (/v1/proposals/{id}/case, actions,
+	// signatures, decisions, /v1/cases) and the submissions. nil answers
+	// the case routes 503; submissions then go to the service alone,
+	// without a case (tests that predate the workflow).
+	Review *planning.Review
+
 	// MaxInFlight caps the requests served at once; beyond it a request
 	// answers 503 with Retry-After at once. /healthz, /readyz and
 	// /metrics are exempt. 0 means DefaultMaxInFlight; negative, no cap.

@@ -80,7 +80,7 @@ func FuzzCoverageRequest(f *testing.F) {
 	svc := planning.NewService(planning.ServiceConfig{}, book, &planningtest.ZoneStore{}, props.store(),
 		&planningtest.AdminStore{}, orgs, &planningtest.LayerStore{}, nil)
 	cov := planning.NewCoverageService(planning.CoverageConfig{}, terrain, newMemCoverageStore().store(), props.store())
-	h := api.NewHandler(slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Orgs: orgs, Coverage: cov}, svc)
+	h := authed(api.NewHandler(slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Orgs: orgs, Coverage: cov, Auth: testAuth}, svc))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequest("POST", "/v1/coverage", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

@@ -33,7 +33,19 @@ var kindStatus = map[planning.Kind]int{
 	planning.Exists:      http.StatusConflict,
 	planning.Unavailable: http.StatusServiceUnavailable,
 	planning.Internal:    http.StatusInternalServerError,
+	// Issue 8: who may do what, and the case workflow.
+	planning.Unauthenticated: http.StatusUnauthorized,
+	planning.Forbidden:       http.StatusForbidden,
+	planning.WrongState:      http.StatusConflict,
+	planning.Stale:           http.StatusPreconditionFailed,
 }
+
+// errPreconditionRequired marks an Invalid error about a missing If-Match
+// on a request that must carry one (a decision), answered 428.
+var errPreconditionRequired = errors.New("precondition required")
+
+// authChallenge is the WWW-Authenticate of every 401 (RFC 6750).
+const authChallenge = `Bearer realm="btsplan"`
 
 // problemType names each kind of problem in the "type" member. They are
 // URNs rather than invented web addresses; the OpenAPI document lists them.
@@ -48,6 +60,19 @@ var problemType = map[int]string{
 	http.StatusUnprocessableEntity:   "urn:btsplan:problem:invalid",
 	http.StatusInternalServerError:   "urn:btsplan:problem:internal",
 	http.StatusServiceUnavailable:    "urn:btsplan:problem:unavailable",
+	http.StatusUnauthorized:          "urn:btsplan:problem:unauthenticated",
+	http.StatusForbidden:             "urn:btsplan:problem:forbidden",
+	http.StatusPreconditionFailed:    "urn:btsplan:problem:stale",
+	http.StatusPreconditionRequired:  "urn:btsplan:problem:precondition-required",
+}
+
+// problemTypeOf refines the type of a 409: a state machine's refusal
+// (WrongState) is not a duplicate (Exists).
+func problemTypeOf(status int, err error) string {
+	if status == http.StatusConflict && planning.KindOf(err) == planning.WrongState {
+		return "urn:btsplan:problem:wrong-state"
+	}
+	return problemType[status]
 }
 
 // httpError is an error about HTTP itself (a method not allowed here)
@@ -67,6 +92,8 @@ func statusOf(err error) int {
 		return he.status
 	case errors.Is(err, errTooLarge):
 		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, errPreconditionRequired):
+		return http.StatusPreconditionRequired
 	case errors.Is(err, errMalformed) && planning.KindOf(err) == planning.Invalid:
 		return http.StatusBadRequest
 	}
@@ -128,7 +155,7 @@ type existingProposal interface {
 func writeError(c *gin.Context, log *slog.Logger, err error) {
 	status := statusOf(err)
 	p := problem{
-		Type:      problemType[status],
+		Type:      problemTypeOf(status, err),
 		Title:     http.StatusText(status),
 		Status:    status,
 		Instance:  instanceOf(c.Request.URL.RequestURI()),
@@ -169,6 +196,9 @@ func writeProblem(c *gin.Context, p problem) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
+	if p.Status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", authChallenge)
+	}
 	if p.Status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
 		// The database gate probes at least twice a second (data/gate.go),
 		// and a full server frees its slots as fast: a second is enough,

@@ -198,6 +198,7 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 	cfg := api.Config{
 		Orgs: &planningtest.OrgStore{OrganizationFunc: planningtest.Orgs(orgs...)},
 		Now:  func() time.Time { return testNow },
+		Auth: testAuth,
 	}
 	for _, o := range opts {
 		o(&cfg, ta)
@@ -206,7 +207,7 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 		admin, &planningtest.OrgStore{OrganizationFunc: planningtest.Orgs(orgs...)}, ta.layers,
 		func() time.Time { return testNow })
 	log := slog.New(slog.NewJSONHandler(ta.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ta.h = api.NewHandler(log, cfg, svc)
+	ta.h = authed(api.NewHandler(log, cfg, svc))
 	return ta
 }
 

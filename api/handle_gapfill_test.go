@@ -70,7 +70,7 @@ func gapFillAPI(t *testing.T, fill bool) (*dbAPI, *planning.GapFillService) {
 			dem.CoverageGrids{Store: covStore}, data.NewProposalStore(db))
 		cfg.GapFill = gf
 	}
-	return &dbAPI{h: api.NewHandler(slog.New(slog.DiscardHandler), cfg, svc), pool: pool}, gf
+	return &dbAPI{h: authed(api.NewHandler(slog.New(slog.DiscardHandler), withTestAuth(cfg), svc)), pool: pool}, gf
 }
 
 // checkAt is 1 km south of the SYNTHETIC village; siteBody's first sector

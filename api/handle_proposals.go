@@ -38,14 +38,18 @@ func (s *server) handleSubmit() handlerFunc {
 			return err
 		}
 		ctx := c.Request.Context()
-		p, a, err := s.svc.Submit(ctx, site)
+		p, a, replayed, err := s.submit(c, site)
 		if err != nil {
 			if planning.KindOf(err) == planning.Exists {
 				return s.duplicateError(ctx, site, err)
 			}
 			return err
 		}
-		s.metrics.countAssessment("submit", a.Verdict)
+		if replayed {
+			c.Header("Idempotent-Replayed", "true")
+		} else {
+			s.metrics.countAssessment("submit", a.Verdict)
+		}
 		c.Header("Location", newProposalLinks(p.ID).Self)
 		writeJSON(c, http.StatusCreated, contentTypeJSON, proposalCreated{
 			ID:         p.ID,
@@ -54,6 +58,32 @@ func (s *server) handleSubmit() handlerFunc {
 		})
 		return nil
 	}
+}
+
+// submit stores site for the caller: a carrier only for its own
+// organization (403 otherwise), an admin for any carrier, on its behalf.
+// With a review service the submission opens or revises the site's case,
+// and an Idempotency-Key makes a retry return the first result (replayed);
+// the request hash is the site's content hash, so the same key with other
+// content is refused.
+func (s *server) submit(c *gin.Context, site planning.Site) (planning.Proposal, planning.Assessment, bool, error) {
+	ctx := c.Request.Context()
+	who := principal(c)
+	if !who.Has(admin) && site.Carrier != who.Org {
+		return planning.Proposal{}, planning.Assessment{}, false, &planning.Error{Op: "submit", Kind: planning.Forbidden,
+			Field: "/properties/carrier", Err: fmt.Errorf("a carrier submits only for its own organization (%s)", who.Org)}
+	}
+	if s.cfg.Review == nil {
+		p, a, err := s.svc.Submit(ctx, site)
+		return p, a, false, err
+	}
+	if who.Has(admin) && !who.Has(carrier) {
+		who = planning.Principal{UserID: who.UserID, Name: who.Name, Org: site.Carrier, OrgKind: "carrier",
+			Roles: []planning.Role{carrier}, TokenID: who.TokenID}
+	}
+	res, err := s.cfg.Review.Submit(ctx, who, site, planning.RequestMeta{RequestID: requestID(c),
+		IdempotencyKey: c.GetHeader("Idempotency-Key"), RequestHash: planning.SiteHash(site)})
+	return res.Proposal, res.Assessment, res.Replayed, err
 }
 
 // duplicate is the Exists error of a resubmission, knowing which proposal
@@ -168,6 +198,9 @@ func (s *server) handleProposalsGeoJSON() handlerFunc {
 // about query parameters, so they are answered 400 like the ones the API
 // finds itself.
 func (s *server) listProposals(ctx context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error) {
+	if p, _ := principalFrom(ctx); !scopeProposals(p, &f) {
+		return nil, 0, nil
+	}
 	ps, total, err := s.svc.Proposals(ctx, f)
 	if err != nil && planning.KindOf(err) == planning.Invalid {
 		return nil, 0, &planning.Error{Kind: planning.Invalid, Err: fmt.Errorf("%w: %w", errMalformed, err)}

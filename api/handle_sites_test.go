@@ -44,7 +44,7 @@ func sitesAPI(t *testing.T) *dbAPI {
 	svc := planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db), data.NewProposalStore(db),
 		data.NewAdminStore(db), orgs, data.NewLayerStore(db, book), nil)
 	cfg := api.Config{Orgs: orgs, Networks: planning.NewNetworkService(data.NewNetworkStore(db), orgs, radio)}
-	return &dbAPI{h: api.NewHandler(slog.New(slog.DiscardHandler), cfg, svc), pool: pool}
+	return &dbAPI{h: authed(api.NewHandler(slog.New(slog.DiscardHandler), withTestAuth(cfg), svc)), pool: pool}
 }
 
 func (d *dbAPI) networkRows(t *testing.T) int {

@@ -61,7 +61,7 @@ func newEngine(log *slog.Logger, cfg Config, svc *planning.Service) *gin.Engine 
 	e.RedirectFixedPath = false
 	e.Use(withRequestID(), withAccessLog(log, s.metrics), withRecovery(log),
 		withSecurityHeaders(), withCORS(cfg.CORSOrigins), withInFlightLimit(log, cfg.MaxInFlight),
-		withDeadlines(cfg))
+		withDeadlines(cfg), withAuth(s))
 	s.routes(e)
 	e.NoRoute(wrap(log, s.handleNoRoute()))
 	e.NoMethod(wrap(log, func(c *gin.Context) error {

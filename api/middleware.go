@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"btsplan/planning"
 )
 
 // headerRequestID carries the request ID in and out.
@@ -104,6 +106,11 @@ func withAccessLog(log *slog.Logger, m *metrics) gin.HandlerFunc {
 			slog.Int("bytes", c.Writer.Size()),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.String("remote", c.ClientIP()),
+		}
+		if v, ok := c.Get(ginKeyPrincipal); ok {
+			if p, ok := v.(planning.Principal); ok {
+				attrs = append(attrs, slog.String("user", p.Name), slog.String("org", p.Org))
+			}
 		}
 		if len(c.Errors) > 0 {
 			attrs = append(attrs, slog.String("errors", c.Errors.String()))

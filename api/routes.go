@@ -25,6 +25,11 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/proposals/:id/report.html", w(s.handleReportHTML()))
 	v1.GET("/proposals/:id/findings.geojson", w(s.handleFindingsGeoJSON()))
 	v1.GET("/proposals/:id/coverage", w(s.handleProposalCoverage()))
+	v1.GET("/proposals/:id/case", w(s.handleGetCase()))
+	v1.POST("/proposals/:id/actions", w(s.handleCaseAction()))
+	v1.POST("/proposals/:id/signatures", w(s.handleSign()))
+	v1.POST("/proposals/:id/decisions", w(s.handleDecide()))
+	v1.GET("/cases", w(s.handleListCases()))
 
 	v1.POST("/coverage", w(s.handleComputeCoverage()))
 	// As for layers, "{id}.geojson", "{id}.tif" and "{id}.png" come whole

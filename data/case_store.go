@@ -15,6 +15,8 @@ import (
 var (
 	//go:embed sql/case.sql
 	qCase string
+	//go:embed sql/cases.sql
+	qCases string
 	//go:embed sql/case_by_site.sql
 	qCaseBySite string
 	//go:embed sql/case_pauses.sql
@@ -67,6 +69,12 @@ var _ planning.CaseStore = (*CaseStore)(nil)
 
 // NewCaseStore returns a CaseStore on db.
 func NewCaseStore(db *DB) *CaseStore { return &CaseStore{db: db, props: NewProposalStore(db)} }
+
+// AfterCreate makes Submit call f inside its transaction for every new
+// proposal revision, as ProposalStore.AfterCreate does (the coverage job).
+func (s *CaseStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, proposalID int64) error) {
+	s.props.AfterCreate(f)
+}
 
 // Submit stores a new revision and the case's move (see
 // planning.NewSubmission) in one transaction. Errors: Stale when the case
@@ -289,6 +297,39 @@ func (s *CaseStore) CaseBySite(ctx context.Context, carrier, siteCode string) (p
 	return s.readCase(ctx, fmt.Sprintf("case of %s/%s", carrier, siteCode), qCaseBySite, carrier, siteCode)
 }
 
+// Cases returns the cases f selects, oldest first, each with its clock.
+// Errors: Unavailable.
+func (s *CaseStore) Cases(ctx context.Context, f planning.CaseFilter) ([]planning.Case, error) {
+	const op = "list cases"
+	null := func(v string) *string {
+		if v == "" {
+			return nil
+		}
+		return &v
+	}
+	qctx, cancel := s.db.query(ctx)
+	rows, err := s.db.pool.Query(qctx, qCases, string(f.State), f.Overdue, f.Today.Format("2006-01-02"),
+		f.All, null(f.Carrier), null(f.Province), f.Public, f.Limit, f.Offset)
+	if err != nil {
+		cancel()
+		return nil, opError(op, translate(err))
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	cancel()
+	if err != nil {
+		return nil, opError(op, translate(err))
+	}
+	out := make([]planning.Case, 0, len(ids))
+	for _, id := range ids {
+		c, err := s.Case(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
 func (s *CaseStore) readCase(ctx context.Context, op, sql string, args ...any) (planning.Case, error) {
 	ctx, cancel := s.db.query(ctx)
 	defer cancel()
@@ -389,8 +430,11 @@ func (s *CaseStore) Decisions(ctx context.Context, caseID int64) ([]planning.Dec
 		}
 		return d, err
 	})
-	if err != nil || len(ds) == 0 {
-		return ds, opError(op, translate(err))
+	if err != nil {
+		return nil, opError(op, translate(err))
+	}
+	if len(ds) == 0 {
+		return ds, nil
 	}
 	ids := make([]int64, len(ds))
 	at := map[int64]int{}

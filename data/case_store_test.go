@@ -323,3 +323,54 @@ func TestSubmitStaleRevision(t *testing.T) {
 		t.Errorf("proposals = %d after a stale revision, want 1", n)
 	}
 }
+
+// TestCasesList: the case list filters by state, overdue and who may see
+// what, and pages, in the order of the cases' ids.
+func TestCasesList(t *testing.T) {
+	f := newCaseFixture(t)
+	ctx := context.Background()
+	if err := f.cases.Submit(ctx, submission("TD-2", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cases.Change(ctx, f.decision(f.c.Version)); err != nil { // TD-1: decided, clock stopped
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, planning.Vietnam()) }
+	tests := []struct {
+		name string
+		f    planning.CaseFilter
+		want []string
+	}{
+		{"all", planning.CaseFilter{All: true}, []string{"TD-1", "TD-2"}},
+		{"by state", planning.CaseFilter{All: true, State: planning.StateApprovedCond}, []string{"TD-1"}},
+		{"overdue the day after the due day", planning.CaseFilter{All: true, Overdue: true, Today: day(24)}, []string{"TD-2"}},
+		{"not overdue on the due day", planning.CaseFilter{All: true, Overdue: true, Today: day(23)}, nil},
+		{"own carrier and public", planning.CaseFilter{Carrier: "452-04", Public: true}, []string{"TD-1", "TD-2"}},
+		{"another carrier sees the public one", planning.CaseFilter{Carrier: "452-01", Public: true}, []string{"TD-1"}},
+		{"own province", planning.CaseFilter{Province: "25"}, []string{"TD-1", "TD-2"}},
+		{"another province", planning.CaseFilter{Province: "26"}, nil},
+		{"nothing selected", planning.CaseFilter{}, nil},
+		{"second page", planning.CaseFilter{All: true, Limit: 1, Offset: 1}, []string{"TD-2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.f.Limit == 0 {
+				tt.f.Limit = 50
+			}
+			if tt.f.Today.IsZero() {
+				tt.f.Today = day(2)
+			}
+			cs, err := f.cases.Cases(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range cs {
+				got = append(got, c.SiteCode)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("Cases(%+v) = %v, want %v", tt.f, got, tt.want)
+			}
+		})
+	}
+}

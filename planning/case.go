@@ -262,6 +262,9 @@ type CaseStore interface {
 	Signatures(ctx context.Context, assessmentID int64) ([]Signature, error)
 	// Decisions returns the decisions of a case with their conditions, oldest first.
 	Decisions(ctx context.Context, caseID int64) ([]Decision, error)
+	// Cases returns the cases that f selects, oldest first, with their
+	// clocks.
+	Cases(ctx context.Context, f CaseFilter) ([]Case, error)
 	// Idempotent returns the request hash and proposal stored under an
 	// organization's key, or NotFound.
 	Idempotent(ctx context.Context, org, key string) (requestHash string, proposalID int64, err error)

@@ -534,3 +534,80 @@ func (r *Review) signedOff(ctx context.Context, assessmentID int64) error {
 	}
 	return nil
 }
+
+// ProposalCase is the case made from a proposal that has none (stored
+// before reviews existed, or by Service.Submit alone): assessed, of the
+// proposal's carrier, site and province.
+func ProposalCase(prop Proposal) Case {
+	return Case{Carrier: prop.Site.Carrier, SiteCode: prop.Site.Code, Province: prop.Province,
+		State: StateAssessed, ProposalID: prop.ID, Revision: prop.Revision}
+}
+
+// CaseOfProposal returns the case that proposal prop is a revision of, or
+// ProposalCase(prop) when it has none. It does not check who may see it:
+// CanSee does. Errors: Unavailable.
+func (r *Review) CaseOfProposal(ctx context.Context, prop Proposal) (Case, error) {
+	c, err := r.cases.CaseBySite(ctx, prop.Site.Carrier, prop.Site.Code)
+	switch {
+	case KindOf(err) == NotFound:
+		return ProposalCase(prop), nil
+	case err != nil:
+		return Case{}, fmt.Errorf("case of proposal %d: %w", prop.ID, err)
+	}
+	return c, nil
+}
+
+// CaseFilter selects cases for a list. State, Overdue, Limit and Offset
+// come from the caller; Review.Cases sets the rest from the principal.
+type CaseFilter struct {
+	State   CaseState // "" for every state
+	Overdue bool      // only cases whose stored due day is before Today
+	Today   time.Time // midnight in Vietnam
+	// Who may see what: every case (All), or the cases of Carrier, of
+	// Province, and the decided ones (Public). "" and false select none.
+	All      bool
+	Carrier  string
+	Province string
+	Public   bool
+	Limit    int // 1..MaxPageSize
+	Offset   int
+}
+
+// DefaultCasePage is the page size of a case list without a limit.
+const DefaultCasePage = 50
+
+// Cases lists the cases p may see (as CanSee decides), oldest first.
+// Errors: Invalid naming "state", "limit" or "offset"; Unavailable.
+func (r *Review) Cases(ctx context.Context, p Principal, f CaseFilter) ([]Case, error) {
+	if f.State != "" && !f.State.Valid() {
+		return nil, &Error{Op: "list cases", Kind: Invalid, Field: "state", Err: fmt.Errorf("unknown state %q", truncate(string(f.State), 40))}
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultCasePage
+	}
+	if f.Limit < 1 || f.Limit > MaxPageSize {
+		return nil, &Error{Op: "list cases", Kind: Invalid, Field: "limit", Err: fmt.Errorf("limit %d: want 1 to %d", f.Limit, MaxPageSize)}
+	}
+	if f.Offset < 0 {
+		return nil, &Error{Op: "list cases", Kind: Invalid, Field: "offset", Err: fmt.Errorf("offset %d is negative", f.Offset)}
+	}
+	f.Today = dateOf(dayNumber(r.now()))
+	f.All, f.Carrier, f.Province, f.Public = false, "", "", false
+	switch {
+	case p.Has(RoleAdmin) || p.Has(RoleSystem) || (p.Has(RoleReviewer) && p.Province == ""):
+		f.All = true
+	case p.Has(RoleReviewer):
+		f.Province, f.Public = p.Province, true
+	case p.Has(RoleCarrier):
+		f.Carrier, f.Public = p.Org, true
+	case p.Has(RoleAnalyst):
+		f.Public = true
+	default:
+		return nil, nil
+	}
+	cs, err := r.cases.Cases(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	return cs, nil
+}

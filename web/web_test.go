@@ -145,7 +145,13 @@ func demoHandler(t *testing.T) http.Handler {
 		data.NewCoverageStore(db, t.TempDir()), data.NewProposalStore(db))
 
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h := api.NewHandler(log, api.Config{Web: web.Static(), Orgs: orgs, Coverage: cov}, svc)
+	// The map has no sign-in yet (TODO(#8)): every request the browser
+	// sends gets an admin's token, as a signed-in admin's would.
+	apiH := api.NewHandler(log, api.Config{Web: web.Static(), Orgs: orgs, Coverage: cov, Auth: adminAuth{}}, svc)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", "Bearer "+adminToken)
+		apiH.ServeHTTP(w, r)
+	})
 	for _, p := range d.Proposals {
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/proposals", bytes.NewReader(mustJSON(t, p.Feature)))
 		req.Header.Set("Content-Type", "application/json")
@@ -169,4 +175,16 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+const adminToken = "web-test-admin"
+
+// adminAuth lets adminToken in as an admin.
+type adminAuth struct{}
+
+func (adminAuth) Authenticate(_ context.Context, tok string) (planning.Principal, error) {
+	if tok != adminToken {
+		return planning.Principal{}, &planning.Error{Kind: planning.Unauthenticated, Err: errors.New("unknown token")}
+	}
+	return planning.Principal{Name: "web-test", Org: "SNNMT", Roles: []planning.Role{planning.RoleAdmin}}, nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -36,6 +38,8 @@ type app struct {
 	radio  *planning.RadioBook
 	nets   *planning.NetworkService
 	gaps   *planning.GapService
+	users  *data.UserStore
+	review *planning.Review
 	fill   *planning.GapFillService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
@@ -111,6 +115,15 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 		pool.Close()
 		return nil, fmt.Errorf("rule book: %w (is the database migrated? run btsplan migrate)", err)
 	}
+	cal, err := planning.DefaultCalendar()
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("review calendar: %w", err)
+	}
+	cases := data.NewCaseStore(db)
+	cases.AfterCreate(a.jobs.InsertProposalCoverageTx)
+	a.review = planning.NewReview(planning.ReviewConfig{}, a.svc, cases, props, cal, nil)
+	a.users = data.NewUserStore(db)
 	return a, nil
 }
 
@@ -147,12 +160,42 @@ func (a *app) inProcess(env *environment) (http.Handler, error) {
 	if a.cfg.LogLevel == "info" {
 		a.log = newLogger(env, "error")
 	}
-	return a.handler()
+	text, _, _, err := planning.NewToken(nil)
+	if err != nil {
+		return nil, err
+	}
+	h, err := a.handler(cliAuth{token: text})
+	if err != nil {
+		return nil, err
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", "Bearer "+text)
+		h.ServeHTTP(w, r)
+	}), nil
+}
+
+// cliAuth is the in-process API's authenticator: the CLI already holds
+// the database's rights, so its requests run as an admin named "cli",
+// with a random token that never leaves the process.
+type cliAuth struct{ token string }
+
+func (c cliAuth) Authenticate(_ context.Context, tok string) (planning.Principal, error) {
+	if subtle.ConstantTimeCompare([]byte(tok), []byte(c.token)) != 1 {
+		return planning.Principal{}, &planning.Error{Op: "authenticate", Kind: planning.Unauthenticated,
+			Err: errors.New("unknown token")}
+	}
+	return planning.Principal{Name: "cli", Roles: []planning.Role{planning.RoleAdmin}}, nil
+}
+
+// authenticator is serve's: bearer tokens from the database, cached for
+// planning.DefaultTokenCacheTTL (a revocation takes effect within it).
+func (a *app) authenticator() planning.Authenticator {
+	return planning.NewTokenAuthenticator(a.users, planning.NewTokenCache(0, 0, nil), nil)
 }
 
 // handler is the HTTP API with the web map, as serve runs it; check and
 // export call it in-process so that the CLI and the API answer alike.
-func (a *app) handler() (http.Handler, error) {
+func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 	var webFS fs.FS = web.Static()
 	if a.cfg.WebDir != "" {
 		webFS = os.DirFS(a.cfg.WebDir)
@@ -182,6 +225,8 @@ func (a *app) handler() (http.Handler, error) {
 		UploadTimeout: a.cfg.UploadTimeout,
 		UploadMinRate: a.cfg.UploadMinRate,
 		StreamTimeout: a.cfg.StreamTimeout,
+		Auth:          auth,
+		Review:        a.review,
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -20,7 +20,8 @@ import (
 )
 
 func cmdDemo(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags("demo", "demo [--seed N] [--reload]", env.stderr)
+	fs := newFlags("demo", "demo [--seed N] [--reload] [--tokens FILE]", env.stderr)
+	tokens := fs.String("tokens", demoTokensFile, "where to write the demo users' tokens (shell exports); \"\" writes none")
 	seed := fs.Int64("seed", 0, "generator seed; 0 is the documented demo district")
 	reload := fs.Bool("reload", false, "import the layers again as new versions even when they are loaded")
 	if err := parseFlags(fs, args); err != nil {
@@ -64,6 +65,11 @@ func cmdDemo(ctx context.Context, env *environment, args []string) error {
 	}
 	if err := demoGaps(ctx, a, env); err != nil {
 		return err
+	}
+	if *tokens != "" {
+		if err := loadDemoUsers(ctx, a, *tokens, env); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(out, "demo: loaded in %.1f s\n", time.Since(start).Seconds())
 	return nil

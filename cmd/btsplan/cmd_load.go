@@ -29,7 +29,7 @@ import (
 // throughput, the latency percentiles and every non-2xx answer, and fails
 // when a target is missed.
 func cmdLoad(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags("load", "load [--url URL] [--duration 5m] [--concurrency 8] [--submit-share 0.2] [--min-rps 500] [--max-p99 100ms]", env.stderr)
+	fs := newFlags("load", "load [--url URL] [--token TOKEN] [--duration 5m] [--concurrency 8] [--submit-share 0.2] [--min-rps 500] [--max-p99 100ms]", env.stderr)
 	base := fs.String("url", "http://127.0.0.1:8080", "the server to load: a loopback address only")
 	dur := fs.Duration("duration", 5*time.Minute, "how long to send requests")
 	conc := fs.Int("concurrency", 8, "clients sending at once, each on its own keep-alive connection")
@@ -38,6 +38,7 @@ func cmdLoad(ctx context.Context, env *environment, args []string) error {
 	maxP99 := fs.Duration("max-p99", 0, "fail when the 99th percentile latency is above this (0: no target)")
 	seed := fs.Int64("seed", 0, "the demo district's seed: sites are placed inside it")
 	wait := fs.Duration("wait", 0, "wait up to this long for the server's /healthz before starting")
+	token := fs.String("token", env.getenv("BTSPLAN_TOKEN"), "bearer token of an admin (submissions are for every carrier); default $BTSPLAN_TOKEN")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
@@ -48,6 +49,9 @@ func cmdLoad(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("load: --duration %s: want a positive duration up to 24h", *dur)
 	case !(*share >= 0 && *share <= 1):
 		return fmt.Errorf("load: --submit-share %g: want 0 to 1", *share)
+	}
+	if *token == "" {
+		return fmt.Errorf("load: --token or BTSPLAN_TOKEN is required: the API needs a bearer token (btsplan token create)")
 	}
 	u, err := loopbackURL(*base)
 	if err != nil {
@@ -62,6 +66,7 @@ func cmdLoad(ctx context.Context, env *environment, args []string) error {
 	}
 	run := loadRun{
 		base:     u,
+		token:    *token,
 		bodies:   loadBodies(d, *seed),
 		share:    *share,
 		tag:      fmt.Sprintf("LOAD-%x", time.Now().UnixNano()&0xffffffff),
@@ -172,6 +177,7 @@ func loadBodies(d *synth.District, seed int64) []*geojson.Feature {
 // loadRun is one load test.
 type loadRun struct {
 	base     string
+	token    string // bearer token sent with every request
 	bodies   []*geojson.Feature
 	share    float64
 	tag      string // makes the submissions' site codes unique to this run
@@ -237,7 +243,7 @@ func (lr *loadRun) do(ctx context.Context, conc int) *loadResult {
 				}
 				b, _ := json.Marshal(body)
 				t0 := time.Now()
-				status, err := loadPost(ctx, client, lr.base+path, b)
+				status, err := loadPost(ctx, client, lr.base+path, lr.token, b)
 				d := time.Since(t0)
 				if ctx.Err() != nil {
 					break
@@ -286,12 +292,13 @@ func withCode(f *geojson.Feature, code string) *geojson.Feature {
 }
 
 // loadPost sends one body and reads the whole answer.
-func loadPost(ctx context.Context, client *http.Client, url string, body []byte) (int, error) {
+func loadPost(ctx context.Context, client *http.Client, url, token string, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/geo+json")
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err

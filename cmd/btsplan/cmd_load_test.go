@@ -32,6 +32,10 @@ func TestLoadCommand(t *testing.T) {
 				if r.URL.Path == "/healthz" {
 					return
 				}
+				if r.Header.Get("Authorization") != "Bearer btsp_load-test" {
+					http.Error(w, "no token", http.StatusUnauthorized)
+					return
+				}
 				var f struct {
 					Type       string         `json:"type"`
 					Properties map[string]any `json:"properties"`
@@ -70,7 +74,7 @@ func TestLoadCommand(t *testing.T) {
 			}))
 			defer srv.Close()
 			env := newTestEnv(t, "")
-			out, _, err := runCmd(t, env, "load", "--url", srv.URL, "--duration", "300ms", "--concurrency", "3", "--submit-share", "0.5")
+			out, _, err := runCmd(t, env, "load", "--url", srv.URL, "--token", "btsp_load-test", "--duration", "300ms", "--concurrency", "3", "--submit-share", "0.5")
 			if tt.wantErr == "" && err != nil {
 				t.Fatalf("load = %v, want success\n%s", err, out)
 			}
@@ -90,7 +94,7 @@ func TestLoadCommand(t *testing.T) {
 func TestLoadRefusesOtherHosts(t *testing.T) {
 	for _, u := range []string{"http://10.0.0.1:8080", "http://example.org", "ftp://127.0.0.1", "127.0.0.1:8080"} {
 		t.Run(u, func(t *testing.T) {
-			_, _, err := runCmd(t, newTestEnv(t, ""), "load", "--url", u, "--duration", "1s")
+			_, _, err := runCmd(t, newTestEnv(t, ""), "load", "--url", u, "--token", "t", "--duration", "1s")
 			if err == nil || !strings.Contains(err.Error(), "--url") {
 				t.Errorf("load --url %s = %v, want a refusal naming --url", u, err)
 			}

@@ -34,7 +34,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer stopWorkers()
-	h, err := a.handler()
+	h, err := a.handler(a.authenticator())
 	if err != nil {
 		return err
 	}

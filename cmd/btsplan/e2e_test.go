@@ -50,7 +50,8 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("migrate = %q, %v; want up to date", out, err)
 	}
 
-	out, errOut, err := runCmd(t, url, "demo")
+	tokFile := filepath.Join(t.TempDir(), "demo-tokens.env")
+	out, errOut, err := runCmd(t, url, "demo", "--tokens", tokFile)
 	if err != nil {
 		t.Fatalf("demo: %v\n%s\n%s", err, out, errOut)
 	}
@@ -69,10 +70,12 @@ func TestEndToEnd(t *testing.T) {
 	if m := regexp.MustCompile(`452-0[124] covered=[1-9]`).FindString(out); m == "" {
 		t.Errorf("demo gap analysis: no carrier covers a village (want ≥ 1 covered):\n%s", out)
 	}
-	out, _, err = runCmd(t, url, "demo")
+	firstTokens := readTokens(t, tokFile)
+	out, _, err = runCmd(t, url, "demo", "--tokens", tokFile)
 	if err != nil || strings.Contains(out, " v2:") || strings.Count(out, "already submitted") != 20 {
 		t.Errorf("second demo is not a no-op (err %v):\n%s", err, out)
 	}
+	tokens := readTokens(t, tokFile)
 
 	// serve without job workers: the background coverage below waits for
 	// a btsplan worker, as on a deployment with separate worker machines.
@@ -80,19 +83,47 @@ func TestEndToEnd(t *testing.T) {
 	serveEnv["BTSPLAN_WORKERS"] = "0"
 	base, stop := startServe(t, serveEnv)
 	defer stop()
+	// Every route but the open ones needs a token: the demo admin's. The
+	// second demo revoked the first one's tokens.
+	client := authClient(tokens["BTSPLAN_TOKEN_ADMIN"])
+	for _, tt := range []struct {
+		token string
+		want  int
+	}{
+		{tokens["BTSPLAN_TOKEN_CARRIER"], http.StatusOK},
+		{firstTokens["BTSPLAN_TOKEN_CARRIER"], http.StatusUnauthorized},
+		{tokens["BTSPLAN_TOKEN_ANALYST"], http.StatusOK},
+	} {
+		resp, err := authClient(tt.token).Get(base + "/v1/cases")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("GET /v1/cases with a demo token = %d, want %d", resp.StatusCode, tt.want)
+		}
+	}
+	resp, err := http.Get(base + "/v1/proposals")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /v1/proposals without a token = %d, want 401", resp.StatusCode)
+	}
 
 	// The API over real HTTP.
 	var list struct {
 		Items []json.RawMessage `json:"items"`
 		Total int               `json:"total"`
 	}
-	getJSON(t, base+"/v1/proposals?verdict=CONFLICT", &list)
+	getJSON(t, client, base+"/v1/proposals?verdict=CONFLICT", &list)
 	if list.Total != 5 {
 		t.Errorf("CONFLICT proposals = %d, want 5", list.Total)
 	}
 	site := `{"type":"Feature","geometry":{"type":"Point","coordinates":[104.4677842,21.6338535]},` +
 		`"properties":{"carrier":"452-04","site_code":"E2E-1","structure":"A2b","height_m":45}}`
-	resp, err := http.Post(base+"/v1/checks", "application/json", strings.NewReader(site))
+	resp, err = client.Post(base+"/v1/checks", "application/json", strings.NewReader(site))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +132,7 @@ func TestEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"verdict":"CONFLICT"`) || !strings.Contains(string(body), "Vườn quốc gia Núi Mẫu") {
 		t.Errorf("check in the park = %d %.300s, want CONFLICT naming the park", resp.StatusCode, body)
 	}
-	resp, err = http.Get(base + "/v1/proposals/16/report.html?lang=en")
+	resp, err = client.Get(base + "/v1/proposals/16/report.html?lang=en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,11 +157,11 @@ func TestEndToEnd(t *testing.T) {
 		DEMVersion string  `json:"dem_version"`
 		Cached     bool    `json:"cached"`
 	}
-	getJSON(t, base+"/v1/proposals/1/coverage", &cov)
+	getJSON(t, client, base+"/v1/proposals/1/coverage", &cov)
 	if cov.AreaKm2 <= 1 || !strings.Contains(cov.DEMVersion, "synthetic-demo") {
 		t.Errorf("coverage of proposal 1 = %+v, want an area over the demo terrain", cov)
 	}
-	getJSON(t, base+"/v1/proposals/1/coverage", &cov)
+	getJSON(t, client, base+"/v1/proposals/1/coverage", &cov)
 	if !cov.Cached {
 		t.Error("second coverage request was not served from the cache")
 	}
@@ -139,7 +170,7 @@ func TestEndToEnd(t *testing.T) {
 	// background by a worker: its report shows it shortly after the
 	// worker starts. (A site without antennas has none: the log says so.)
 	newSite := strings.NewReplacer("104.4677842,21.6338535", "104.5400,21.5600", "E2E-1", "E2E-BG", `"height_m":45`, `"height_m":30,"antennas":[{"azimuth_deg":90,"tilt_deg":4,"band_mhz":1800,"eirp_dbm":60,"technology":"LTE"}]`).Replace(site)
-	resp, err = http.Post(base+"/v1/proposals", "application/json", strings.NewReader(newSite))
+	resp, err = client.Post(base+"/v1/proposals", "application/json", strings.NewReader(newSite))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +188,7 @@ func TestEndToEnd(t *testing.T) {
 				AreaKm2 float64 `json:"area_km2"`
 			} `json:"coverage"`
 		}
-		getJSON(t, fmt.Sprintf("%s/v1/proposals/%d/report", base, created.ID), &rep)
+		getJSON(t, client, fmt.Sprintf("%s/v1/proposals/%d/report", base, created.ID), &rep)
 		if rep.Coverage == nil {
 			return nil
 		}
@@ -251,7 +282,7 @@ func TestEndToEnd(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "junk.geojson") || !strings.Contains(err.Error(), "nothing was imported") {
 		t.Errorf("import of a CSV: err = %v, want the file named and nothing imported", err)
 	}
-	resp, err = http.Get(base + "/v1/layers/junk.geojson")
+	resp, err = client.Get(base + "/v1/layers/junk.geojson")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,9 +353,9 @@ func startServe(t *testing.T, env testEnv) (base string, stop func()) {
 	}
 }
 
-func getJSON(t *testing.T, url string, v any) {
+func getJSON(t *testing.T, client *http.Client, url string, v any) {
 	t.Helper()
-	resp, err := http.Get(url)
+	resp, err := client.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,4 +367,61 @@ func getJSON(t *testing.T, url string, v any) {
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
+}
+
+// newToken adds user name of org with roles through the CLI and returns a
+// token of theirs (the last line of token create's output).
+func newToken(t *testing.T, env testEnv, name, org string, roles ...string) string {
+	t.Helper()
+	args := []string{"user", "add", "--name", name, "--org", org}
+	for _, r := range roles {
+		args = append(args, "--role", r)
+	}
+	if out, errOut, err := runCmd(t, env, args...); err != nil {
+		t.Fatalf("user add: %v\n%s\n%s", err, out, errOut)
+	}
+	out, errOut, err := runCmd(t, env, "token", "create", "--user", name)
+	if err != nil {
+		t.Fatalf("token create: %v\n%s\n%s", err, out, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
+}
+
+// bearer adds a bearer token to every request.
+type bearer struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(r)
+}
+
+// authClient is an HTTP client that sends token with every request.
+func authClient(token string) *http.Client {
+	return &http.Client{Transport: bearer{token: token, next: http.DefaultTransport}}
+}
+
+// readTokens reads the demo's tokens file: "export NAME=token" lines.
+func readTokens(t *testing.T, path string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimPrefix(l, "export "), "="); ok && !strings.HasPrefix(l, "#") {
+			out[k] = v
+		}
+	}
+	for _, k := range []string{"BTSPLAN_TOKEN_CARRIER", "BTSPLAN_TOKEN_REVIEWER", "BTSPLAN_TOKEN_ANALYST", "BTSPLAN_TOKEN_ADMIN"} {
+		if !strings.HasPrefix(out[k], "btsp_") {
+			t.Errorf("%s: %s = %q, want a token", path, k, out[k])
+		}
+	}
+	return out
 }

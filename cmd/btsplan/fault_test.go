@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,6 +107,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	token := newToken(t, env, "fault-carrier", "452-04", "carrier")
 	base, stop := startServe(t, env)
 	defer stop()
 
@@ -115,7 +117,7 @@ func TestDatabaseOutage(t *testing.T) {
 		seq    atomic.Int64
 		halt   = make(chan struct{})
 		wg     sync.WaitGroup
-		client = &http.Client{Timeout: 10 * time.Second}
+		client = &http.Client{Timeout: 10 * time.Second, Transport: bearer{token: token, next: http.DefaultTransport}}
 	)
 	submit := func() submission {
 		n := seq.Add(1)
@@ -153,7 +155,18 @@ func TestDatabaseOutage(t *testing.T) {
 		})
 	}
 
+	// A second of traffic, and at least one stored submission (on a busy
+	// machine the first ones, which authenticate and open cases, may take
+	// longer than that).
 	time.Sleep(time.Second)
+	for warm := time.Now().Add(20 * time.Second); time.Now().Before(warm); time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		stored := slices.ContainsFunc(subs, func(s submission) bool { return s.status == http.StatusCreated })
+		mu.Unlock()
+		if stored {
+			break
+		}
+	}
 	stopping := time.Now()
 	cluster.Stop()
 	down := time.Now()

@@ -78,6 +78,15 @@ type CaseStore struct {
 	SignaturesFunc         func(ctx context.Context, assessmentID int64) ([]planning.Signature, error)
 	DecisionsFunc          func(ctx context.Context, caseID int64) ([]planning.Decision, error)
 	IdempotentFunc         func(ctx context.Context, org, key string) (string, int64, error)
+	CasesFunc              func(ctx context.Context, f planning.CaseFilter) ([]planning.Case, error)
+}
+
+// Cases calls CasesFunc.
+func (s *CaseStore) Cases(ctx context.Context, f planning.CaseFilter) ([]planning.Case, error) {
+	if s.CasesFunc == nil {
+		return nil, unset("CaseStore.Cases")
+	}
+	return s.CasesFunc(ctx, f)
 }
 
 var _ planning.CaseStore = (*CaseStore)(nil)

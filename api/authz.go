@@ -1,0 +1,146 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"btsplan/planning"
+)
+
+// access is who may call one route.
+type access struct {
+	open  bool            // no token needed
+	roles []planning.Role // a principal needs one of them
+	// proposal: the route names a proposal (:id), which the caller must be
+	// allowed to see (planning.CanSee on its case); one it may not see is
+	// answered 404, exactly as one that does not exist.
+	proposal bool
+}
+
+var (
+	carrier  = planning.RoleCarrier
+	reviewer = planning.RoleReviewer
+	analyst  = planning.RoleAnalyst
+	admin    = planning.RoleAdmin
+
+	openRoute = access{open: true}
+	anyone    = []planning.Role{carrier, reviewer, analyst, admin}
+)
+
+// accessRules is THE role × endpoint table, keyed by method and gin route
+// template. withAuth enforces it for every route; a route that is not in
+// it is refused to everyone, and TestAccessTableCoversRoutes fails. What a
+// role may see within a route (its own carrier's proposals, its province's
+// cases, public decisions) is the service's and the lists' business:
+// planning.CanSee, Review, scopeProposals.
+//
+//   - carrier: checks; submits its own organization's proposals and acts
+//     on its own cases (withdraw, resubmit documents); reads its own
+//     proposals and cases, and decided (public) ones; computes coverage.
+//   - reviewer: reads every case of its province; starts reviews, asks for
+//     documents, signs for its authority and decides (lead authority).
+//   - analyst: reads everything public (layers, sites, coverage, gap
+//     analyses, decided cases) and runs gap analyses; writes nothing.
+//   - admin: everything, and alone imports layers and sites. DEMs and
+//     users are managed from the CLI, which has no route.
+var accessRules = map[string]access{
+	"GET /":             openRoute,
+	"GET /healthz":      openRoute,
+	"GET /readyz":       openRoute,
+	"GET /openapi.json": openRoute,
+	// The metrics name routes and counts, not data, but say how busy each
+	// carrier's tools are: admins and analysts only.
+	"GET /metrics": {roles: []planning.Role{admin, analyst}},
+
+	// A check stores nothing: any role may ask one.
+	"POST /v1/checks": {roles: anyone},
+
+	"POST /v1/proposals":                        {roles: []planning.Role{carrier, admin}},
+	"GET /v1/proposals":                         {roles: []planning.Role{carrier, reviewer, admin}},
+	"GET /v1/proposals.geojson":                 {roles: []planning.Role{carrier, reviewer, admin}},
+	"GET /v1/proposals/:id":                     {roles: anyone, proposal: true},
+	"GET /v1/proposals/:id/assessment":          {roles: anyone, proposal: true},
+	"GET /v1/proposals/:id/report":              {roles: anyone, proposal: true},
+	"GET /v1/proposals/:id/report.html":         {roles: anyone, proposal: true},
+	"GET /v1/proposals/:id/findings.geojson":    {roles: anyone, proposal: true},
+	"GET /v1/proposals/:id/coverage":            {roles: anyone, proposal: true},
+	"GET /v1/proposals/:id/case":                {roles: anyone, proposal: true},
+	"POST /v1/proposals/:id/actions":            {roles: []planning.Role{carrier, reviewer}, proposal: true},
+	"POST /v1/proposals/:id/signatures":         {roles: []planning.Role{reviewer}, proposal: true},
+	"POST /v1/proposals/:id/decisions":          {roles: []planning.Role{reviewer}, proposal: true},
+	"GET /v1/cases":                             {roles: anyone},
+	"POST /v1/coverage":                         {roles: []planning.Role{carrier, reviewer, admin}},
+	"GET /v1/coverage/:id":                      {roles: anyone},
+	"GET /v1/coverage/:id/legend.png":           {roles: anyone},
+	"GET /v1/sites":                             {roles: anyone},
+	"POST /v1/sites":                            {roles: []planning.Role{admin}},
+	"POST /v1/gap-analyses":                     {roles: []planning.Role{analyst, admin}},
+	"GET /v1/gap-analyses/:id":                  {roles: anyone},
+	"GET /v1/gap-analyses/:id/villages":         {roles: anyone},
+	"GET /v1/gap-analyses/:id/villages.geojson": {roles: anyone},
+	"GET /v1/gap-analyses/:id/gaps.geojson":     {roles: anyone},
+	"GET /v1/layers":                            {roles: anyone},
+	"POST /v1/layers":                           {roles: []planning.Role{admin}},
+	"GET /v1/layers/:file":                      {roles: anyone},
+}
+
+// checkProposalVisible answers a proposal that the caller may not see as
+// not found, with the same words as one that does not exist. An id that is
+// not a number, or a proposal that does not exist, is left to the handler.
+func (s *server) checkProposalVisible(c *gin.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return nil
+	}
+	ctx := c.Request.Context()
+	prop, err := s.svc.Proposal(ctx, id)
+	switch {
+	case planning.KindOf(err) == planning.NotFound:
+		return nil
+	case err != nil:
+		return err
+	}
+	cs, err := s.caseOf(ctx, prop)
+	if err != nil {
+		return err
+	}
+	if !planning.CanSee(principal(c), cs) {
+		return &planning.Error{Kind: planning.NotFound, Err: fmt.Errorf("proposal %d not found", id)}
+	}
+	return nil
+}
+
+// caseOf returns the case of prop (one made from prop without a review
+// service).
+func (s *server) caseOf(ctx context.Context, prop planning.Proposal) (planning.Case, error) {
+	if s.cfg.Review == nil {
+		return planning.ProposalCase(prop), nil
+	}
+	return s.cfg.Review.CaseOfProposal(ctx, prop)
+}
+
+// scopeProposals narrows a proposal list to what p may see: a carrier its
+// own organization's, a reviewer of one province that province's. It
+// returns false when the caller asked for proposals it may not see at all
+// (another carrier's): the answer is then an empty list.
+func scopeProposals(p planning.Principal, f *planning.ProposalFilter) bool {
+	switch {
+	case p.Has(admin) || (p.Has(reviewer) && p.Province == ""):
+		return true
+	case p.Has(reviewer):
+		if f.AdminUnit == "" {
+			f.AdminUnit = p.Province
+		}
+		return f.AdminUnit == p.Province
+	case p.Has(carrier):
+		if f.Carrier != "" && f.Carrier != p.Org {
+			return false
+		}
+		f.Carrier = p.Org
+		return true
+	}
+	return false
+}
