@@ -74,6 +74,16 @@ func withAuth(s *server) gin.HandlerFunc {
 		}
 		tok := bearer(c.GetHeader("Authorization"))
 		if tok == "" {
+			// A browser signed in through POST /v1/session.
+			if ck, err := c.Request.Cookie(sessionCookie); err == nil && ck.Value != "" {
+				tok = ck.Value
+				if m := c.Request.Method; m != http.MethodGet && m != http.MethodHead && !sameOrigin(c.Request) {
+					writeError(c, s.log, errCrossSite)
+					return
+				}
+			}
+		}
+		if tok == "" {
 			writeError(c, s.log, errNoToken)
 			return
 		}

@@ -51,6 +51,10 @@ var accessRules = map[string]access{
 	"GET /healthz":      openRoute,
 	"GET /readyz":       openRoute,
 	"GET /openapi.json": openRoute,
+	// Signing in checks the token it is given; signing out drops a cookie.
+	"POST /v1/session":   openRoute,
+	"GET /v1/session":    {roles: anyone},
+	"DELETE /v1/session": openRoute,
 	// The metrics name routes and counts, not data, but say how busy each
 	// carrier's tools are: admins and analysts only.
 	"GET /metrics": {roles: []planning.Role{admin, analyst}},

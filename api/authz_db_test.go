@@ -151,6 +151,9 @@ func TestAccessTable(t *testing.T) {
 		{"GET", "/readyz", "", true, "ok ok ok ok ok"},
 		{"GET", "/openapi.json", "", true, "ok ok ok ok ok"},
 		{"GET", "/metrics", "", false, "403 403 403 ok ok"},
+		{"POST", "/v1/session", `{}`, true, "ok ok ok ok ok"},
+		{"GET", "/v1/session", "", false, "ok ok ok ok ok"},
+		{"DELETE", "/v1/session", "", true, "ok ok ok ok ok"},
 		{"POST", "/v1/checks", site, false, "ok ok ok ok ok"},
 		{"POST", "/v1/proposals", site, false, "ok 403 403 403 ok"},
 		{"GET", "/v1/proposals", "", false, "ok ok ok 403 ok"},
@@ -287,5 +290,58 @@ func TestCarrierSeesOnlyItsOwn(t *testing.T) {
 	}
 	if rec := a.do(t, "admin", "GET", "/v1/proposals", ""); !strings.Contains(rec.Body.String(), `"total":1`) {
 		t.Errorf("after the refused submission: %s, want still one proposal", rec.Body)
+	}
+}
+
+// TestSessionCookie signs a browser in: the token is checked and kept in an
+// HttpOnly, SameSite=Strict cookie that then authenticates reads and
+// same-origin writes, never a write from another site's page.
+func TestSessionCookie(t *testing.T) {
+	a := newAuthzAPI(t)
+	if rec := a.do(t, "carrier", "POST", "/v1/proposals", dbSiteBody(t, "SESSION-1")); rec.Code != http.StatusCreated {
+		t.Fatalf("carrier's submission = %d %s, want 201", rec.Code, rec.Body)
+	}
+	signIn := func(token string) *httptest.ResponseRecorder {
+		return a.do(t, "", "POST", "/v1/session", string(mustJSON(t, map[string]string{"token": token})))
+	}
+	if rec := signIn("not-a-token"); rec.Code != http.StatusUnauthorized || rec.Header().Get("Set-Cookie") != "" {
+		t.Fatalf("sign-in with a bad token = %d, cookie %q; want 401 and no cookie", rec.Code, rec.Header().Get("Set-Cookie"))
+	}
+	if rec := signIn(a.tokens["revoked"]); rec.Code != http.StatusUnauthorized {
+		t.Errorf("sign-in with a revoked token = %d, want 401", rec.Code)
+	}
+	rec := signIn(a.tokens["carrier"])
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"org":"452-04"`) {
+		t.Fatalf("sign-in = %d %s, want 200 naming the carrier", rec.Code, rec.Body)
+	}
+	cookies := rec.Result().Cookies()
+	if len(cookies) != 1 || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode || cookies[0].Path != "/" {
+		t.Fatalf("cookie = %+v, want one HttpOnly SameSite=Strict cookie on /", cookies)
+	}
+	ck := "btsplan_session=" + cookies[0].Value
+	tests := []struct {
+		name, method, target, body string
+		headers                    []string
+		want                       int
+	}{
+		{"who am I", "GET", "/v1/session", "", nil, http.StatusOK},
+		{"own proposal", "GET", "/v1/proposals/1/report.html", "", nil, http.StatusOK},
+		{"a check from this site's page", "POST", "/v1/checks", dbSiteBody(t, "S-2"), []string{"Origin", "http://example.com"}, http.StatusOK},
+		{"a check with no Origin, same-origin fetch", "POST", "/v1/checks", dbSiteBody(t, "S-3"), []string{"Sec-Fetch-Site", "same-origin"}, http.StatusOK},
+		{"a write from another site", "POST", "/v1/checks", dbSiteBody(t, "S-4"), []string{"Origin", "https://evil.example"}, http.StatusForbidden},
+		{"a write another site's page sends without Origin", "POST", "/v1/proposals", dbSiteBody(t, "S-5"), []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"still a carrier: no layer import", "POST", "/v1/layers?kind=landuse&name=x&category=ONT", `{"type":"FeatureCollection","features":[]}`, []string{"Origin", "http://example.com"}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := a.do(t, "", tt.method, tt.target, tt.body, append([]string{"Cookie", ck}, tt.headers...)...)
+			if rec.Code != tt.want {
+				t.Errorf("status = %d, want %d; body %.300s", rec.Code, tt.want, rec.Body)
+			}
+		})
+	}
+	out := a.do(t, "", "DELETE", "/v1/session", "", "Cookie", ck)
+	if c := out.Result().Cookies(); out.Code != http.StatusNoContent || len(c) != 1 || c[0].MaxAge >= 0 {
+		t.Errorf("sign-out = %d, cookies %+v; want 204 and the cookie dropped", out.Code, c)
 	}
 }

@@ -14,6 +14,9 @@ func (s *server) routes(e *gin.Engine) {
 	e.GET("/openapi.json", w(s.handleOpenAPI()))
 
 	v1 := e.Group("/v1")
+	v1.POST("/session", w(s.handleSignIn()))
+	v1.GET("/session", w(s.handleWhoAmI()))
+	v1.DELETE("/session", w(s.handleSignOut()))
 	v1.POST("/checks", w(s.handleCheck()))
 
 	v1.POST("/proposals", w(s.handleSubmit()))

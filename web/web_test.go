@@ -46,7 +46,7 @@ func TestMapInBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("webtest", "map.test.mjs"), srv.URL)
-	cmd.Env = append(os.Environ(), "WEBTEST_SCREENSHOTS="+shots, "CHROMIUM="+chromiumPath)
+	cmd.Env = append(os.Environ(), "WEBTEST_SCREENSHOTS="+shots, "CHROMIUM="+chromiumPath, "WEBTEST_TOKEN="+adminToken)
 	out, err := cmd.CombinedOutput()
 	t.Logf("node webtest/map.test.mjs %s:\n%s", srv.URL, out)
 	if err != nil {
@@ -145,16 +145,13 @@ func demoHandler(t *testing.T) http.Handler {
 		data.NewCoverageStore(db, t.TempDir()), data.NewProposalStore(db))
 
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	// The map has no sign-in yet (TODO(#8)): every request the browser
-	// sends gets an admin's token, as a signed-in admin's would.
-	apiH := api.NewHandler(log, api.Config{Web: web.Static(), Orgs: orgs, Coverage: cov, Auth: adminAuth{}}, svc)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Header.Set("Authorization", "Bearer "+adminToken)
-		apiH.ServeHTTP(w, r)
-	})
+	// The browser signs in through the map's form with adminToken; the
+	// demo proposals below are submitted with it as a bearer token.
+	h := api.NewHandler(log, api.Config{Web: web.Static(), Orgs: orgs, Coverage: cov, Auth: adminAuth{}}, svc)
 	for _, p := range d.Proposals {
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/proposals", bytes.NewReader(mustJSON(t, p.Feature)))
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+adminToken)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
 		if w.Code != http.StatusCreated {

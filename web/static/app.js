@@ -536,10 +536,57 @@
     if (b) map.fitBounds(b, { padding: [16, 16] });
   }
 
-  Promise.allSettled([loadLayers(), loadProposals()]).then(() => {
-    fitData();
-    // For the browser test and anyone at the console.
-    window.btsplan = { map, zones, proposalGroup };
-    document.documentElement.dataset.ready = 'true';
+  // ---- Session --------------------------------------------------------
+  // Every /v1 route needs a signed-in user. Signing in posts the token once;
+  // the server keeps it in an HttpOnly cookie, which also authenticates the
+  // report pages and coverage images the map opens.
+
+  const signin = $('#signin');
+  const whoami = $('#whoami');
+
+  function showUser(p) {
+    signin.hidden = true;
+    whoami.hidden = false;
+    $('#whoami-text').textContent = `${p.name} · ${p.org} · ${(p.roles || []).join(', ')}`;
+  }
+
+  function start() {
+    Promise.allSettled([loadLayers(), loadProposals()]).then(() => {
+      fitData();
+      // For the browser test and anyone at the console.
+      window.btsplan = { map, zones, proposalGroup };
+      document.documentElement.dataset.ready = 'true';
+    });
+  }
+
+  signin.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const err = signin.querySelector('.field-error[data-for="token"]');
+    err.textContent = '';
+    try {
+      const p = await getJSON('/v1/session', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: signin.token.value.trim() }),
+      });
+      signin.token.value = '';
+      showUser(p);
+      start();
+    } catch (e) {
+      err.textContent = e.message;
+    }
+  });
+
+  $('#signout').addEventListener('click', async () => {
+    await fetch('/v1/session', { method: 'DELETE' });
+    location.reload();
+  });
+
+  getJSON('/v1/session').then((p) => {
+    showUser(p);
+    start();
+  }, () => {
+    signin.hidden = false;
+    signin.token.focus();
   });
 })();

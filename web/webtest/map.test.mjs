@@ -36,8 +36,12 @@ async function step(name, fn) {
   console.log(`ok   ${name} (${Date.now() - t0} ms)`);
 }
 
+// token signs the browser in through the map's form, and the test's own
+// requests in with a bearer header.
+const token = process.env.WEBTEST_TOKEN || '';
+
 async function api(path) {
-  const r = await fetch(base + path);
+  const r = await fetch(base + path, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(r.status, 200, `GET ${path}`);
   return r.json();
 }
@@ -132,8 +136,21 @@ try {
   const target = parkPoint(park, proposalFC.features.map((f) => f.geometry.coordinates));
   const siteCode = `WEB-TEST-${Date.now()}`;
 
-  await step('page loads, layers and proposals drawn', async () => {
+  await step('sign-in: a wrong token is refused, the right one signs in', async () => {
     await page.goto(base + '/', { waitUntil: 'load' });
+    await page.waitForSelector('#signin:not([hidden])');
+    await page.fill('#signin input[name=token]', 'not-a-token');
+    await page.click('#signin button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#signin .field-error').textContent.length > 0);
+    await page.fill('#signin input[name=token]', token);
+    await page.click('#signin button[type=submit]');
+    await page.waitForSelector('#whoami:not([hidden])');
+    const cookies = await page.context().cookies();
+    const c = cookies.find((k) => k.name === 'btsplan_session');
+    assert.ok(c && c.httpOnly && c.sameSite === 'Strict', 'an HttpOnly SameSite=Strict session cookie');
+  });
+
+  await step('page loads, layers and proposals drawn', async () => {
     await page.waitForSelector('html[data-ready="true"]');
     const n = await page.locator('.leaflet-proposals-pane path.proposal').count();
     assert.ok(n >= 20, `proposal markers = ${n}, want 20+`);
