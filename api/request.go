@@ -222,7 +222,10 @@ func unknownParams(q url.Values, known ...string) []error {
 	errs := make([]error, 0, len(names))
 	for _, name := range names {
 		field := name
-		if len(field) > 64 || !utf8.ValidString(field) {
+		switch {
+		case field == "":
+			field = "(an empty name)"
+		case len(field) > 64 || !utf8.ValidString(field):
 			field = "(a long or non-UTF-8 name)"
 		}
 		errs = append(errs, malformed(field, "unknown parameter (want %s)", strings.Join(known, ", ")))
