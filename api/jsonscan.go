@@ -114,7 +114,7 @@ func checkToken(dec *jsontext.Decoder, folded *[]map[string]string, maxArrayLen 
 	}
 	container, n := dec.StackIndex(depth)
 	if container == '[' && n > maxArrayLen {
-		return planning.FieldError(parentPointer(dec), "an array of more than %d elements", maxArrayLen)
+		return valueError(parentPointer(dec), "an array of more than %d elements", maxArrayLen)
 	}
 	isName := container == '{' && n%2 == 1
 	switch {
@@ -124,7 +124,9 @@ func checkToken(dec *jsontext.Decoder, folded *[]map[string]string, maxArrayLen 
 		}
 		name := unquote(raw)
 		if strings.IndexByte(name, 0) >= 0 {
-			return planning.FieldError(parentPointer(dec), "a member name contains a NUL character")
+			// A name is no value a field could hold: like a name too long,
+			// the document is malformed (400), named by its object.
+			return malformed(parentPointer(dec), "a member name contains a NUL character")
 		}
 		fk := foldName(name)
 		if prev, dup := (*folded)[depth-1][fk]; dup && prev != name {
@@ -133,14 +135,23 @@ func checkToken(dec *jsontext.Decoder, folded *[]map[string]string, maxArrayLen 
 		(*folded)[depth-1][fk] = name
 	case kind == '"':
 		if bytes.Contains(raw, []byte(`\u0000`)) && strings.IndexByte(unquote(raw), 0) >= 0 {
-			return planning.FieldError(string(dec.StackPointer()), "contains a NUL character")
+			return valueError(string(dec.StackPointer()), "contains a NUL character")
 		}
 	case kind == '0':
 		if len(raw) > maxJSONNumberBytes {
-			return planning.FieldError(string(dec.StackPointer()), "a number written with %d characters: at most %d are allowed", len(raw), maxJSONNumberBytes)
+			return valueError(string(dec.StackPointer()), "a number written with %d characters: at most %d are allowed", len(raw), maxJSONNumberBytes)
 		}
 	}
 	return nil
+}
+
+// valueError is a 422 about the value at ptr or, for the document itself
+// (ptr ""), a 400: a bare string, number or array is no body we take.
+func valueError(ptr, format string, args ...any) error {
+	if ptr == "" {
+		return malformed("", format, args...)
+	}
+	return planning.FieldError(ptr, format, args...)
 }
 
 // tokenizerProblem turns the tokenizer's error into a 400 naming the JSON
