@@ -199,19 +199,6 @@ func (s *server) handleGetCase() handlerFunc {
 	}
 }
 
-// readJSONBody reads a small JSON body into v, naming faulty members by
-// their JSON pointers.
-func (s *server) readJSONBody(c *gin.Context, v any) error {
-	if err := checkJSONContentType(c); err != nil {
-		return err
-	}
-	body, err := readBody(c, s.cfg.MaxBodyBytes)
-	if err != nil {
-		return err
-	}
-	return decodeJSON(body, v)
-}
-
 type actionIn struct {
 	Event *string `json:"event"`
 	Note  string  `json:"note"`
@@ -226,7 +213,7 @@ func (s *server) handleCaseAction() handlerFunc {
 			return err
 		}
 		var in actionIn
-		if err := s.readJSONBody(c, &in); err != nil {
+		if err := readStrictJSON(c, s.cfg.MaxBodyBytes, &in); err != nil {
 			return err
 		}
 		if in.Event == nil {
@@ -259,7 +246,7 @@ func (s *server) handleSign() handlerFunc {
 			return err
 		}
 		var in signatureIn
-		if err := s.readJSONBody(c, &in); err != nil {
+		if err := readStrictJSON(c, s.cfg.MaxBodyBytes, &in); err != nil {
 			return err
 		}
 		if in.Consent == nil {
@@ -305,7 +292,7 @@ func (s *server) handleDecide() handlerFunc {
 			return err
 		}
 		var in decisionIn
-		if err := s.readJSONBody(c, &in); err != nil {
+		if err := readStrictJSON(c, s.cfg.MaxBodyBytes, &in); err != nil {
 			return err
 		}
 		if in.Outcome == nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 type caseBody struct {
@@ -93,7 +94,9 @@ func TestCaseWorkflow(t *testing.T) {
 	}
 	c = act("carrier", "resubmit_documents", c.ETag, http.StatusOK)
 
-	decision := `{"outcome":"approve_with_conditions","note":"ok","valid_until":"2099-12-31",
+	// Two years on: within planning.MaxValidityYears.
+	validUntil := time.Now().AddDate(2, 0, 0).Format("2006-01-02")
+	decision := `{"outcome":"approve_with_conditions","note":"ok","valid_until":"` + validUntil + `",
 		"conditions":[{"type":"max_height","params":{"height_m":"36"}},{"type":"camouflage","params":{"style":"tree"}}]}`
 	decodeProblem(t, a.do(t, "reviewer", "POST", "/v1/proposals/1/decisions", decision), http.StatusPreconditionRequired)
 	stale := strings.Replace(c.ETag, "-v", "-v1", 1)
@@ -102,7 +105,7 @@ func TestCaseWorkflow(t *testing.T) {
 	rec := a.do(t, "reviewer", "POST", "/v1/proposals/1/decisions", decision, "If-Match", c.ETag)
 	c = decodeCase(t, rec.Code, rec, rec.Body.Bytes(), http.StatusCreated)
 	if c.State != "approved_with_conditions" || len(c.Decisions) != 1 || len(c.Decisions[0].Conditions) != 2 ||
-		c.Decisions[0].Conditions[0].Status != "open" || c.Decisions[0].ValidUntil != "2099-12-31" {
+		c.Decisions[0].Conditions[0].Status != "open" || c.Decisions[0].ValidUntil != validUntil {
 		t.Errorf("decided case = %+v", c)
 	}
 	// The same decision on the old version loses: exactly one wins.

@@ -79,14 +79,18 @@ type ConditionType string
 
 // The condition types, with their parameters.
 const (
-	CondMaxHeight   ConditionType = "max_height"         // height_m: the highest structure allowed, m
-	CondCamouflage  ConditionType = "camouflage"         // style (optional): "tree", "flagpole", ...
-	CondShare       ConditionType = "share_with_carrier" // carrier: the MNC of the carrier to share with
-	CondConsent     ConditionType = "consent_letter"     // authority: whose consent letter is needed
-	CondOther       ConditionType = "other"              // text: the condition in words
-	MaxConditions                 = 50
-	maxParamChars                 = MaxNameChars
-	conditionsField               = "/conditions"
+	CondMaxHeight  ConditionType = "max_height"         // height_m: the highest structure allowed, m
+	CondCamouflage ConditionType = "camouflage"         // style (optional): "tree", "flagpole", ...
+	CondShare      ConditionType = "share_with_carrier" // carrier: the MNC of the carrier to share with
+	CondConsent    ConditionType = "consent_letter"     // authority: whose consent letter is needed
+	CondOther      ConditionType = "other"              // text: the condition in words
+	MaxConditions                = 50
+	// MaxValidityYears bounds an approval's validity: an unbuilt site is
+	// reviewed again once the plans it was checked against may have changed
+	// (land-use plans run 5 to 10 years).
+	MaxValidityYears = 10
+	maxParamChars    = MaxNameChars
+	conditionsField  = "/conditions"
 )
 
 // ConditionStatus is how far a condition is.

@@ -312,7 +312,7 @@ func (r *Review) Act(ctx context.Context, p Principal, caseID int64, ev CaseEven
 	if ev.Decision() || ev == EventRevise || ev == EventSubmit || ev == EventAssess || !ev.Valid() {
 		return Case{}, &Error{Op: op, Kind: Invalid, Field: "event", Err: fmt.Errorf("%q is not an action (decisions, submissions and revisions have their own calls)", truncate(string(ev), 40))}
 	}
-	if err := CheckText("note", note, MaxTextChars); err != nil {
+	if err := CheckText("/note", note, MaxTextChars); err != nil {
 		return Case{}, err
 	}
 	c, err := r.visible(ctx, p, caseID, op)
@@ -379,7 +379,7 @@ func (r *Review) Sign(ctx context.Context, p Principal, caseID int64, ifVersion 
 	if !p.Has(RoleReviewer) {
 		return Case{}, Signature{}, &Error{Op: op, Kind: Forbidden, Err: errors.New("only a reviewer signs")}
 	}
-	if err := CheckText("note", note, MaxTextChars); err != nil {
+	if err := CheckText("/note", note, MaxTextChars); err != nil {
 		return Case{}, Signature{}, err
 	}
 	c, err := r.visible(ctx, p, caseID, op)
@@ -490,6 +490,9 @@ func (r *Review) Decide(ctx context.Context, p Principal, caseID int64, ifVersio
 			d.ValidUntil = dateOf(dayNumber(in.ValidUntil))
 			if !d.ValidUntil.After(today) {
 				return Case{}, Decision{}, FieldError("/valid_until", "an approval must be valid after today")
+			}
+			if d.ValidUntil.After(today.AddDate(MaxValidityYears, 0, 0)) {
+				return Case{}, Decision{}, FieldError("/valid_until", "an approval is valid for at most %d years", MaxValidityYears)
 			}
 		}
 	} else if !in.ValidUntil.IsZero() {

@@ -265,6 +265,10 @@ func TestDecide(t *testing.T) {
 		{"another authority", planning.StateUnderReview, sxdP, 4, approve, nil, nil, planning.Forbidden, "", "SNNMT"},
 		{"a carrier", planning.StateUnderReview, carrierP, 4, approve, nil, nil, planning.Forbidden, "", ""},
 		{"conditions missing", planning.StateUnderReview, leadP, 4, planning.DecisionInput{Outcome: planning.EventApproveCond}, nil, nil, planning.Invalid, "", "at least one"},
+		{"valid for a century", planning.StateUnderReview, leadP, 4, planning.DecisionInput{Outcome: planning.EventApprove,
+			ValidUntil: time.Date(2126, 1, 1, 0, 0, 0, 0, time.UTC)}, nil, nil, planning.Invalid, "", "at most 10 years"},
+		{"valid until the past", planning.StateUnderReview, leadP, 4, planning.DecisionInput{Outcome: planning.EventApprove,
+			ValidUntil: time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)}, nil, nil, planning.Invalid, "", "after today"},
 		{"bad condition", planning.StateUnderReview, leadP, 4, planning.DecisionInput{Outcome: planning.EventApproveCond,
 			Conditions: []planning.Condition{{Type: planning.CondMaxHeight, Params: map[string]string{"height_m": "tall"}}}}, nil, nil, planning.Invalid, "", "height"},
 	}
