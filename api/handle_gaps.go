@@ -117,11 +117,7 @@ func gapID(c *gin.Context) (int64, error) {
 // handleGetGaps serves GET /v1/gap-analyses/{id}.
 func (s *server) handleGetGaps() handlerFunc {
 	return func(c *gin.Context) error {
-		svc, err := s.gapService()
-		if err != nil {
-			return err
-		}
-		id, err := gapID(c)
+		svc, id, err := s.gapRoute(c)
 		if err != nil {
 			return err
 		}
@@ -134,14 +130,21 @@ func (s *server) handleGetGaps() handlerFunc {
 	}
 }
 
+// gapRoute reads what every GET of one analysis needs: the service and
+// the analysis id of the path.
+func (s *server) gapRoute(c *gin.Context) (*planning.GapService, int64, error) {
+	svc, err := s.gapService()
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := gapID(c)
+	return svc, id, err
+}
+
 // handleGapVillages serves GET /v1/gap-analyses/{id}/villages (the table).
 func (s *server) handleGapVillages() handlerFunc {
 	return func(c *gin.Context) error {
-		svc, err := s.gapService()
-		if err != nil {
-			return err
-		}
-		id, err := gapID(c)
+		svc, id, err := s.gapRoute(c)
 		if err != nil {
 			return err
 		}
@@ -161,11 +164,7 @@ func (s *server) handleGapVillages() handlerFunc {
 // handleGapVillagesGeoJSON serves GET /v1/gap-analyses/{id}/villages.geojson.
 func (s *server) handleGapVillagesGeoJSON() handlerFunc {
 	return func(c *gin.Context) error {
-		svc, err := s.gapService()
-		if err != nil {
-			return err
-		}
-		id, err := gapID(c)
+		svc, id, err := s.gapRoute(c)
 		if err != nil {
 			return err
 		}
@@ -181,11 +180,7 @@ func (s *server) handleGapVillagesGeoJSON() handlerFunc {
 // handleGapAreasGeoJSON serves GET /v1/gap-analyses/{id}/gaps.geojson.
 func (s *server) handleGapAreasGeoJSON() handlerFunc {
 	return func(c *gin.Context) error {
-		svc, err := s.gapService()
-		if err != nil {
-			return err
-		}
-		id, err := gapID(c)
+		svc, id, err := s.gapRoute(c)
 		if err != nil {
 			return err
 		}

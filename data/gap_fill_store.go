@@ -50,29 +50,7 @@ func (s *GapFillStore) VillagesNear(ctx context.Context, p orb.Point, radiusM fl
 	if err != nil {
 		return nil, &planning.Error{Op: op, Kind: planning.Invalid, Err: err}
 	}
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	rows, err := s.db.pool.Query(qctx, qGapFillVillagesNear, pt, radiusM, villageCategories)
-	if err != nil {
-		return nil, opError(op, translate(err))
-	}
-	defer rows.Close()
-	var out []planning.Village
-	for rows.Next() {
-		var vr villageRow
-		if err := rows.Scan(vr.dest()...); err != nil {
-			return nil, opError(op, translate(err))
-		}
-		v, err := vr.village()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, opError(op, translate(err))
-	}
-	return out, nil
+	return queryVillages(ctx, s.db, op, qGapFillVillagesNear, pt, radiusM, villageCategories)
 }
 
 // VillageStatuses returns the latest gap analysis results of zoneIDs.

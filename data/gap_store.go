@@ -186,9 +186,15 @@ func (s *GapStore) GapVillages(ctx context.Context, p planning.GapParams) ([]pla
 	if _, err := s.GapBound(ctx, p); err != nil {
 		return nil, err
 	}
-	qctx, cancel := s.db.query(ctx)
+	return queryVillages(ctx, s.db, op, qGapVillages, append(areaArgs(p), planning.GapCategories)...)
+}
+
+// queryVillages runs query, whose columns are villageRow's, and decodes
+// its villages: the one reader of the gap analysis and the gap fill.
+func queryVillages(ctx context.Context, db *DB, op, query string, args ...any) ([]planning.Village, error) {
+	qctx, cancel := db.query(ctx)
 	defer cancel()
-	rows, err := s.db.pool.Query(qctx, qGapVillages, append(areaArgs(p), planning.GapCategories)...)
+	rows, err := db.pool.Query(qctx, query, args...)
 	if err != nil {
 		return nil, opError(op, translate(err))
 	}
