@@ -65,7 +65,7 @@ function showTab(name) {
   if (name !== 'cases') cases.closeCase();
   if (name === 'cases') cases.loadCases();
   if (name === 'gaps' && !gaps.opened()) gaps.openAnalysis(Number($('#gap-picker').analysis.value));
-  if (name === 'downloads') loadDownloads({ layers: layerList, who, gapId: gaps.gapState.analysis?.id });
+  if (name === 'downloads') loadDownloads({ layers: layerList, who, gapId: gaps.shownId() });
 }
 
 for (const b of $$('#tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
@@ -113,8 +113,9 @@ async function start(p) {
     withProposals ? layers.loadProposals() : Promise.resolve(),
   ]);
   layerList = ls.status === 'fulfilled' ? ls.value : [];
-  if (current === 'downloads') loadDownloads({ layers: layerList, who, gapId: gaps.gapState.analysis?.id });
-  if (current === 'map' || current === 'cases') fitLayers([...layers.zones.map((z) => z.group), layers.proposalGroup]);
+  if (current === 'downloads') loadDownloads({ layers: layerList, who, gapId: gaps.shownId() });
+  // Frame the district, unless a case or an analysis framed itself meanwhile.
+  if (!cases.isOpen() && !(current === 'gaps' && gaps.opened())) fitLayers([...layers.zones.map((z) => z.group), layers.proposalGroup]);
   // For the browser test and anyone at the console.
   window.btsplan = {
     map, zones: layers.zones, proposalGroup: layers.proposalGroup, who: p, showTab,

@@ -104,6 +104,10 @@ filter.addEventListener('submit', (ev) => { ev.preventDefault(); loadCases(); })
 
 // ---- One case ------------------------------------------------------
 
+export function isOpen() {
+  return shown !== null;
+}
+
 export function closeCase() {
   shown = null;
   page.hidden = true;

@@ -12,7 +12,8 @@ function link(href, text, file) {
 }
 
 // loadDownloads fills the tab. layers is GET /v1/layers' list; who the
-// signed-in principal; gapId the analysis shown in the gap tab, if any.
+// signed-in principal; gapId the analysis of the gap tab (shown, or named
+// in its picker), if any.
 export async function loadDownloads({ layers, who, gapId }) {
   const el = $('#downloads');
   const roles = who.roles || [];

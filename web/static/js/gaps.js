@@ -31,7 +31,8 @@ const knownKey = 'btsplan.gapAnalyses';
 export const notSpotColour = { total: '#c53030', partial: '#dd6b20', none: '#2f855a' };
 export const statusColour = { covered: '#2f855a', lom_song: '#d69e2e', trang_song: '#c53030' };
 const notSpotWords = { total: 'không nhà mạng nào · no carrier', partial: 'một số nhà mạng · some carriers', none: 'mọi nhà mạng · every carrier' };
-const statusWords = { covered: 'có sóng · covered', lom_song: 'lõm sóng · lõm sóng (patchy)', trang_song: 'trắng sóng · trắng sóng (none)' };
+const statusWords = { covered: 'có sóng · covered', lom_song: 'lõm sóng · patchy', trang_song: 'trắng sóng · no signal' };
+const statusShort = { covered: 'có sóng', lom_song: 'lõm sóng', trang_song: 'trắng sóng' };
 const notSpotRank = { total: 0, partial: 1, none: 2 };
 const statusRank = { trang_song: 0, lom_song: 1, covered: 2 };
 
@@ -106,7 +107,7 @@ function villagePopup(p) {
   const rows = carriers.map((m) => {
     const c = p.coverage?.[m] || {};
     return `<tr><th>${esc(carrierLabel(m))}</th><td><span class="chip st-${esc(c.status)}">${esc(statusWords[c.status] || c.status || '—')}</span></td>` +
-      `<td>${c.level_dbm == null ? '—' : `${fmtNum(c.level_dbm, 1)} dBm`}</td></tr>`;
+      `<td class="num">${c.level_dbm == null ? '—' : `${fmtNum(c.level_dbm, 1)}&nbsp;dBm`}</td></tr>`;
   }).join('');
   const src = Object.entries(p).filter(([k, v]) => !['zone_id', 'name', 'category', 'population', 'coverage', 'not_spot'].includes(k) &&
     v !== null && typeof v !== 'object').map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ');
@@ -202,7 +203,7 @@ function renderTable() {
     const p = f.properties;
     const cells = carriers.map((m) => {
       const c = p.coverage?.[m] || {};
-      return `<td data-carrier="${esc(m)}"><span class="chip st-${esc(c.status)}">${esc(c.status || '—')}</span> ` +
+      return `<td data-carrier="${esc(m)}" data-status="${esc(c.status)}"><span class="chip st-${esc(c.status)}" title="${esc(c.status)}">${esc(statusShort[c.status] || c.status || '—')}</span> ` +
         `<span class="level">${c.level_dbm == null ? '—' : fmtNum(c.level_dbm, 1)}</span></td>`;
     }).join('');
     return `<tr data-id="${esc(p.zone_id)}" tabindex="0"${p.zone_id === state.selected ? ' class="selected"' : ''}>` +
@@ -409,6 +410,11 @@ export function configure({ canStart }) {
 
 export function opened() {
   return state.analysis !== null;
+}
+
+// shownId is the analysis shown, else the one the picker names.
+export function shownId() {
+  return state.analysis?.id ?? (Number(picker.analysis.value) || null);
 }
 
 export { villageLayer, gapLayer, sitesLayer, state as gapState };
