@@ -60,11 +60,16 @@ func TestMapInBrowser(t *testing.T) {
 	cmd.Env = append(os.Environ(), "WEBTEST_SCREENSHOTS="+shots, "CHROMIUM="+chromiumPath,
 		"WEBTEST_OVERDUE="+strings.Join(overdue, ","))
 	for _, role := range []string{"ADMIN", "CARRIER", "REVIEWER", "ANALYST"} {
-		tok := tokens["BTSPLAN_TOKEN_"+role]
-		if tok == "" {
+		if tokens["BTSPLAN_TOKEN_"+role] == "" {
 			t.Fatalf("btsplan demo wrote no BTSPLAN_TOKEN_%s to %s", role, tokFile)
 		}
-		cmd.Env = append(cmd.Env, "WEBTEST_TOKEN_"+role+"="+tok)
+	}
+	// Every demo user's token, the other authorities' reviewers too
+	// (WEBTEST_TOKEN_REVIEWER_SXD, ...).
+	for k, tok := range tokens {
+		if role, ok := strings.CutPrefix(k, "BTSPLAN_TOKEN_"); ok {
+			cmd.Env = append(cmd.Env, "WEBTEST_TOKEN_"+role+"="+tok)
+		}
 	}
 	out, err := cmd.CombinedOutput()
 	t.Logf("node webtest/map.test.mjs %s:\n%s", base, out)

@@ -13,7 +13,8 @@
 // gap analysis, its villages and its table.
 //
 // Environment: WEBTEST_TOKEN_ADMIN, _CARRIER, _REVIEWER and _ANALYST (the
-// demo users' tokens); WEBTEST_OVERDUE, the site codes of the cases the
+// demo users' tokens) and WEBTEST_TOKEN_REVIEWER_<AUTHORITY> (the other
+// authorities' reviewers, who sign); WEBTEST_OVERDUE, the site codes of the cases the
 // fixture made overdue (comma-separated); CHROMIUM (default
 // /usr/bin/chromium); WEBTEST_SCREENSHOTS, the folder for the screenshots
 // (default a new temporary folder). It exits 0 when every step passes and
@@ -41,6 +42,10 @@ for (const role of ['admin', 'carrier', 'reviewer', 'analyst']) {
     console.error(`WEBTEST_TOKEN_${role.toUpperCase()} is not set`);
     process.exit(2);
   }
+}
+for (const [k, v] of Object.entries(process.env)) {
+  const m = /^WEBTEST_TOKEN_REVIEWER_(\w+)$/.exec(k);
+  if (m) tokens[`reviewer:${m[1].replace(/_/g, '-')}`] = v;
 }
 const overdueCodes = (process.env.WEBTEST_OVERDUE || '').split(',').filter(Boolean).sort();
 
@@ -562,6 +567,7 @@ try {
     await page.screenshot({ path: join(shots, 'reviewer-decided.png') });
   });
 
+  let signer = null;
   await step('reviewer: a CONDITIONAL case shows whose signatures are missing', async () => {
     // The list leaves the signatures to each case's page.
     let k = null;
@@ -580,6 +586,32 @@ try {
     assert.deepEqual(missing, view.missing_signatures);
     assert.ok(missing.length > 0);
     await page.waitForFunction(() => document.querySelectorAll('.leaflet-findings-pane path.finding-zone').length > 0);
+    assert.equal(await page.locator('#sign-form').count(), 0, `${view.missing_signatures} sign, not SNNMT`);
+    await page.click('#case-actions [data-event="start_review"]');
+    await page.waitForFunction(() => document.querySelector('#case-state')?.dataset.state === 'under_review');
+    signer = { authority: view.missing_signatures[0], proposal: k.proposal_id, site_code: k.site_code };
+  });
+
+  await signOut();
+
+  await step(`${signer.authority} reviewer: signs its consent, and no signature is missing`, async () => {
+    const role = `reviewer:${signer.authority}`;
+    assert.ok(tokens[role], `WEBTEST_TOKEN_REVIEWER_${signer.authority} is set`);
+    await signIn(role);
+    await caseRows();
+    await page.click(`#case-list .case-row[data-proposal="${signer.proposal}"]`);
+    assert.equal(await caseState(), 'under_review');
+    assert.equal(await page.locator('#sign-form').count(), 1, 'the sign form');
+    assert.equal(await page.locator('#decision-form').count(), 0, 'no decision form: the lead authority decides');
+    await page.fill('#sign-form input[name=note]', 'Đồng ý (web test)');
+    await page.click('#sign-form button[type=submit]');
+    await page.waitForFunction((a) => document.querySelector(`#case-page .signature[data-authority="${a}"]`), signer.authority);
+    assert.match(await page.locator(`#case-page .signature[data-authority="${signer.authority}"]`).innerText(), /consents/);
+    assert.match(await page.locator('#case-page .missing-signatures').innerText(), /No signature missing/);
+    assert.equal(await page.locator('#sign-form').count(), 0, 'signed once');
+    const v = await api('reviewer', `/v1/proposals/${signer.proposal}/case`);
+    assert.deepEqual(v.missing_signatures, []);
+    assert.deepEqual(v.signatures.map((x) => [x.authority, x.consent]), [[signer.authority, true]]);
   });
 
   await signOut();

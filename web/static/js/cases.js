@@ -273,8 +273,11 @@ function renderActions(v, report) {
         <label>Ghi chú · Note <input name="note" data-pointer="/note" autocomplete="off"></label>
         <div class="buttons wrap">${buttons.join('')}</div></form>`);
     }
+    // An authority whose signature the case needs signs; the lead
+    // authority (which never appears among them) decides.
+    const signer = v.missing_signatures.includes(who.org) || v.signatures.some((s) => s.authority === who.org);
     if (v.state === 'under_review' && v.missing_signatures.includes(who.org)) parts.push(signFormHTML());
-    if (v.state === 'under_review') parts.push(decisionFormHTML());
+    if (v.state === 'under_review' && !signer) parts.push(decisionFormHTML());
   }
   if (parts.length === 0) {
     box.innerHTML = '';
