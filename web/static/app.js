@@ -60,6 +60,7 @@ function showTab(name) {
   for (const b of $$('#tabs [data-tab]')) b.setAttribute('aria-selected', String(b.dataset.tab === name));
   for (const t of $$('.tab')) t.hidden = t.id !== `tab-${name}`;
   document.body.dataset.tab = name;
+  map.closePopup();
   siteForm.activate(name === 'map');
   gaps.activate(name === 'gaps');
   if (name !== 'cases') cases.closeCase();
