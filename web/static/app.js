@@ -51,7 +51,7 @@ const tabsByRole = {
   admin: ['map', 'cases', 'gaps', 'downloads'],
 };
 let current = null;
-let layerList = [];
+let layerList = null; // GET /v1/layers' list, once loaded
 let who = null;
 
 function showTab(name) {
@@ -66,7 +66,7 @@ function showTab(name) {
   if (name !== 'cases') cases.closeCase();
   if (name === 'cases') cases.loadCases();
   if (name === 'gaps' && !gaps.opened()) gaps.openAnalysis(Number($('#gap-picker').analysis.value));
-  if (name === 'downloads') loadDownloads({ layers: layerList, who, gapId: gaps.shownId() });
+  if (name === 'downloads' && layerList) loadDownloads({ layers: layerList, who, gapId: gaps.shownId() });
 }
 
 for (const b of $$('#tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));

@@ -550,6 +550,23 @@ try {
     await page.screenshot({ path: join(shots, 'reviewer-condition-error.png') });
   });
 
+  await step('reviewer: a decision on a case changed meanwhile is refused (412) and offers a reload', async () => {
+    // Meanwhile documents are requested and resubmitted: the same state, a newer version.
+    const post = (role, event) => api(role, `/v1/proposals/${chosen.proposal_id}/actions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ event }) });
+    await post('reviewer', 'request_documents');
+    assert.equal((await post('carrier', 'resubmit_documents')).state, 'under_review');
+    await page.locator('#decision-form .condition').first().locator('[data-param=height_m]').fill('30');
+    await page.click('#decide');
+    const problem = page.locator('#decision-form .form-problem');
+    await problem.locator('button.reload').waitFor();
+    assert.match(await problem.innerText(), /412/);
+    assert.equal(await caseState(), 'under_review', 'nothing decided');
+    await problem.locator('button.reload').click();
+    await page.waitForFunction(() => !document.querySelector('#decision-form .form-problem')?.textContent);
+    await page.selectOption('#decision-form select[name=outcome]', 'approve_with_conditions');
+  });
+
   await step('reviewer: approves with a condition and sees the state change', async () => {
     const cond = page.locator('#decision-form .condition').first();
     await cond.locator('[data-param=height_m]').fill('30');

@@ -291,7 +291,7 @@ function renderActions(v, report) {
       const note = box.querySelector('.action-form input[name=note]')?.value.trim() || '';
       const body = { event: b.dataset.event };
       if (note) body.note = note;
-      change(box, problem, 'actions', body, b.textContent.trim());
+      change(box.querySelector('.action-form') || box, problem, 'actions', body, b.textContent.trim());
     });
   }
   box.querySelector('[data-do="revise"]')?.addEventListener('click', () => hooks.revise(report.proposal, v));
