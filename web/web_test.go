@@ -41,7 +41,9 @@ func TestMapInBrowser(t *testing.T) {
 	bin := buildBtsplan(ctx, t)
 	t.Logf("go build: %.1f s", time.Since(t0).Seconds())
 	env := append(os.Environ(), "DATABASE_URL="+url, "BTSPLAN_DATA_DIR="+t.TempDir(),
-		"BTSPLAN_WEB_DIR=", "BTSPLAN_LOG_LEVEL=warn", "BTSPLAN_WORKERS=1")
+		"BTSPLAN_WEB_DIR=", "BTSPLAN_LOG_LEVEL=warn", "BTSPLAN_WORKERS=1",
+		// The demo computes 20 coverages: let it use both cores of a small CI box.
+		"BTSPLAN_COVERAGE_WORKERS=2")
 	tokFile := filepath.Join(t.TempDir(), "demo-tokens.env")
 	if out, err := command(ctx, bin, env, "demo", "--tokens", tokFile).CombinedOutput(); err != nil {
 		t.Fatalf("btsplan demo: %v\n%s", err, out)

@@ -412,6 +412,13 @@ try {
     assert.equal(await page.locator('select[name=carrier]').isDisabled(), true, 'a carrier submits only for itself');
     assert.equal(await page.locator('#submit-proposal').isVisible(), true, 'a carrier may submit');
     submitted = mine.features.length;
+    // A proposal's popup opens its case.
+    const f = mine.features[0];
+    await page.locator(`#proposals .prop[data-id="${f.properties.id}"]`).click();
+    await page.locator('.leaflet-popup .open-case').click();
+    await page.waitForSelector('#tab-cases:not([hidden]) #case-page:not([aria-busy]) .case-head');
+    assert.equal(await page.locator('#case-page .case-head').getAttribute('data-proposal'), String(f.properties.id));
+    await tab('map');
   });
 
   await step('carrier: an antenna without EIRP is named next to its field', async () => {
