@@ -169,6 +169,13 @@ func TestAccessTable(t *testing.T) {
 		{"POST", "/v1/proposals/1/signatures", `{"consent":true}`, false, "403 403 ok 403 403"},
 		{"POST", "/v1/proposals/1/decisions", `{"outcome":"approve"}`, false, "403 403 ok 403 403"},
 		{"GET", "/v1/cases", "", false, "ok ok ok ok ok"},
+		{"POST", "/v1/proposals/1/comments", `{"text":"x"}`, false, "ok 404 ok 403 403"},
+		{"GET", "/v1/proposals/1/comments", "", false, "ok 404 ok 403 ok"},
+		{"POST", "/v1/proposals/1/attachments", `{}`, false, "ok 404 ok 403 403"},
+		{"GET", "/v1/proposals/1/attachments", "", false, "ok 404 ok 403 ok"},
+		{"GET", "/v1/proposals/1/attachments/1", "", false, "any 404 any 403 any"},
+		{"POST", "/v1/proposals/1/conditions/1", `{"status":"met"}`, false, "ok 404 ok 403 403"},
+		{"GET", "/v1/proposals/1/decision-letter.html", "", false, "ok 404 ok 404 ok"},
 		{"POST", "/v1/coverage", `{}`, false, "ok ok ok 403 ok"},
 		{"GET", "/v1/coverage/1", "", false, "any any any any any"},
 		{"GET", "/v1/coverage/1/legend.png", "", false, "any any any any any"},
@@ -233,7 +240,8 @@ func TestAccessTable(t *testing.T) {
 	}
 	for path, ops := range doc.Paths {
 		for m := range ops {
-			target := strings.NewReplacer("{id}", "1", "{name}", "x", "{coverageId}", "1", "{gapId}", "1").Replace(path)
+			target := strings.NewReplacer("{id}", "1", "{name}", "x", "{coverageId}", "1", "{gapId}", "1",
+				"{aid}", "1", "{cid}", "1").Replace(path)
 			if !covered[strings.ToUpper(m)+" "+target] {
 				t.Errorf("documented %s %s (as %s) has no row in TestAccessTable", strings.ToUpper(m), path, target)
 			}
