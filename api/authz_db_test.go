@@ -12,6 +12,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"btsplan/api"
 	"btsplan/data"
 	"btsplan/data/datatest"
@@ -23,13 +25,15 @@ import (
 type authzAPI struct {
 	h      http.Handler
 	tokens map[string]string // by role name, and "other" (another carrier), "revoked", "expired"
+	pool   *pgxpool.Pool     // the throwaway schema's, to look at what was stored
 }
 
 // newAuthzAPI wires the API as cmd does, over a throwaway schema with the
 // province of badinput_db_test.go, and makes one user per role (a carrier
 // of 452-04, another of 452-01, a reviewer, an analyst and an admin of
-// SNNMT), each with a token, plus a revoked and an expired token.
-func newAuthzAPI(t *testing.T) *authzAPI {
+// SNNMT), each with a token, plus a revoked and an expired token. opts
+// change the Config before the handler is made.
+func newAuthzAPI(t *testing.T, opts ...func(*api.Config)) *authzAPI {
 	t.Helper()
 	pool := datatest.New(t)
 	db := data.NewDB(pool, data.PoolConfig{QueryTimeout: 30 * time.Second})
@@ -57,7 +61,12 @@ func newAuthzAPI(t *testing.T) *authzAPI {
 		Auth:   planning.NewTokenAuthenticator(users, planning.NewTokenCache(0, 0, nil), nil),
 		Review: planning.NewReview(planning.ReviewConfig{}, svc, data.NewCaseStore(db), props, cal, nil),
 	}
-	a := &authzAPI{h: api.NewHandler(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})), cfg, svc), tokens: map[string]string{}}
+	cfg.Documents = planning.NewDocuments(cfg.Review, data.NewDocumentStore(db))
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a := &authzAPI{h: api.NewHandler(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})), cfg, svc),
+		tokens: map[string]string{}, pool: pool}
 
 	acc := planning.NewAccounts(users, orgs, nil, nil)
 	for _, u := range []struct{ key, name, org, role string }{

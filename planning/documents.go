@@ -362,15 +362,15 @@ func (d *Documents) SetCondition(ctx context.Context, p Principal, caseID, condI
 	case in.Status == ConditionOpen && in.EvidenceID == 0:
 		return Case{}, Condition{}, FieldError("/evidence_attachment_id", "a report of evidence needs an attachment of the case")
 	}
+	if err := checkVersion(op, c, ifVersion); err != nil {
+		return Case{}, Condition{}, err
+	}
 	if c.State != StateApprovedCond {
 		return Case{}, Condition{}, &Error{Op: op, Kind: WrongState,
 			Err: fmt.Errorf("cannot change a condition when the case is %s", strings.ReplaceAll(string(c.State), "_", " "))}
 	}
 	if cond.Status != ConditionOpen {
 		return Case{}, Condition{}, &Error{Op: op, Kind: WrongState, Err: fmt.Errorf("condition %d is %s already", condID, cond.Status)}
-	}
-	if err := checkVersion(op, c, ifVersion); err != nil {
-		return Case{}, Condition{}, err
 	}
 	if in.EvidenceID != 0 {
 		_, err := d.store.Attachment(ctx, c.ID, in.EvidenceID, false)

@@ -296,7 +296,7 @@ func (r *Review) visible(ctx context.Context, p Principal, id int64, op string) 
 // checkVersion refuses a stale version; 0 means the caller named none.
 func checkVersion(op string, c Case, ifVersion int) error {
 	if ifVersion != 0 && ifVersion != c.Version {
-		return &Error{Op: op, Kind: Stale, Err: fmt.Errorf("case %d is at version %d, not %d", c.ID, c.Version, ifVersion)}
+		return &Error{Op: op, Kind: Stale, Field: "If-Match", Err: fmt.Errorf("case %d is at version %d, not %d", c.ID, c.Version, ifVersion)}
 	}
 	return nil
 }
