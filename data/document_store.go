@@ -30,14 +30,13 @@ var (
 // as bytea, in the transaction of their audit row); it implements
 // planning.DocumentStore.
 type DocumentStore struct {
-	db    *DB
-	cases *CaseStore
+	db *DB
 }
 
 var _ planning.DocumentStore = (*DocumentStore)(nil)
 
 // NewDocumentStore returns a DocumentStore on db.
-func NewDocumentStore(db *DB) *DocumentStore { return &DocumentStore{db: db, cases: NewCaseStore(db)} }
+func NewDocumentStore(db *DB) *DocumentStore { return &DocumentStore{db: db} }
 
 // AddComment stores c and its audit row in one transaction, filling in
 // c.ID and c.Created. Errors: Invalid for values the schema refuses;
@@ -50,7 +49,7 @@ func (s *DocumentStore) AddComment(ctx context.Context, c *planning.Comment, aud
 			return err
 		}
 		audit.Details = withDetail(audit.Details, "comment_id", strconv.FormatInt(c.ID, 10))
-		return s.cases.history(ctx, tx, c.CaseID, nil, []planning.AuditEntry{audit})
+		return s.db.insertAudit(ctx, tx, []planning.AuditEntry{audit})
 	})
 	if err != nil {
 		return opError(op, translate(err))
@@ -117,7 +116,7 @@ func (s *DocumentStore) AddAttachment(ctx context.Context, a *planning.Attachmen
 			return err
 		}
 		audit.Details = withDetail(audit.Details, "attachment_id", strconv.FormatInt(a.ID, 10))
-		return s.cases.history(ctx, tx, a.CaseID, nil, []planning.AuditEntry{audit})
+		return s.db.insertAudit(ctx, tx, []planning.AuditEntry{audit})
 	})
 	if err != nil {
 		return false, opError(op, translate(err))
