@@ -10,16 +10,16 @@ import (
 // letterLabels are the fixed words of the decision letter in one language;
 // the site, map, findings and versions take the report's (reportLabels).
 type letterLabels struct {
-	Title, Case, Decision, Outcome, Authority, Reviewer, Decided, Note        string
-	Validity, ValidFrom, ValidUntil, ExpiredNote, NoValidity                  string
-	Conditions, NoConditions, Condition, ConditionStatus, StatusNote          string
-	Evidence, Attachment                                                      string
-	Signatures, NoSignatures, Consent, Refusal, Signer, SignedAt              string
-	Assessment, ReportLink, Issued, SignatureBlock                            string
-	OutcomeApproved, OutcomeApprovedCond, OutcomeRejected, OutcomeRelocation  string
-	StatusOpen, StatusMet, StatusWaived                                       string
+	Title, Case, Decision, Outcome, Authority, Reviewer, Decided, Note         string
+	Validity, ValidFrom, ValidUntil, ExpiredNote, NoValidity                   string
+	Conditions, NoConditions, Condition, ConditionStatus, StatusNote           string
+	Evidence, Attachment                                                       string
+	Signatures, NoSignatures, Consent, Refusal, Signer, SignedAt               string
+	Assessment, ReportLink, Issued, SignatureBlock                             string
+	OutcomeApproved, OutcomeApprovedCond, OutcomeRejected, OutcomeRelocation   string
+	StatusOpen, StatusMet, StatusWaived                                        string
 	CondMaxHeight, CondCamouflage, CondCamouflageStyle, CondShare, CondConsent string
-	Print                                                                     string
+	Print                                                                      string
 }
 
 var letterText = map[lang]letterLabels{
