@@ -25,7 +25,7 @@ type letterLabels struct {
 var letterText = map[lang]letterLabels{
 	langVI: {
 		Title:               "Văn bản quyết định về vị trí trạm thu phát sóng di động (BTS)",
-		Case:                "Hồ sơ",
+		Case:                "Hồ sơ thẩm định",
 		Decision:            "Quyết định",
 		Outcome:             "Kết quả",
 		Authority:           "Cơ quan quyết định",
@@ -43,7 +43,7 @@ var letterText = map[lang]letterLabels{
 		ConditionStatus:     "Tình trạng",
 		StatusNote:          "Ghi chú của cán bộ",
 		Evidence:            "Chứng cứ của doanh nghiệp",
-		Attachment:          "tệp đính kèm số",
+		Attachment:          "tệp đính kèm",
 		Signatures:          "Ý kiến của các cơ quan liên quan",
 		NoSignatures:        "Không cần ý kiến của cơ quan nào khác.",
 		Consent:             "đồng ý",
