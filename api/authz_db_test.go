@@ -117,6 +117,11 @@ func (a *authzAPI) do(t *testing.T, who, method, target, body string, headers ..
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return a.serve(req, who, headers...)
+}
+
+// serve sends req with the token of who ("" for none) and headers.
+func (a *authzAPI) serve(req *http.Request, who string, headers ...string) *httptest.ResponseRecorder {
 	if who != "" {
 		req.Header.Set("Authorization", "Bearer "+a.tokens[who])
 	}

@@ -35,13 +35,7 @@ func (a *authzAPI) upload(t *testing.T, who, contentType, target string, body io
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	req.Header.Set("Authorization", "Bearer "+a.tokens[who])
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	rec := httptest.NewRecorder()
-	a.h.ServeHTTP(rec, req)
-	return rec
+	return a.serve(req, who, headers...)
 }
 
 type attachmentBody struct {
@@ -117,6 +111,7 @@ func TestAttachments(t *testing.T) {
 			{"no Content-Type", "", target, pngBytes, nil, 415, ""},
 			{"a PNG declared as a PDF", "application/pdf", "/v1/proposals/1/attachments?filename=letter.pdf", pngBytes, nil, 415, ""},
 			{"a PDF declared as a JPEG", "image/jpeg", target, pdfBytes, nil, 415, ""},
+			{"a JPEG declared as a PNG", "image/png", target, jpegBytes, nil, 415, ""},
 			{"compressed", "image/png", target, pngBytes, []string{"Content-Encoding", "gzip"}, 415, ""},
 			{"checksum of other bytes", "image/png", target, pngBytes, []string{"X-Checksum-Sha256", strings.Repeat("ab", 32)}, 422, "X-Checksum-Sha256"},
 			{"checksum not hex", "image/png", target, pngBytes, []string{"X-Checksum-Sha256", "sha-256=abc"}, 400, "X-Checksum-Sha256"},

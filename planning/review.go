@@ -81,17 +81,7 @@ type Submitted struct {
 // cases for an analyst and for other carriers; everything for an admin. A
 // case p cannot see is NotFound, so that its existence does not leak.
 func CanSee(p Principal, c Case) bool {
-	switch {
-	case p.Has(RoleAdmin) || p.Has(RoleSystem):
-		return true
-	case p.Has(RoleCarrier) && c.Carrier == p.Org:
-		return true
-	case p.Has(RoleReviewer) && (p.Province == "" || p.Province == c.Province):
-		return true
-	case p.HasAny(RoleCarrier, RoleAnalyst, RoleReviewer) && c.State.Decided():
-		return true
-	}
-	return false
+	return CanSeeDocuments(p, c) || (p.HasAny(RoleCarrier, RoleAnalyst, RoleReviewer) && c.State.Decided())
 }
 
 func notFound(op string, id int64) error {
