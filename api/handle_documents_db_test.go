@@ -533,3 +533,44 @@ func words(n *html.Node) string {
 	walk(n)
 	return strings.Join(strings.Fields(b.String()), " ")
 }
+
+// TestDocumentResponsesMatchOpenAPI validates the answers of the document
+// routes and of the decision letter against openapi.json.
+func TestDocumentResponsesMatchOpenAPI(t *testing.T) {
+	a := newAuthzAPI(t)
+	router := a.openAPIRouter(t)
+	if rec := a.do(t, "carrier", "POST", "/v1/proposals", dbSiteBody(t, "DOCAPI-1")); rec.Code != http.StatusCreated {
+		t.Fatalf("submit = %d %s", rec.Code, rec.Body)
+	}
+	// binary: a body kin-openapi cannot decode (a file, HTML); the status
+	// and headers are still checked.
+	check := func(name, method, target string, rec *httptest.ResponseRecorder, want int, binary bool) {
+		t.Run(name, func(t *testing.T) {
+			if rec.Code != want {
+				t.Fatalf("status = %d, want %d: %.300s", rec.Code, want, rec.Body)
+			}
+			validateResponse(t, router, method, target, rec, binary)
+		})
+	}
+	up := "/v1/proposals/1/attachments?filename=a.png"
+	check("letter before a decision", "GET", "/v1/proposals/1/decision-letter.html",
+		a.do(t, "carrier", "GET", "/v1/proposals/1/decision-letter.html", ""), 409, false)
+	check("comment", "POST", "/v1/proposals/1/comments", a.do(t, "carrier", "POST", "/v1/proposals/1/comments", `{"text":"hi"}`), 201, false)
+	check("bad comment", "POST", "/v1/proposals/1/comments", a.do(t, "carrier", "POST", "/v1/proposals/1/comments", `{"text":""}`), 422, false)
+	check("comments", "GET", "/v1/proposals/1/comments", a.do(t, "reviewer", "GET", "/v1/proposals/1/comments", ""), 200, false)
+	check("upload", "POST", up, a.upload(t, "carrier", "image/png", up, bytes.NewReader(pngBytes), int64(len(pngBytes))), 201, false)
+	check("duplicate upload", "POST", up, a.upload(t, "carrier", "image/png", up, bytes.NewReader(pngBytes), int64(len(pngBytes))), 200, false)
+	check("upload of the wrong type", "POST", up, a.upload(t, "carrier", "application/pdf", up, bytes.NewReader(pngBytes), int64(len(pngBytes))), 415, false)
+	check("attachments", "GET", "/v1/proposals/1/attachments", a.do(t, "carrier", "GET", "/v1/proposals/1/attachments", ""), 200, false)
+	check("download", "GET", "/v1/proposals/1/attachments/1", a.do(t, "carrier", "GET", "/v1/proposals/1/attachments/1", ""), 200, true)
+	check("hidden attachment", "GET", "/v1/proposals/1/attachments/1", a.do(t, "other", "GET", "/v1/proposals/1/attachments/1", ""), 404, false)
+	etag := decideWithConditions(t, a)
+	check("condition without If-Match", "POST", "/v1/proposals/1/conditions/1",
+		a.do(t, "reviewer", "POST", "/v1/proposals/1/conditions/1", `{"status":"met"}`), 428, false)
+	check("condition met", "POST", "/v1/proposals/1/conditions/1",
+		a.do(t, "reviewer", "POST", "/v1/proposals/1/conditions/1", `{"status":"met","evidence_attachment_id":1}`, "If-Match", etag), 200, false)
+	check("condition stale", "POST", "/v1/proposals/1/conditions/2",
+		a.do(t, "reviewer", "POST", "/v1/proposals/1/conditions/2", `{"status":"waived"}`, "If-Match", etag), 412, false)
+	check("letter", "GET", "/v1/proposals/1/decision-letter.html?lang=en",
+		a.do(t, "analyst", "GET", "/v1/proposals/1/decision-letter.html?lang=en", ""), 200, true)
+}
