@@ -242,7 +242,11 @@ func (s *server) handleDownload() handlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		// A PDF or an image opened from here runs nothing and loads nothing.
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
+		cd := mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename})
+		if cd == "" {
+			cd = "attachment" // a name mime cannot write: the browser picks one
+		}
+		h.Set("Content-Disposition", cd)
 		if inm := c.GetHeader("If-None-Match"); inm != "" && strings.Contains(inm, etag) {
 			c.Status(http.StatusNotModified)
 			return nil
