@@ -97,7 +97,7 @@ type Config struct {
 	CORSOrigins []string
 	// Per-route connection deadlines (see withDeadlines). ReadTimeout
 	// bounds the receipt of a plain request's body and WriteTimeout its
-	// answer; an upload (POST /v1/layers) has UploadTimeout for both and
+	// answer; an upload (POST /v1/layers, a case's attachments) has UploadTimeout for both and
 	// must keep up UploadMinRate bytes/s once ReadTimeout has passed;
 	// streamed exports have StreamTimeout to be written. Zero values take
 	// the defaults above.
