@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -147,7 +148,7 @@ func (s *server) handleUpload() handlerFunc {
 		}
 		q := c.Request.URL.Query()
 		if errs := unknownParams(q, "filename"); len(errs) > 0 {
-			return errs[0]
+			return &planning.Error{Op: "upload attachment", Kind: planning.Invalid, Err: errors.Join(errs...)}
 		}
 		name, err := queryParam(q, "filename", planning.MaxFilenameChars)
 		if err != nil {

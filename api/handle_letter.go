@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -63,7 +64,7 @@ func (s *server) handleDecisionLetter() handlerFunc {
 	return func(c *gin.Context) error {
 		q := c.Request.URL.Query()
 		if errs := unknownParams(q, "lang"); len(errs) > 0 {
-			return errs[0]
+			return &planning.Error{Op: "decision letter", Kind: planning.Invalid, Err: errors.Join(errs...)}
 		}
 		l, err := parseLang(q)
 		if err != nil {
