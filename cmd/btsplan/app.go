@@ -41,6 +41,7 @@ type app struct {
 	users  *data.UserStore
 	review *planning.Review
 	fill   *planning.GapFillService
+	lists  *planning.GapListService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
@@ -109,6 +110,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a.gaps = planning.NewGapService(gapStore, a.nets, a.cov, dem.CoverageGrids{Store: covStore}, a.jobs)
 	a.fill = planning.NewGapFillService(planning.GapFillConfig{ShareDistanceM: cfg.ShareDistanceM},
 		data.NewGapFillStore(db), a.nets, a.cov, dem.CoverageGrids{Store: covStore}, data.NewProposalStore(db))
+	a.lists = planning.NewGapListService(data.NewGapListStore(db), nil)
 	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
 		props, a.admin, a.orgs, a.layers, nil)
 	if err := a.svc.CheckRules(ctx); err != nil {
@@ -218,6 +220,7 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		Networks:      a.nets,
 		Gaps:          a.gaps,
 		GapFill:       a.fill,
+		GapLists:      a.lists,
 		MaxInFlight:   a.cfg.MaxInFlight,
 		CORSOrigins:   a.cfg.CORSOrigins,
 		ReadTimeout:   a.cfg.ReadTimeout,
