@@ -35,10 +35,10 @@ var GapListStatuses = []VillageStatus{TrangSong, LomSong, Covered}
 
 // GapListRow is one data row of an official list as written.
 type GapListRow struct {
-	Line                      int // 1-based line in the file
+	Line                       int // 1-based line in the file
 	Province, Commune, Village string
-	Status                    VillageStatus
-	Date                      time.Time // the day the list gives, UTC midnight
+	Status                     VillageStatus
+	Date                       time.Time // the day the list gives, UTC midnight
 }
 
 // GapListEntry is a row matched to one village.
@@ -494,7 +494,7 @@ type OfficialComparison struct {
 	// PredictedCoveredOfficialGap and PredictedGapOfficialCovered are the
 	// disagreements; Disagreements is their sum.
 	PredictedCoveredOfficialGap, PredictedGapOfficialCovered, Disagreements int
-	NotListed int
+	NotListed                                                               int
 	// NotListedPredictedGap counts the villages the list does not have
 	// that the prediction calls trắng or lõm sóng: candidates to check.
 	NotListedPredictedGap int
