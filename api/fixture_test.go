@@ -115,6 +115,14 @@ func (m *memProposals) store() *planningtest.ProposalStore {
 			}
 			return a, nil
 		},
+		AssessmentsFunc: func(_ context.Context, id int64) ([]planning.Assessment, error) {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			if a, ok := m.assessments[id]; ok {
+				return []planning.Assessment{a}, nil
+			}
+			return nil, nil
+		},
 		ProposalsFunc: func(_ context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error) {
 			m.mu.Lock()
 			defer m.mu.Unlock()
