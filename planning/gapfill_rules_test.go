@@ -27,7 +27,11 @@ func TestGapFillFindings(t *testing.T) {
 	}{
 		{"no gap village, a tall tower 310 m away", sharingFill(mast), true},
 		{"the nearest of two towers is named", sharingFill(planning.ShareableTower{Carrier: "452-02", Code: "VNP-9", DistanceM: 480, HeightM: 50}, mast), true},
-		{"covers a gap village", func() planning.GapFill { g := sharingFill(mast); g.VillagesNewlyCovered = []planning.GapFillVillage{gapVillage}; return g }(), false},
+		{"covers a gap village", func() planning.GapFill {
+			g := sharingFill(mast)
+			g.VillagesNewlyCovered = []planning.GapFillVillage{gapVillage}
+			return g
+		}(), false},
 		{"covered villages of unknown status", func() planning.GapFill { g := sharingFill(mast); g.VillagesUnknown = 2; return g }(), false},
 		{"tower too far", sharingFill(planning.ShareableTower{Carrier: "452-01", Code: "FAR", DistanceM: 650, HeightM: 45}), false},
 		{"tower too short", sharingFill(planning.ShareableTower{Carrier: "452-01", Code: "SHORT", DistanceM: 200, HeightM: 30}), false},
