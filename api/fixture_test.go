@@ -62,6 +62,9 @@ type memProposals struct {
 	creates     int  // calls of CreateProposal, stored or not
 	plainExists bool // return Exists without the ID, as a store might
 	lastFilter  planning.ProposalFilter
+	// earlier are assessments a proposal had before its latest, newest
+	// first (a test sets them: the re-evaluation is the job's).
+	earlier map[int64][]planning.Assessment
 }
 
 type duplicateErr struct{ id int64 }
@@ -119,7 +122,7 @@ func (m *memProposals) store() *planningtest.ProposalStore {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			if a, ok := m.assessments[id]; ok {
-				return []planning.Assessment{a}, nil
+				return append([]planning.Assessment{a}, m.earlier[id]...), nil
 			}
 			return nil, nil
 		},

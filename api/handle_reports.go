@@ -253,6 +253,7 @@ type reportView struct {
 	Authorities                 []orgOut
 	Coverage                    *coverageView // nil when no coverage service is configured
 	GapFill                     *gapFillView  // nil when no gap fill service is configured
+	History                     historyView
 }
 
 type findingView struct {
@@ -332,6 +333,7 @@ func newReportView(r report, l lang) reportView {
 	}
 	v.Map = drawSiteMap(p.Site, p.Site.HeightM, features)
 	v.Authorities = append([]orgOut{{Name: t.ReviewingAuthority}}, r.authorities...)
+	v.History = newHistoryView(r, l)
 	return v
 }
 
