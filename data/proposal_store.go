@@ -271,8 +271,9 @@ func (s *ProposalStore) insertAssessment(ctx context.Context, tx pgx.Tx, a *plan
 }
 
 // AddAssessment stores a further assessment of proposal a.ProposalID (a
-// re-evaluation) and makes its verdict the proposal's, in one
-// transaction. Errors: NotFound for an unknown proposal, Unavailable.
+// re-evaluation) with the signatures its conditions require
+// (planning.RequiredAuthorities), and makes its verdict the proposal's, in
+// one transaction. Errors: NotFound for an unknown proposal, Unavailable.
 func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessment) error {
 	op := fmt.Sprintf("add assessment of proposal %d", a.ProposalID)
 	tx, err := s.db.pool.Begin(ctx)
@@ -286,6 +287,13 @@ func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessmen
 	}
 	if err := s.insertAssessment(ctx, tx, a); err != nil {
 		return opError(op, err)
+	}
+	// The review reads the latest assessment's required signatures: the
+	// new one needs those of its own conditions (as a submission's does).
+	if req := planning.RequiredAuthorities(*a); len(req) > 0 {
+		if err := s.db.exec(ctx, tx, qRequiredSignaturesInsert, a.ID, req); err != nil {
+			return opError(op, err)
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return opError(op, translate(err))

@@ -68,9 +68,10 @@ type ProposalStore interface {
 	Assessment(ctx context.Context, proposalID int64) (Assessment, error)
 	// AddAssessment stores a further assessment of revision a.Revision of
 	// proposal a.ProposalID (a re-evaluation, Basis BasisGapFill), with
-	// its findings, layer versions and rule set text, and makes its
-	// verdict the proposal's, in one transaction; it fills ID and
-	// CreatedAt. The earlier assessments are kept.
+	// its findings, layer versions, rule set text and the signatures its
+	// conditions require (RequiredAuthorities), and makes its verdict the
+	// proposal's, in one transaction; it fills ID and CreatedAt. The
+	// earlier assessments are kept.
 	AddAssessment(ctx context.Context, a *Assessment) error
 	// Assessments returns every assessment of a proposal, newest first,
 	// without findings or layer versions.

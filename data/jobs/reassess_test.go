@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +89,16 @@ func TestProposalReassessedWithGapFill(t *testing.T) {
 	pr, err := svc.Proposal(ctx, p.ID)
 	if err != nil || pr.Verdict != planning.Conditional {
 		t.Errorf("proposal verdict = %s (%v), want the latest assessment's CONDITIONAL", pr.Verdict, err)
+	}
+	// The review reads the latest assessment's required signatures: the
+	// sharing condition's authority is among them.
+	var required []string
+	if err := g.pool.QueryRow(ctx, "SELECT COALESCE(array_agg(authority ORDER BY authority), '{}') FROM required_signature WHERE assessment_id = $1",
+		latest.ID).Scan(&required); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(required, "SKHCN") {
+		t.Errorf("required signatures of assessment %d = %v, want SKHCN among them", latest.ID, required)
 	}
 	// The gap fill is stored with the new assessment too.
 	if _, ok, err := g.fill.Stored(ctx, latest.ID); err != nil || !ok {
