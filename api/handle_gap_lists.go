@@ -58,7 +58,7 @@ func (s *server) handleImportGapList() handlerFunc {
 			return &planning.Error{Op: "import gap list", Kind: planning.Invalid, Err: errors.Join(errs...)}
 		}
 		spec.Source = source
-		if err := checkCSVContentType(c); err != nil {
+		if err := checkCSVContentType(c, "a gap list"); err != nil {
 			return err
 		}
 		limit := min(s.cfg.MaxLayerBytes, maxGapListBytes)
@@ -78,9 +78,10 @@ func (s *server) handleImportGapList() handlerFunc {
 	}
 }
 
-// checkCSVContentType accepts text/csv and the types tools send a file as
-// (text/plain, application/octet-stream), or none.
-func checkCSVContentType(c *gin.Context) error {
+// checkCSVContentType accepts text/csv and what tools send a file as
+// (text/plain, application/octet-stream, curl's form default), or none;
+// what names the import in the 415's message.
+func checkCSVContentType(c *gin.Context, what string) error {
 	ct := c.GetHeader("Content-Type")
 	if ct == "" {
 		return nil
@@ -90,10 +91,10 @@ func checkCSVContentType(c *gin.Context) error {
 		return malformed("Content-Type", "invalid Content-Type %q", ct)
 	}
 	switch mt {
-	case "text/csv", "application/csv", "text/plain", "application/octet-stream":
+	case "text/csv", "application/csv", "text/plain", "application/octet-stream", "application/x-www-form-urlencoded":
 		return nil
 	}
-	return &httpError{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("Content-Type %q: a gap list is text/csv", mt)}
+	return &httpError{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("Content-Type %q: %s is text/csv", mt, what)}
 }
 
 // gapListOut is the body of 201 after an import.
@@ -160,11 +161,17 @@ func newOfficialCountsOut(c planning.OfficialComparison) *officialCountsOut {
 	return out
 }
 
-// compareOfficial compares the villages of an analysis with the latest
-// official list; without a configured list service it compares with none.
-func (s *server) compareOfficial(c *gin.Context, vs []planning.GapVillage) (planning.OfficialComparison, error) {
-	if s.cfg.GapLists == nil {
-		return planning.CompareOfficial(vs, nil, 0), nil
+// comparedVillages returns the villages of done analysis id and their
+// comparison with the latest official list; without a configured list
+// service it compares them with none.
+func (s *server) comparedVillages(c *gin.Context, svc *planning.GapService, id int64) (planning.GapAnalysis, []planning.GapVillage, planning.OfficialComparison, error) {
+	a, vs, err := svc.Villages(c.Request.Context(), id)
+	if err != nil {
+		return a, nil, planning.OfficialComparison{}, err
 	}
-	return s.cfg.GapLists.CompareWithList(c.Request.Context(), vs)
+	if s.cfg.GapLists == nil {
+		return a, vs, planning.CompareOfficial(vs, nil, 0), nil
+	}
+	cmp, err := s.cfg.GapLists.CompareWithList(c.Request.Context(), vs)
+	return a, vs, cmp, err
 }

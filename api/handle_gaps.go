@@ -130,11 +130,7 @@ func (s *server) handleGetGaps() handlerFunc {
 			// Predicted against official: the counts of the comparison
 			// with the latest list, read now (the list may be newer than
 			// the analysis).
-			_, vs, err := svc.Villages(c.Request.Context(), id)
-			if err != nil {
-				return err
-			}
-			cmp, err := s.compareOfficial(c, vs)
+			_, _, cmp, err := s.comparedVillages(c, svc, id)
 			if err != nil {
 				return err
 			}
@@ -163,11 +159,7 @@ func (s *server) handleGapVillages() handlerFunc {
 		if err != nil {
 			return err
 		}
-		a, vs, err := svc.Villages(c.Request.Context(), id)
-		if err != nil {
-			return err
-		}
-		cmp, err := s.compareOfficial(c, vs)
+		a, vs, cmp, err := s.comparedVillages(c, svc, id)
 		if err != nil {
 			return err
 		}
@@ -188,11 +180,7 @@ func (s *server) handleGapVillagesGeoJSON() handlerFunc {
 		if err != nil {
 			return err
 		}
-		_, vs, err := svc.Villages(c.Request.Context(), id)
-		if err != nil {
-			return err
-		}
-		cmp, err := s.compareOfficial(c, vs)
+		_, vs, cmp, err := s.comparedVillages(c, svc, id)
 		if err != nil {
 			return err
 		}

@@ -44,17 +44,7 @@ func (s *GapListStore) ListAdminUnits(ctx context.Context, at time.Time) ([]plan
 	if err != nil {
 		return nil, opError(op, translate(err))
 	}
-	units, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (planning.AdminUnit, error) {
-		var u planning.AdminUnit
-		var to *time.Time
-		err := r.Scan(&u.Code, &u.Name, &u.Level, &u.Parent, &u.ValidFrom, &to)
-		u.ValidFrom = fromDate(u.ValidFrom)
-		if to != nil {
-			t := fromDate(*to)
-			u.ValidTo = &t
-		}
-		return u, err
-	})
+	units, err := pgx.CollectRows(rows, scanAdminUnit)
 	if err != nil {
 		return nil, opError(op, translate(err))
 	}

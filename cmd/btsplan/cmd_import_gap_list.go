@@ -41,6 +41,13 @@ func runImportGapList(ctx context.Context, env *environment, args []string) erro
 	if *allow {
 		q.Set("allow_unmatched", "true")
 	}
+	return postFile(ctx, env, *file, "/v1/gap-lists?"+q.Encode(), "text/csv")
+}
+
+// postFile sends file (- for stdin) to the API's import route target
+// in-process, as contentType, and prints the answer; a problem is an error
+// prefixed with the file name, saying that nothing was imported.
+func postFile(ctx context.Context, env *environment, file, target, contentType string) error {
 	a, err := loadApp(ctx, env)
 	if err != nil {
 		return err
@@ -50,17 +57,17 @@ func runImportGapList(ctx context.Context, env *environment, args []string) erro
 	if err != nil {
 		return err
 	}
-	f, _, err := openInput(*file)
+	f, _, err := openInput(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/gap-lists?"+q.Encode(), f)
-	req.Header.Set("Content-Type", "text/csv")
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, target, f)
+	req.Header.Set("Content-Type", contentType)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code >= 300 {
-		return fmt.Errorf("%s: %w (nothing was imported)", *file, problemError(rec.Code, rec.Body.Bytes()))
+		return fmt.Errorf("%s: %w (nothing was imported)", file, problemError(rec.Code, rec.Body.Bytes()))
 	}
 	return printIndented(env.stdout, rec.Body.Bytes())
 }

@@ -39,14 +39,7 @@ func TestProposalReassessedWithGapFill(t *testing.T) {
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	bbox := orb.Bound{Min: orb.Point{105.45, 21.45}, Max: orb.Point{105.75, 21.95}}
-	an, err := g.read.Start(ctx, planning.GapParams{BBox: &bbox})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if an = waitGaps(t, g.read, an.ID); an.State != planning.JobDone {
-		t.Fatalf("gap analysis = %s (%s), want done", an.State, an.Error)
-	}
+	analyseFixtureArea(t, g)
 
 	p, first, err := svc.Submit(ctx, gapFillSite("REASSESS-1", orb.Point{siteLon - 0.003, siteLat}, 30))
 	if err != nil {
