@@ -52,7 +52,7 @@ func (s *AdminStore) UnitsAt(ctx context.Context, p orb.Point, at time.Time) ([]
 	return units, nil
 }
 
-// scanAdminUnit reads a row of code, name, level, parent (” for none),
+// scanAdminUnit reads a row of code, name, level, parent (empty for none),
 // valid_from and valid_to (NULL while in force); dates come back as the
 // start of the day in Vietnam.
 func scanAdminUnit(r pgx.CollectableRow) (planning.AdminUnit, error) {
