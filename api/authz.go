@@ -86,6 +86,7 @@ var accessRules = map[string]access{
 	"GET /v1/gap-analyses/:id/villages":         {roles: anyone},
 	"GET /v1/gap-analyses/:id/villages.geojson": {roles: anyone},
 	"GET /v1/gap-analyses/:id/gaps.geojson":     {roles: anyone},
+	"POST /v1/gap-lists":                        {roles: []planning.Role{admin}},
 	"GET /v1/layers":                            {roles: anyone},
 	"POST /v1/layers":                           {roles: []planning.Role{admin}},
 	"GET /v1/layers/:file":                      {roles: anyone},

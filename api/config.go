@@ -73,6 +73,10 @@ type Config struct {
 	// and reads the stored one of proposals (assessment, report); nil
 	// answers ?with=gap_fill 503 and leaves the section out.
 	GapFill *planning.GapFillService
+	// GapLists imports the official gap list (POST /v1/gap-lists) and
+	// compares gap analyses with it; nil answers the import 503 and
+	// compares with no list.
+	GapLists *planning.GapListService
 
 	// Auth authenticates the bearer token of every protected route (see
 	// authz.go's table). nil answers every protected route 503

@@ -55,6 +55,7 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/gap-analyses/:id/villages", w(s.handleGapVillages()))
 	v1.GET("/gap-analyses/:id/villages.geojson", w(s.handleGapVillagesGeoJSON()))
 	v1.GET("/gap-analyses/:id/gaps.geojson", w(s.handleGapAreasGeoJSON()))
+	v1.POST("/gap-lists", w(s.handleImportGapList()))
 
 	v1.GET("/layers", w(s.handleListLayers()))
 	v1.POST("/layers", w(s.handleImportLayer()))

@@ -42,6 +42,7 @@ type app struct {
 	review *planning.Review
 	docs   *planning.Documents
 	fill   *planning.GapFillService
+	lists  *planning.GapListService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
@@ -110,6 +111,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a.gaps = planning.NewGapService(gapStore, a.nets, a.cov, dem.CoverageGrids{Store: covStore}, a.jobs)
 	a.fill = planning.NewGapFillService(planning.GapFillConfig{ShareDistanceM: cfg.ShareDistanceM},
 		data.NewGapFillStore(db), a.nets, a.cov, dem.CoverageGrids{Store: covStore}, data.NewProposalStore(db))
+	a.lists = planning.NewGapListService(data.NewGapListStore(db), nil)
 	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
 		props, a.admin, a.orgs, a.layers, nil)
 	if err := a.svc.CheckRules(ctx); err != nil {
@@ -137,7 +139,7 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill})
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill, Assess: a.svc})
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +222,7 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		Networks:      a.nets,
 		Gaps:          a.gaps,
 		GapFill:       a.fill,
+		GapLists:      a.lists,
 		MaxInFlight:   a.cfg.MaxInFlight,
 		CORSOrigins:   a.cfg.CORSOrigins,
 		ReadTimeout:   a.cfg.ReadTimeout,

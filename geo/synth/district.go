@@ -36,6 +36,10 @@ type District struct {
 	// GeoJSON that POST /v1/sites?format=geojson reads; the demo imports
 	// them as network NetworkExisting.
 	ExistingSites *geojson.FeatureCollection
+	// OfficialGapList is a SYNTHETIC official list of trắng sóng villages
+	// as CSV (see OfficialListAgrees, OfficialListDisagrees): it disagrees
+	// with the demo's gap analysis in exactly one village.
+	OfficialGapList []byte
 
 	terrain *terrain
 }
@@ -85,6 +89,9 @@ func Generate(cfg Config) (*District, error) {
 	}
 	d.Admin = p.admin(cfg.Seed)
 	if d.ExistingSites, err = p.existing(); err != nil {
+		return nil, fmt.Errorf("synth generate: %w", err)
+	}
+	if d.OfficialGapList, err = p.officialList(d.Admin); err != nil {
 		return nil, fmt.Errorf("synth generate: %w", err)
 	}
 	return d, nil
