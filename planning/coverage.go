@@ -141,8 +141,13 @@ type CoverageService struct {
 
 // NewCoverageService returns a CoverageService. props is the store the
 // proposals' sites and assessments are read from; it may be nil when only
-// Compute is used.
+// Compute is used. store may be nil too: then nothing is cached or
+// stored, every Compute computes (as `btsplan coverage --dem` without
+// --store does) and the coverages it returns have no ID.
 func NewCoverageService(cfg CoverageConfig, terrain TerrainSource, store CoverageStore, props ProposalStore) *CoverageService {
+	if store == nil {
+		store = noCoverageStore{}
+	}
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = DefaultCoverageMaxConcurrent
 	}

@@ -335,3 +335,27 @@ func TestProposalCoverageComputesOnceAndLinks(t *testing.T) {
 		t.Errorf("ProposalCoverage(9) = %v, want NotFound", err)
 	}
 }
+
+// A service without a store computes every time and keeps nothing: what
+// `btsplan coverage --dem` without --store runs.
+func TestCoverageComputeWithoutStore(t *testing.T) {
+	terrain := &flatTerrain{version: "file:x"}
+	svc := planning.NewCoverageService(planning.CoverageConfig{}, terrain.source(), nil, nil)
+	ctx := context.Background()
+	for i := range 2 {
+		c, err := svc.Compute(ctx, omni(55), coverage.Options{RadiusM: 2000}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Cached || c.ID != 0 || c.Grid == nil || !(c.AreaKm2 > 0) {
+			t.Errorf("Compute %d: Cached %v, ID %d, grid %v, area %g; want a fresh unstored coverage with its grid",
+				i, c.Cached, c.ID, c.Grid != nil, c.AreaKm2)
+		}
+	}
+	if terrain.calls != 2 {
+		t.Errorf("terrain windows read %d, want 2 (nothing cached)", terrain.calls)
+	}
+	if _, err := svc.Coverage(ctx, 1); planning.KindOf(err) != planning.NotFound {
+		t.Errorf("Coverage(1) without a store: %v, want NotFound", err)
+	}
+}

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
+	"btsplan/api"
 	"btsplan/data"
 	"btsplan/data/dem"
 	"btsplan/geo"
@@ -231,11 +231,15 @@ var coverageFlagNames = map[string]string{
 // flagError names the flag behind an engine input error.
 func flagError(err error) error {
 	var ie *coverage.InputError
-	field := planning.FieldOf(err)
-	if errors.As(err, &ie) {
+	var pe *planning.Error
+	field := ""
+	switch {
+	case errors.As(err, &ie):
 		field = ie.Field
-	}
-	if field == "" && errors.Is(err, coverage.ErrDEMCoverage) {
+	case errors.As(err, &pe) && pe.Field != "":
+		// The service's error: name the field, not the operation.
+		field, err = pe.Field, fmt.Errorf("%s: %w", pe.Field, pe.Err)
+	case errors.Is(err, coverage.ErrDEMCoverage):
 		field = "Location"
 	}
 	if field == "" {
@@ -360,20 +364,19 @@ func cmdCoverage(ctx context.Context, env *environment, args []string) error {
 		bar.update(int64(done), fmt.Sprintf("%d/%d rays", done, total))
 	}
 	t0 := time.Now()
-	var c planning.Coverage
 	var store *data.CoverageStore
+	var cstore planning.CoverageStore // nil: compute without a cache
 	if f.store {
 		store = data.NewCoverageStore(db, cfg.DataDir)
-		// The command has the machine to itself: every core by default.
-		workers := f.workers
-		if workers == 0 {
-			workers = runtime.GOMAXPROCS(0)
-		}
-		svc := planning.NewCoverageService(planning.CoverageConfig{Workers: workers}, terrain, store, nil)
-		c, err = svc.Compute(ctx, site, opts, progress)
-	} else {
-		c, err = computeCoverage(ctx, terrain, site, opts, progress)
+		cstore = store
 	}
+	// The command has the machine to itself: every core by default.
+	workers := f.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	svc := planning.NewCoverageService(planning.CoverageConfig{Workers: workers}, terrain, cstore, nil)
+	c, err := svc.Compute(ctx, site, opts, progress)
 	if bar != nil {
 		bar.finish(int64(raysDone), "")
 	}
@@ -398,36 +401,6 @@ func cmdCoverage(ctx context.Context, env *environment, args []string) error {
 	return enc.Encode(out)
 }
 
-// computeCoverage computes without a store: the budget on the terrain's
-// cell size, the terrain's window, then the engine.
-func computeCoverage(ctx context.Context, terrain planning.TerrainSource, site coverage.Params, opts coverage.Options, progress func(done, total int)) (planning.Coverage, error) {
-	radiusM := opts.RadiusM
-	if radiusM == 0 {
-		radiusM = coverage.DefaultRadiusM
-	}
-	lon, lat, windowM := site.Location[0], site.Location[1], radiusM+coverage.TerrainMarginM
-	ti, err := terrain.Info(ctx, lon, lat, windowM)
-	if err != nil {
-		return planning.Coverage{}, err
-	}
-	if _, err := coverage.CheckBudget(site, opts, ti.StepLonDeg, ti.StepLatDeg); err != nil {
-		return planning.Coverage{}, err
-	}
-	g, info, err := terrain.Window(ctx, lon, lat, windowM)
-	if err != nil {
-		return planning.Coverage{}, err
-	}
-	opts.DEMVersion = info.Version
-	t0 := time.Now()
-	res, err := coverage.Compute(ctx, g, site, opts, progress)
-	if err != nil {
-		return planning.Coverage{}, err
-	}
-	c := planning.NewCoverage(res, info)
-	c.ElapsedMS = time.Since(t0).Milliseconds()
-	return c, nil
-}
-
 // writeCoverageOutputs writes the --out-* files: from the fresh grid, or
 // copied from the store when the coverage came from it.
 func writeCoverageOutputs(ctx context.Context, f coverageFlags, c planning.Coverage, store *data.CoverageStore) (map[string]string, error) {
@@ -446,20 +419,7 @@ func writeCoverageOutputs(ctx context.Context, f coverageFlags, c planning.Cover
 		files[string(r.file)] = r.path
 	}
 	if f.outGeoJSON != "" {
-		mp := c.Covered
-		if mp == nil {
-			mp = orb.MultiPolygon{}
-		}
-		feat := geojson.NewFeature(mp)
-		feat.Properties = geojson.Properties{
-			"area_km2": c.AreaKm2, "metric": string(c.Metric), "threshold_dbm": c.ThresholdDBm,
-			"input_hash": c.InputHash, "dem_version": c.DEMVersion, "model": c.Model,
-		}
-		if c.ID > 0 {
-			feat.Properties["coverage_id"] = c.ID
-		}
-		fc := geojson.NewFeatureCollection()
-		fc.Append(feat)
+		fc := api.CoverageFeatureCollection(c)
 		b, err := json.Marshal(fc)
 		if err != nil {
 			return nil, fmt.Errorf("--out-geojson: %w", err)

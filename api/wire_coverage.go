@@ -1,0 +1,496 @@
+package api
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"btsplan/geo/coverage"
+	"btsplan/geo/itm"
+	"btsplan/planning"
+)
+
+// coverageRequest is the body of POST /v1/coverage. Absent radio members,
+// the receiver height and the threshold take the one radio configuration
+// (planning.RadioDefaults, the national one: the request names no
+// province); other zero members the engine's defaults (see geo/coverage
+// Params and Options).
+type coverageRequest struct {
+	Site    *coverageSiteIn    `json:"site"`
+	Sectors []coverageSectorIn `json:"sectors"`
+	Options coverageOptionsIn  `json:"options"`
+}
+
+type coverageSiteIn struct {
+	Location       []float64 `json:"location"` // [lon, lat], EPSG:4326
+	HeightM        float64   `json:"height_m"`
+	RxHeightM      float64   `json:"rx_height_m"`
+	FreqMHz        float64   `json:"freq_mhz"`
+	Technology     string    `json:"technology"`
+	ThresholdDBm   float64   `json:"threshold_dbm"`
+	ResourceBlocks int       `json:"resource_blocks"`
+	PilotShareDB   float64   `json:"pilot_share_db"`
+}
+
+type coverageSectorIn struct {
+	AzimuthDeg    float64 `json:"azimuth_deg"`
+	MechTiltDeg   float64 `json:"mech_tilt_deg"`
+	ElecTiltDeg   float64 `json:"elec_tilt_deg"`
+	GainDBi       float64 `json:"gain_dbi"`
+	HBeamwidthDeg float64 `json:"hbw_deg"`
+	VBeamwidthDeg float64 `json:"vbw_deg"`
+	FrontToBackDB float64 `json:"front_to_back_db"`
+	SideLobeDB    float64 `json:"side_lobe_db"`
+	EIRPdBm       float64 `json:"eirp_dbm"`
+	TxPowerDBm    float64 `json:"tx_power_dbm"`
+	LossesDB      float64 `json:"losses_db"`
+}
+
+type coverageOptionsIn struct {
+	RadiusM      float64  `json:"radius_m"`
+	CellArcSec   float64  `json:"cell_arcsec"`
+	ProfileStepM float64  `json:"profile_step_m"`
+	Radio        *radioIn `json:"radio"`
+	// TerrainSampling is "bilinear" (the default, ITU-R P.1144) or
+	// "nearest" (SPLAT!'s and Signal-Server's).
+	TerrainSampling string `json:"terrain_sampling"`
+}
+
+// radioIn overrides members of the radio defaults' environment
+// (planning.RadioDefaults.Radio); absent ones keep it.
+type radioIn struct {
+	Climate      *int     `json:"climate"`
+	N0           *float64 `json:"n0"`
+	Epsilon      *float64 `json:"epsilon"`
+	SigmaSPerM   *float64 `json:"sigma_s_per_m"`
+	Polarization *string  `json:"polarization"` // "vertical" or "horizontal"
+	MDVar        *int     `json:"mdvar"`
+	TimePct      *float64 `json:"time_pct"`
+	LocationPct  *float64 `json:"location_pct"`
+	SituationPct *float64 `json:"situation_pct"`
+}
+
+// params converts the body into the engine's inputs. The engine checks
+// the ranges and the budget (Hash, CheckBudget, Compute); here only the
+// shape, and the sector count before any sector is converted. defs gives
+// what the request does not.
+func (in *coverageRequest) params(defs planning.RadioDefaults) (coverage.Params, coverage.Options, error) {
+	var p coverage.Params
+	var o coverage.Options
+	if in.Site == nil {
+		return p, o, planning.FieldError("/site", "missing: give the site's location, height and frequency")
+	}
+	st := in.Site
+	if len(st.Location) != 2 {
+		return p, o, planning.FieldError("/site/location", "want [lon, lat], got %d numbers", len(st.Location))
+	}
+	if len(in.Sectors) > coverage.MaxSectors {
+		return p, o, planning.FieldError("/sectors", "%d sectors is over the limit of %d per coverage; sectors on other bands are separate coverages",
+			len(in.Sectors), coverage.MaxSectors)
+	}
+	p = coverage.Params{
+		Location:       orb.Point{st.Location[0], st.Location[1]},
+		HeightM:        st.HeightM,
+		RxHeightM:      st.RxHeightM,
+		FreqMHz:        st.FreqMHz,
+		Technology:     coverage.Technology(strings.ToUpper(strings.TrimSpace(st.Technology))),
+		ThresholdDBm:   st.ThresholdDBm,
+		ResourceBlocks: st.ResourceBlocks,
+		PilotShareDB:   st.PilotShareDB,
+	}
+	for _, s := range in.Sectors {
+		p.Sectors = append(p.Sectors, coverage.Sector{
+			AzimuthDeg: s.AzimuthDeg, MechTiltDeg: s.MechTiltDeg, ElecTiltDeg: s.ElecTiltDeg, GainDBi: s.GainDBi,
+			HBeamwidthDeg: s.HBeamwidthDeg, VBeamwidthDeg: s.VBeamwidthDeg, FrontToBackDB: s.FrontToBackDB, SideLobeDB: s.SideLobeDB,
+			EIRPdBm: s.EIRPdBm, TxPowerDBm: s.TxPowerDBm, LossesDB: s.LossesDB,
+		})
+	}
+	if p.RxHeightM == 0 {
+		p.RxHeightM = defs.RxHeightM
+	}
+	if td, ok := defs.Tech(string(p.Technology)); ok && p.ThresholdDBm == 0 {
+		p.ThresholdDBm = td.ThresholdDBm
+	}
+	o = coverage.Options{RadiusM: in.Options.RadiusM, CellArcSec: in.Options.CellArcSec, ProfileStepM: in.Options.ProfileStepM,
+		TerrainSampling: coverage.TerrainSampling(in.Options.TerrainSampling)}
+	p.Radio = defs.Radio()
+	if r := in.Options.Radio; r != nil {
+		set := func(dst *float64, v *float64) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		if r.Climate != nil {
+			p.Radio.Climate = *r.Climate
+		}
+		if r.MDVar != nil {
+			p.Radio.MDVar = *r.MDVar
+		}
+		set(&p.Radio.N0, r.N0)
+		set(&p.Radio.Epsilon, r.Epsilon)
+		set(&p.Radio.SigmaSPerM, r.SigmaSPerM)
+		set(&p.Radio.TimePct, r.TimePct)
+		set(&p.Radio.LocationPct, r.LocationPct)
+		set(&p.Radio.SituationPct, r.SituationPct)
+		if r.Polarization != nil {
+			switch strings.ToLower(*r.Polarization) {
+			case "vertical":
+				p.Radio.Polarization = itm.PolarizationVertical
+			case "horizontal":
+				p.Radio.Polarization = itm.PolarizationHorizontal
+			default:
+				return p, o, planning.FieldError("/options/radio/polarization", "%q: want vertical or horizontal", *r.Polarization)
+			}
+		}
+	}
+	return p, o, nil
+}
+
+// coverageFields maps the engine's field names (Go terms) to JSON pointers
+// into the body of POST /v1/coverage.
+var coverageFields = map[string]string{
+	"Location":         "/site/location",
+	"dem":              "/site/location",
+	"HeightM":          "/site/height_m",
+	"RxHeightM":        "/site/rx_height_m",
+	"FreqMHz":          "/site/freq_mhz",
+	"Technology":       "/site/technology",
+	"ThresholdDBm":     "/site/threshold_dbm",
+	"ResourceBlocks":   "/site/resource_blocks",
+	"PilotShareDB":     "/site/pilot_share_db",
+	"Sectors":          "/sectors",
+	"RadiusM":          "/options/radius_m",
+	"CellArcSec":       "/options/cell_arcsec",
+	"ProfileStepM":     "/options/profile_step_m",
+	"TerrainSampling":  "/options/terrain_sampling",
+	"Radio":            "/options/radio",
+	"AzimuthDeg":       "azimuth_deg",
+	"MechTiltDeg":      "mech_tilt_deg",
+	"ElecTiltDeg":      "elec_tilt_deg",
+	"GainDBi":          "gain_dbi",
+	"HBeamwidthDeg":    "hbw_deg",
+	"VBeamwidthDeg":    "vbw_deg",
+	"FrontToBackDB":    "front_to_back_db",
+	"SideLobeDB":       "side_lobe_db",
+	"EIRPdBm":          "eirp_dbm",
+	"TxPowerDBm":       "tx_power_dbm",
+	"LossesDB":         "losses_db",
+	"Radio.SigmaSPerM": "/options/radio/sigma_s_per_m",
+	"Radio.Epsilon":    "/options/radio/epsilon",
+	"Radio.MDVar":      "/options/radio/mdvar",
+	"Radio.N0":         "/options/radio/n0",
+}
+
+var sectorFieldRE = regexp.MustCompile(`^Sectors\[(\d+)\]\.(\w+)$`)
+
+// coveragePointer returns the JSON pointer of an engine field name.
+func coveragePointer(field string) string {
+	if p, ok := coverageFields[field]; ok {
+		return p
+	}
+	if m := sectorFieldRE.FindStringSubmatch(field); m != nil {
+		member, ok := coverageFields[m[2]]
+		if !ok {
+			member = strings.ToLower(m[2])
+		}
+		return "/sectors/" + m[1] + "/" + member
+	}
+	if rest, ok := strings.CutPrefix(field, "Radio."); ok {
+		// Climate → climate, TimePct → time_pct, ...
+		return "/options/radio/" + snake(rest)
+	}
+	return field
+}
+
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// wireCoverageError renames the field of an Invalid error from the
+// engine's terms to a JSON pointer into the request body. A request over
+// the coverage budget names every member that sets the cost; a full
+// coverage queue is a 503 that says so, with its Retry-After.
+func wireCoverageError(c *gin.Context, err error) error {
+	var busy *planning.BusyError
+	if errors.As(err, &busy) {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(busy.RetryAfter.Seconds()))))
+		return &httpError{status: http.StatusServiceUnavailable, msg: busy.Error()}
+	}
+	var pe *planning.Error
+	if planning.KindOf(err) != planning.Invalid || !errors.As(err, &pe) || pe.Field == "" {
+		return err
+	}
+	var be *coverage.BudgetError
+	if errors.As(err, &be) {
+		return newBudgetProblem(be)
+	}
+	cp := *pe
+	cp.Field = coveragePointer(pe.Field)
+	return &cp
+}
+
+// budgetProblem is a request over the coverage budget: one reason, and an
+// Invalid error for each member of the body that sets the cost, so that
+// the problem's "errors" lists them all.
+type budgetProblem struct {
+	reason string
+	fields []error
+}
+
+func newBudgetProblem(be *coverage.BudgetError) error {
+	var names []string
+	for _, f := range be.Fields {
+		ptr := coveragePointer(f)
+		names = append(names, ptr[strings.LastIndexByte(ptr, '/')+1:])
+	}
+	bp := &budgetProblem{reason: fmt.Sprintf("%s (the budget is set by %s)", be.Error(), strings.Join(names, ", "))}
+	for _, f := range be.Fields {
+		bp.fields = append(bp.fields, &planning.Error{Kind: planning.Invalid, Field: coveragePointer(f), Err: errors.New(bp.reason)})
+	}
+	return &planning.Error{Kind: planning.Invalid, Err: bp}
+}
+
+func (e *budgetProblem) Error() string   { return e.reason }
+func (e *budgetProblem) Unwrap() []error { return e.fields }
+
+// coverageLinks are the resources of one coverage.
+type coverageLinks struct {
+	Self     string `json:"self"`
+	GeoJSON  string `json:"geojson"`
+	GeoTIFF  string `json:"geotiff"`
+	PNG      string `json:"png"`
+	Legend   string `json:"legend"`
+	Proposal string `json:"proposal,omitempty"`
+}
+
+func newCoverageLinks(id, proposalID int64) coverageLinks {
+	self := fmt.Sprintf("/v1/coverage/%d", id)
+	l := coverageLinks{Self: self, GeoJSON: self + ".geojson", GeoTIFF: self + ".tif", PNG: self + ".png", Legend: self + "/legend.png"}
+	if proposalID > 0 {
+		l.Proposal = fmt.Sprintf("/v1/proposals/%d", proposalID)
+	}
+	return l
+}
+
+// coverageOut is a coverage on the wire.
+type coverageOut struct {
+	ID           int64             `json:"id"`
+	InputHash    string            `json:"input_hash"`
+	Cached       bool              `json:"cached"`
+	Model        string            `json:"model"`
+	DEMVersion   string            `json:"dem_version"`
+	Metric       string            `json:"metric"`
+	ThresholdDBm float64           `json:"threshold_dbm"`
+	AreaKm2      float64           `json:"area_km2"`
+	CoveredCells int               `json:"covered_cells"`
+	CellArcSec   float64           `json:"cell_arcsec"`
+	BBox         [4]float64        `json:"bbox"` // of the raster: west, south, east, north
+	Limits       coverageLimitsOut `json:"limits"`
+	Inputs       coverageInputsOut `json:"inputs"`
+	ElapsedMS    int64             `json:"elapsed_ms,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	Links        coverageLinks     `json:"links"`
+}
+
+type coverageLimitsOut struct {
+	RadiusM             float64  `json:"radius_m"`
+	RadiusLimited       bool     `json:"radius_limited"`
+	RimCoveredCells     int      `json:"rim_covered_cells"`
+	OutsideRadiusCells  int      `json:"outside_radius_cells"`
+	BelowThresholdCells int      `json:"below_threshold_cells"`
+	TerrainLimitedCells int      `json:"terrain_limited_cells"`
+	DEMVoidCells        int      `json:"dem_void_cells"`
+	DEMMissingCells     int      `json:"dem_missing_cells"`
+	DEMFilledVoids      int      `json:"dem_filled_voids"`
+	DEMTiles            []string `json:"dem_tiles"`
+	ModelErrorCells     int      `json:"model_error_cells"`
+	FirstModelError     string   `json:"first_model_error,omitempty"`
+	ModelWarningCells   int      `json:"model_warning_cells"`
+	ModelWarnings       int      `json:"model_warnings"`
+}
+
+type coverageRadioOut struct {
+	Climate      int     `json:"climate"`
+	N0           float64 `json:"n0"`
+	Epsilon      float64 `json:"epsilon"`
+	SigmaSPerM   float64 `json:"sigma_s_per_m"`
+	Polarization string  `json:"polarization"`
+	MDVar        int     `json:"mdvar"`
+	TimePct      float64 `json:"time_pct"`
+	LocationPct  float64 `json:"location_pct"`
+	SituationPct float64 `json:"situation_pct"`
+}
+
+type coverageSectorOut struct {
+	AzimuthDeg    float64 `json:"azimuth_deg"`
+	MechTiltDeg   float64 `json:"mech_tilt_deg"`
+	ElecTiltDeg   float64 `json:"elec_tilt_deg"`
+	GainDBi       float64 `json:"gain_dbi"`
+	EIRPdBm       float64 `json:"eirp_dbm"`
+	HBeamwidthDeg float64 `json:"hbw_deg"`
+	VBeamwidthDeg float64 `json:"vbw_deg"`
+	FrontToBackDB float64 `json:"front_to_back_db"`
+	SideLobeDB    float64 `json:"side_lobe_db"`
+	Pattern       string  `json:"pattern,omitempty"`
+	PatternSHA256 string  `json:"pattern_sha256,omitempty"`
+}
+
+// coverageInputsOut are the resolved inputs: every default filled in.
+type coverageInputsOut struct {
+	Location       [2]float64          `json:"location"`
+	HeightM        float64             `json:"height_m"`
+	RxHeightM      float64             `json:"rx_height_m"`
+	FreqMHz        float64             `json:"freq_mhz"`
+	Technology     string              `json:"technology"`
+	Metric         string              `json:"metric"`
+	ThresholdDBm   float64             `json:"threshold_dbm"`
+	ResourceBlocks int                 `json:"resource_blocks"`
+	PilotShareDB   float64             `json:"pilot_share_db"`
+	ConversionDB   float64             `json:"conversion_db"`
+	Radio          coverageRadioOut    `json:"radio"`
+	Sectors        []coverageSectorOut `json:"sectors"`
+	RadiusM        float64             `json:"radius_m"`
+	CellArcSec     float64             `json:"cell_arcsec"`
+	ProfileStepM   float64             `json:"profile_step_m"`
+	// TerrainSampling is bilinear or nearest.
+	TerrainSampling string `json:"terrain_sampling"`
+	DEMVersion      string `json:"dem_version"`
+	Model           string `json:"model"`
+	Engine          string `json:"engine"`
+}
+
+func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
+	in := c.Inputs
+	pol := "vertical"
+	if in.Radio.Polarization == itm.PolarizationHorizontal {
+		pol = "horizontal"
+	}
+	out := coverageOut{
+		ID:           c.ID,
+		InputHash:    c.InputHash,
+		Cached:       c.Cached,
+		Model:        c.Model,
+		DEMVersion:   c.DEMVersion,
+		Metric:       string(c.Metric),
+		ThresholdDBm: c.ThresholdDBm,
+		AreaKm2:      round3(c.AreaKm2),
+		CoveredCells: c.CoveredCells,
+		CellArcSec:   c.CellArcSec,
+		BBox:         [4]float64{c.Bound.Min[0], c.Bound.Min[1], c.Bound.Max[0], c.Bound.Max[1]},
+		Limits: coverageLimitsOut{
+			RadiusM:             c.Limits.RadiusM,
+			RadiusLimited:       c.Limits.RadiusLimited,
+			RimCoveredCells:     c.Limits.RimCoveredCells,
+			OutsideRadiusCells:  c.Limits.OutsideRadiusCells,
+			BelowThresholdCells: c.Limits.BelowThresholdCells,
+			TerrainLimitedCells: c.Limits.TerrainLimitedCells,
+			DEMVoidCells:        c.Limits.DEMVoidCells,
+			DEMMissingCells:     c.Limits.DEMMissingCells,
+			DEMFilledVoids:      c.Limits.DEMFilledVoids,
+			DEMTiles:            c.Limits.DEMTiles,
+			ModelErrorCells:     c.Limits.ModelErrorCells,
+			FirstModelError:     c.Limits.FirstModelError,
+			ModelWarningCells:   c.Limits.ModelWarningCells,
+			ModelWarnings:       int(c.Limits.ModelWarnings),
+		},
+		Inputs: coverageInputsOut{
+			Location:       [2]float64{in.Lon, in.Lat},
+			HeightM:        in.HeightM,
+			RxHeightM:      in.RxHeightM,
+			FreqMHz:        in.FreqMHz,
+			Technology:     string(in.Technology),
+			Metric:         string(in.Metric),
+			ThresholdDBm:   in.ThresholdDBm,
+			ResourceBlocks: in.ResourceBlocks,
+			PilotShareDB:   in.PilotShareDB,
+			ConversionDB:   in.ConversionDB,
+			Radio: coverageRadioOut{
+				Climate: in.Radio.Climate, N0: in.Radio.N0, Epsilon: in.Radio.Epsilon, SigmaSPerM: in.Radio.SigmaSPerM,
+				Polarization: pol, MDVar: in.Radio.MDVar,
+				TimePct: in.Radio.TimePct, LocationPct: in.Radio.LocationPct, SituationPct: in.Radio.SituationPct,
+			},
+			Sectors:      make([]coverageSectorOut, 0, len(in.Sectors)),
+			RadiusM:      in.RadiusM,
+			CellArcSec:   in.CellArcSec,
+			ProfileStepM: in.ProfileStepM,
+			// Coverages stored before the option were all bilinear.
+			TerrainSampling: string(cmp.Or(in.TerrainSampling, coverage.SamplingBilinear)),
+			DEMVersion:      in.DEMVersion,
+			Model:           in.Model,
+			Engine:          in.Engine,
+		},
+		ElapsedMS: c.ElapsedMS,
+		CreatedAt: c.CreatedAt.UTC(),
+		Links:     newCoverageLinks(c.ID, proposalID),
+	}
+	if out.Limits.DEMTiles == nil {
+		out.Limits.DEMTiles = []string{}
+	}
+	for _, s := range in.Sectors {
+		out.Inputs.Sectors = append(out.Inputs.Sectors, coverageSectorOut(s))
+	}
+	return out
+}
+
+// round3 rounds an area in km² to 1000 m², far below a cell's.
+func round3(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	// One division of an integer-valued float prints as the shortest
+	// decimal; dividing an already rounded value again would not.
+	return math.Round(v*1000) / 1000
+}
+
+// CoverageFeatureCollection is the covered area of c as GeoJSON (RFC
+// 7946): one Feature whose geometry is the MultiPolygon (empty when
+// nothing is covered) and whose properties summarise the result. It is
+// what GET /v1/coverage/{id}.geojson serves and what `btsplan coverage
+// --out-geojson` writes; a coverage that was not stored (c.ID 0) has no
+// id and no links.
+func CoverageFeatureCollection(c planning.Coverage) *geojson.FeatureCollection {
+	mp := c.Covered
+	if mp == nil {
+		mp = orb.MultiPolygon{}
+	}
+	f := geojson.NewFeature(mp)
+	f.Properties = geojson.Properties{
+		"area_km2":      round3(c.AreaKm2),
+		"metric":        string(c.Metric),
+		"threshold_dbm": c.ThresholdDBm,
+		"input_hash":    c.InputHash,
+		"dem_version":   c.DEMVersion,
+		"model":         c.Model,
+	}
+	if c.ID > 0 {
+		f.ID = c.ID
+		l := newCoverageLinks(c.ID, 0)
+		f.Properties["coverage_id"] = c.ID
+		f.Properties["self"] = l.Self
+		f.Properties["geotiff"] = l.GeoTIFF
+		f.Properties["png"] = l.PNG
+	}
+	fc := geojson.NewFeatureCollection()
+	fc.Append(f)
+	return fc
+}
