@@ -1,12 +1,10 @@
 package api
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +14,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"btsplan/geo/coverage"
-	"btsplan/geo/itm"
 	"btsplan/planning"
 )
 
@@ -143,87 +140,34 @@ func (in *coverageRequest) params(defs planning.RadioDefaults) (coverage.Params,
 		set(&p.Radio.LocationPct, r.LocationPct)
 		set(&p.Radio.SituationPct, r.SituationPct)
 		if r.Polarization != nil {
-			switch strings.ToLower(*r.Polarization) {
-			case "vertical":
-				p.Radio.Polarization = itm.PolarizationVertical
-			case "horizontal":
-				p.Radio.Polarization = itm.PolarizationHorizontal
-			default:
+			pol, ok := coverage.ParsePolarization(strings.ToLower(*r.Polarization))
+			if !ok {
 				return p, o, planning.FieldError("/options/radio/polarization", "%q: want vertical or horizontal", *r.Polarization)
 			}
+			p.Radio.Polarization = pol
 		}
 	}
 	return p, o, nil
 }
 
-// coverageFields maps the engine's field names (Go terms) to JSON pointers
-// into the body of POST /v1/coverage.
-var coverageFields = map[string]string{
-	"Location":         "/site/location",
-	"dem":              "/site/location",
-	"HeightM":          "/site/height_m",
-	"RxHeightM":        "/site/rx_height_m",
-	"FreqMHz":          "/site/freq_mhz",
-	"Technology":       "/site/technology",
-	"ThresholdDBm":     "/site/threshold_dbm",
-	"ResourceBlocks":   "/site/resource_blocks",
-	"PilotShareDB":     "/site/pilot_share_db",
-	"Sectors":          "/sectors",
-	"RadiusM":          "/options/radius_m",
-	"CellArcSec":       "/options/cell_arcsec",
-	"ProfileStepM":     "/options/profile_step_m",
-	"TerrainSampling":  "/options/terrain_sampling",
-	"Radio":            "/options/radio",
-	"AzimuthDeg":       "azimuth_deg",
-	"MechTiltDeg":      "mech_tilt_deg",
-	"ElecTiltDeg":      "elec_tilt_deg",
-	"GainDBi":          "gain_dbi",
-	"HBeamwidthDeg":    "hbw_deg",
-	"VBeamwidthDeg":    "vbw_deg",
-	"FrontToBackDB":    "front_to_back_db",
-	"SideLobeDB":       "side_lobe_db",
-	"EIRPdBm":          "eirp_dbm",
-	"TxPowerDBm":       "tx_power_dbm",
-	"LossesDB":         "losses_db",
-	"Radio.SigmaSPerM": "/options/radio/sigma_s_per_m",
-	"Radio.Epsilon":    "/options/radio/epsilon",
-	"Radio.MDVar":      "/options/radio/mdvar",
-	"Radio.N0":         "/options/radio/n0",
-}
-
-var sectorFieldRE = regexp.MustCompile(`^Sectors\[(\d+)\]\.(\w+)$`)
-
-// coveragePointer returns the JSON pointer of an engine field name.
+// coveragePointer returns the JSON pointer into the body of
+// POST /v1/coverage of an engine input's wire path (coverage.Field*):
+// the body uses the same names, grouped under site, sectors and options.
 func coveragePointer(field string) string {
-	if p, ok := coverageFields[field]; ok {
-		return p
-	}
-	if m := sectorFieldRE.FindStringSubmatch(field); m != nil {
-		member, ok := coverageFields[m[2]]
-		if !ok {
-			member = strings.ToLower(m[2])
-		}
-		return "/sectors/" + m[1] + "/" + member
-	}
-	if rest, ok := strings.CutPrefix(field, "Radio."); ok {
-		// Climate → climate, TimePct → time_pct, ...
-		return "/options/radio/" + snake(rest)
+	top, _, _ := strings.Cut(field, "/")
+	switch top {
+	case coverage.FieldDEM:
+		return "/site/location" // no DEM where the site is
+	case coverage.FieldLocation, coverage.FieldHeightM, coverage.FieldRxHeightM, coverage.FieldFreqMHz,
+		coverage.FieldTechnology, coverage.FieldThresholdDBm, coverage.FieldResourceBlocks, coverage.FieldPilotShareDB:
+		return "/site/" + field
+	case coverage.FieldSectors:
+		return "/" + field
+	case coverage.FieldRadiusM, coverage.FieldCellArcSec, coverage.FieldProfileStepM,
+		coverage.FieldTerrainSampling, coverage.FieldRadio:
+		return "/options/" + field
 	}
 	return field
-}
-
-func snake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('_')
-			}
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // wireCoverageError renames the field of an Invalid error from the
@@ -292,8 +236,11 @@ func newCoverageLinks(id, proposalID int64) coverageLinks {
 	return l
 }
 
-// coverageOut is a coverage on the wire.
-type coverageOut struct {
+// CoverageJSON is a coverage on the wire: the body of POST /v1/coverage
+// and GET /v1/coverage/{id}, and the summary `btsplan coverage` prints.
+// A coverage that was not stored (ID 0, the command without --store) has
+// no created_at and no links.
+type CoverageJSON struct {
 	ID           int64             `json:"id"`
 	InputHash    string            `json:"input_hash"`
 	Cached       bool              `json:"cached"`
@@ -306,11 +253,14 @@ type coverageOut struct {
 	CellArcSec   float64           `json:"cell_arcsec"`
 	BBox         [4]float64        `json:"bbox"` // of the raster: west, south, east, north
 	Limits       coverageLimitsOut `json:"limits"`
-	Inputs       coverageInputsOut `json:"inputs"`
+	Inputs       coverage.Inputs   `json:"inputs"` // coverage.Inputs.MarshalJSON: the one wire form
 	ElapsedMS    int64             `json:"elapsed_ms,omitempty"`
-	CreatedAt    time.Time         `json:"created_at"`
-	Links        coverageLinks     `json:"links"`
+	CreatedAt    *time.Time        `json:"created_at,omitempty"`
+	Links        *coverageLinks    `json:"links,omitempty"`
 }
+
+// NewCoverageJSON returns c on the wire.
+func NewCoverageJSON(c planning.Coverage) CoverageJSON { return newCoverageOut(c, 0) }
 
 type coverageLimitsOut struct {
 	RadiusM             float64  `json:"radius_m"`
@@ -329,63 +279,8 @@ type coverageLimitsOut struct {
 	ModelWarnings       int      `json:"model_warnings"`
 }
 
-type coverageRadioOut struct {
-	Climate      int     `json:"climate"`
-	N0           float64 `json:"n0"`
-	Epsilon      float64 `json:"epsilon"`
-	SigmaSPerM   float64 `json:"sigma_s_per_m"`
-	Polarization string  `json:"polarization"`
-	MDVar        int     `json:"mdvar"`
-	TimePct      float64 `json:"time_pct"`
-	LocationPct  float64 `json:"location_pct"`
-	SituationPct float64 `json:"situation_pct"`
-}
-
-type coverageSectorOut struct {
-	AzimuthDeg    float64 `json:"azimuth_deg"`
-	MechTiltDeg   float64 `json:"mech_tilt_deg"`
-	ElecTiltDeg   float64 `json:"elec_tilt_deg"`
-	GainDBi       float64 `json:"gain_dbi"`
-	EIRPdBm       float64 `json:"eirp_dbm"`
-	HBeamwidthDeg float64 `json:"hbw_deg"`
-	VBeamwidthDeg float64 `json:"vbw_deg"`
-	FrontToBackDB float64 `json:"front_to_back_db"`
-	SideLobeDB    float64 `json:"side_lobe_db"`
-	Pattern       string  `json:"pattern,omitempty"`
-	PatternSHA256 string  `json:"pattern_sha256,omitempty"`
-}
-
-// coverageInputsOut are the resolved inputs: every default filled in.
-type coverageInputsOut struct {
-	Location       [2]float64          `json:"location"`
-	HeightM        float64             `json:"height_m"`
-	RxHeightM      float64             `json:"rx_height_m"`
-	FreqMHz        float64             `json:"freq_mhz"`
-	Technology     string              `json:"technology"`
-	Metric         string              `json:"metric"`
-	ThresholdDBm   float64             `json:"threshold_dbm"`
-	ResourceBlocks int                 `json:"resource_blocks"`
-	PilotShareDB   float64             `json:"pilot_share_db"`
-	ConversionDB   float64             `json:"conversion_db"`
-	Radio          coverageRadioOut    `json:"radio"`
-	Sectors        []coverageSectorOut `json:"sectors"`
-	RadiusM        float64             `json:"radius_m"`
-	CellArcSec     float64             `json:"cell_arcsec"`
-	ProfileStepM   float64             `json:"profile_step_m"`
-	// TerrainSampling is bilinear or nearest.
-	TerrainSampling string `json:"terrain_sampling"`
-	DEMVersion      string `json:"dem_version"`
-	Model           string `json:"model"`
-	Engine          string `json:"engine"`
-}
-
-func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
-	in := c.Inputs
-	pol := "vertical"
-	if in.Radio.Polarization == itm.PolarizationHorizontal {
-		pol = "horizontal"
-	}
-	out := coverageOut{
+func newCoverageOut(c planning.Coverage, proposalID int64) CoverageJSON {
+	out := CoverageJSON{
 		ID:           c.ID,
 		InputHash:    c.InputHash,
 		Cached:       c.Cached,
@@ -413,41 +308,16 @@ func newCoverageOut(c planning.Coverage, proposalID int64) coverageOut {
 			ModelWarningCells:   c.Limits.ModelWarningCells,
 			ModelWarnings:       int(c.Limits.ModelWarnings),
 		},
-		Inputs: coverageInputsOut{
-			Location:       [2]float64{in.Lon, in.Lat},
-			HeightM:        in.HeightM,
-			RxHeightM:      in.RxHeightM,
-			FreqMHz:        in.FreqMHz,
-			Technology:     string(in.Technology),
-			Metric:         string(in.Metric),
-			ThresholdDBm:   in.ThresholdDBm,
-			ResourceBlocks: in.ResourceBlocks,
-			PilotShareDB:   in.PilotShareDB,
-			ConversionDB:   in.ConversionDB,
-			Radio: coverageRadioOut{
-				Climate: in.Radio.Climate, N0: in.Radio.N0, Epsilon: in.Radio.Epsilon, SigmaSPerM: in.Radio.SigmaSPerM,
-				Polarization: pol, MDVar: in.Radio.MDVar,
-				TimePct: in.Radio.TimePct, LocationPct: in.Radio.LocationPct, SituationPct: in.Radio.SituationPct,
-			},
-			Sectors:      make([]coverageSectorOut, 0, len(in.Sectors)),
-			RadiusM:      in.RadiusM,
-			CellArcSec:   in.CellArcSec,
-			ProfileStepM: in.ProfileStepM,
-			// Coverages stored before the option were all bilinear.
-			TerrainSampling: string(cmp.Or(in.TerrainSampling, coverage.SamplingBilinear)),
-			DEMVersion:      in.DEMVersion,
-			Model:           in.Model,
-			Engine:          in.Engine,
-		},
+		Inputs:    c.Inputs,
 		ElapsedMS: c.ElapsedMS,
-		CreatedAt: c.CreatedAt.UTC(),
-		Links:     newCoverageLinks(c.ID, proposalID),
+	}
+	if c.ID > 0 {
+		created := c.CreatedAt.UTC()
+		links := newCoverageLinks(c.ID, proposalID)
+		out.CreatedAt, out.Links = &created, &links
 	}
 	if out.Limits.DEMTiles == nil {
 		out.Limits.DEMTiles = []string{}
-	}
-	for _, s := range in.Sectors {
-		out.Inputs.Sectors = append(out.Inputs.Sectors, coverageSectorOut(s))
 	}
 	return out
 }

@@ -177,11 +177,11 @@ func TestCoverageComputeInvalid(t *testing.T) {
 		window    bool // whether the terrain is read before the error
 		wantField string
 	}{
-		{"no sector", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 900, ThresholdDBm: -95}, coverage.Options{}, false, "Sectors"},
-		{"bad frequency", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 5, ThresholdDBm: -95, Sectors: []coverage.Sector{{EIRPdBm: 50}}}, coverage.Options{}, false, "FreqMHz"},
-		{"bad sector EIRP", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 900, ThresholdDBm: -95, Sectors: []coverage.Sector{{EIRPdBm: 50}, {EIRPdBm: 500}}}, coverage.Options{}, false, "Sectors[1].EIRPdBm"},
-		{"radius too large", omni(50), coverage.Options{RadiusM: 1e6}, false, "RadiusM"},
-		{"DEM smaller than the disc", omni(50), coverage.Options{RadiusM: 3000}, true, "Location"},
+		{"no sector", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 900, ThresholdDBm: -95}, coverage.Options{}, false, "sectors"},
+		{"bad frequency", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 5, ThresholdDBm: -95, Sectors: []coverage.Sector{{EIRPdBm: 50}}}, coverage.Options{}, false, "freq_mhz"},
+		{"bad sector EIRP", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 900, ThresholdDBm: -95, Sectors: []coverage.Sector{{EIRPdBm: 50}, {EIRPdBm: 500}}}, coverage.Options{}, false, "sectors/1/eirp_dbm"},
+		{"radius too large", omni(50), coverage.Options{RadiusM: 1e6}, false, "radius_m"},
+		{"DEM smaller than the disc", omni(50), coverage.Options{RadiusM: 3000}, true, "location"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -219,13 +219,19 @@ func (f *coverageFlags) params() (coverage.Params, coverage.Options, error) {
 		TerrainSampling: coverage.TerrainSampling(f.terrainSampling)}, nil
 }
 
-// coverageFlagNames maps the engine's field names to the flags that set them.
+// coverageFlagNames maps the engine's input paths (coverage.Field*) to
+// the flags that set them.
 var coverageFlagNames = map[string]string{
-	"Location": "--lon/--lat", "dem": "--dem", "HeightM": "--height", "RxHeightM": "--rx-height", "FreqMHz": "--freq",
-	"Technology": "--tech", "ThresholdDBm": "--threshold", "RadiusM": "--radius", "TerrainSampling": "--terrain-sampling", "CellArcSec": "--cell", "Workers": "--workers",
-	"Sectors": "--sector", "ProfileStepM": "--radius/--dem",
-	"Radio.Climate": "--climate", "Radio.N0": "--n0", "Radio.TimePct": "--reliability", "Radio.LocationPct": "--reliability",
-	"Radio.SituationPct": "--reliability", "EIRPdBm": "--eirp/--tx-power", "LossesDB": "--losses",
+	coverage.FieldLocation: "--lon/--lat", coverage.FieldDEM: "--dem", coverage.FieldHeightM: "--height",
+	coverage.FieldRxHeightM: "--rx-height", coverage.FieldFreqMHz: "--freq", coverage.FieldTechnology: "--tech",
+	coverage.FieldThresholdDBm: "--threshold", coverage.FieldRadiusM: "--radius", coverage.FieldTerrainSampling: "--terrain-sampling",
+	coverage.FieldCellArcSec: "--cell", coverage.FieldWorkers: "--workers", coverage.FieldSectors: "--sector",
+	coverage.FieldProfileStepM: "--radius/--dem",
+	coverage.RadioField(coverage.FieldClimate): "--climate", coverage.RadioField(coverage.FieldN0): "--n0",
+	coverage.RadioField(coverage.FieldTimePct): "--reliability", coverage.RadioField(coverage.FieldLocationPct): "--reliability",
+	coverage.RadioField(coverage.FieldSituationPct): "--reliability",
+	// Members of every sector.
+	coverage.FieldEIRPdBm: "--eirp/--tx-power", coverage.FieldLossesDB: "--losses",
 }
 
 // flagError names the flag behind an engine input error.
@@ -240,14 +246,15 @@ func flagError(err error) error {
 		// The service's error: name the field, not the operation.
 		field, err = pe.Field, fmt.Errorf("%s: %w", pe.Field, pe.Err)
 	case errors.Is(err, coverage.ErrDEMCoverage):
-		field = "Location"
+		field = coverage.FieldLocation
 	}
 	if field == "" {
 		return err
 	}
 	name := coverageFlagNames[field]
-	if _, member, ok := strings.Cut(field, "]."); ok && strings.HasPrefix(field, "Sectors[") {
-		name = "--sector " + field[:strings.Index(field, "]")+1]
+	if rest, ok := strings.CutPrefix(field, coverage.FieldSectors+"/"); ok {
+		index, member, _ := strings.Cut(rest, "/")
+		name = "--sector " + index
 		if n, ok := coverageFlagNames[member]; ok {
 			name = n
 		}
@@ -291,23 +298,11 @@ func (t *fileTerrain) Info(context.Context, float64, float64, float64) (planning
 	return t.info, nil
 }
 
-// coverageSummary is what the command prints.
+// coverageSummary is what the command prints: the coverage as the API
+// gives it (api.CoverageJSON, snake_case) and the files written.
 type coverageSummary struct {
-	ID           int64                   `json:"id,omitempty"`
-	InputHash    string                  `json:"input_hash"`
-	Cached       bool                    `json:"cached"`
-	Model        string                  `json:"model"`
-	DEMVersion   string                  `json:"dem_version"`
-	Metric       string                  `json:"metric"`
-	ThresholdDBm float64                 `json:"threshold_dbm"`
-	AreaKm2      float64                 `json:"area_km2"`
-	CoveredCells int                     `json:"covered_cells"`
-	CellArcSec   float64                 `json:"cell_arcsec"`
-	BBox         [4]float64              `json:"bbox"`
-	Limits       planning.CoverageLimits `json:"limits"`
-	Inputs       coverage.Inputs         `json:"inputs"`
-	ElapsedMS    int64                   `json:"elapsed_ms"`
-	Files        map[string]string       `json:"files,omitempty"`
+	api.CoverageJSON
+	Files map[string]string `json:"files,omitempty"`
 }
 
 // cmdCoverage is "btsplan coverage".
@@ -390,12 +385,7 @@ func cmdCoverage(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := coverageSummary{
-		ID: c.ID, InputHash: c.InputHash, Cached: c.Cached, Model: c.Model, DEMVersion: c.DEMVersion,
-		Metric: string(c.Metric), ThresholdDBm: c.ThresholdDBm, AreaKm2: c.AreaKm2, CoveredCells: c.CoveredCells,
-		CellArcSec: c.CellArcSec, BBox: [4]float64{c.Bound.Min[0], c.Bound.Min[1], c.Bound.Max[0], c.Bound.Max[1]},
-		Limits: c.Limits, Inputs: c.Inputs, ElapsedMS: c.ElapsedMS, Files: files,
-	}
+	out := coverageSummary{CoverageJSON: api.NewCoverageJSON(c), Files: files}
 	enc := json.NewEncoder(env.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
