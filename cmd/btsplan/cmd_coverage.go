@@ -226,7 +226,7 @@ var coverageFlagNames = map[string]string{
 	coverage.FieldRxHeightM: "--rx-height", coverage.FieldFreqMHz: "--freq", coverage.FieldTechnology: "--tech",
 	coverage.FieldThresholdDBm: "--threshold", coverage.FieldRadiusM: "--radius", coverage.FieldTerrainSampling: "--terrain-sampling",
 	coverage.FieldCellArcSec: "--cell", coverage.FieldWorkers: "--workers", coverage.FieldSectors: "--sector",
-	coverage.FieldProfileStepM: "--radius/--dem",
+	coverage.FieldProfileStepM:                 "--radius/--dem",
 	coverage.RadioField(coverage.FieldClimate): "--climate", coverage.RadioField(coverage.FieldN0): "--n0",
 	coverage.RadioField(coverage.FieldTimePct): "--reliability", coverage.RadioField(coverage.FieldLocationPct): "--reliability",
 	coverage.RadioField(coverage.FieldSituationPct): "--reliability",
