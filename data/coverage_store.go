@@ -22,6 +22,7 @@ import (
 	"btsplan/geo/coverage"
 	"btsplan/geo/itm"
 	"btsplan/geo/raster"
+	"btsplan/geo/raster/geotiff"
 	"btsplan/planning"
 )
 
@@ -173,7 +174,7 @@ func writeFileAtomic(name string, b []byte) error {
 // legend. cmd's coverage command writes the same files.
 func WriteCoverageFiles(g *geo.Grid, metric coverage.Metric, thresholdDBm float64, tif, png, legend io.Writer) error {
 	if tif != nil {
-		if err := raster.WriteGeoTIFF(tif, g, CoverageNoData); err != nil {
+		if err := geotiff.Write(tif, g, CoverageNoData); err != nil {
 			return fmt.Errorf("coverage geotiff: %w", err)
 		}
 	}
