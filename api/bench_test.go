@@ -169,7 +169,7 @@ func bodySets(b *testing.B, d *synth.District) []bodySet {
 		if p.Site.Footprint != nil {
 			fp = "yes"
 		}
-		if p.Site.Structure == planning.StructureA2c {
+		if p.Site.Structure == synth.StructureA2c {
 			tall = "yes"
 		}
 		name := "footprint=" + fp + "/tall=" + tall

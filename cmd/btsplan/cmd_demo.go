@@ -17,6 +17,7 @@ import (
 	"btsplan/data"
 	"btsplan/geo/synth"
 	"btsplan/planning"
+	"btsplan/planning/demo"
 )
 
 func cmdDemo(ctx context.Context, env *environment, args []string) error {
@@ -32,7 +33,7 @@ func cmdDemo(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	start := time.Now()
-	d, err := synth.Generate(synth.Config{Seed: *seed})
+	d, err := demo.Generate(synth.Config{Seed: *seed})
 	if err != nil {
 		return err
 	}
