@@ -241,43 +241,26 @@ func newCoverageLinks(id, proposalID int64) coverageLinks {
 // A coverage that was not stored (ID 0, the command without --store) has
 // no created_at and no links.
 type CoverageJSON struct {
-	ID           int64             `json:"id"`
-	InputHash    string            `json:"input_hash"`
-	Cached       bool              `json:"cached"`
-	Model        string            `json:"model"`
-	DEMVersion   string            `json:"dem_version"`
-	Metric       string            `json:"metric"`
-	ThresholdDBm float64           `json:"threshold_dbm"`
-	AreaKm2      float64           `json:"area_km2"`
-	CoveredCells int               `json:"covered_cells"`
-	CellArcSec   float64           `json:"cell_arcsec"`
-	BBox         [4]float64        `json:"bbox"` // of the raster: west, south, east, north
-	Limits       coverageLimitsOut `json:"limits"`
-	Inputs       coverage.Inputs   `json:"inputs"` // coverage.Inputs.MarshalJSON: the one wire form
-	ElapsedMS    int64             `json:"elapsed_ms,omitempty"`
-	CreatedAt    *time.Time        `json:"created_at,omitempty"`
-	Links        *coverageLinks    `json:"links,omitempty"`
+	ID           int64               `json:"id"`
+	InputHash    string              `json:"input_hash"`
+	Cached       bool                `json:"cached"`
+	Model        string              `json:"model"`
+	DEMVersion   string              `json:"dem_version"`
+	Metric       string              `json:"metric"`
+	ThresholdDBm float64             `json:"threshold_dbm"`
+	AreaKm2      float64             `json:"area_km2"`
+	CoveredCells int                 `json:"covered_cells"`
+	CellArcSec   float64             `json:"cell_arcsec"`
+	BBox         [4]float64          `json:"bbox"` // of the raster: west, south, east, north
+	Limits       coverage.LimitsJSON `json:"limits"`
+	Inputs       coverage.Inputs     `json:"inputs"` // coverage.Inputs.MarshalJSON: the one wire form
+	ElapsedMS    int64               `json:"elapsed_ms,omitempty"`
+	CreatedAt    *time.Time          `json:"created_at,omitempty"`
+	Links        *coverageLinks      `json:"links,omitempty"`
 }
 
 // NewCoverageJSON returns c on the wire.
 func NewCoverageJSON(c planning.Coverage) CoverageJSON { return newCoverageOut(c, 0) }
-
-type coverageLimitsOut struct {
-	RadiusM             float64  `json:"radius_m"`
-	RadiusLimited       bool     `json:"radius_limited"`
-	RimCoveredCells     int      `json:"rim_covered_cells"`
-	OutsideRadiusCells  int      `json:"outside_radius_cells"`
-	BelowThresholdCells int      `json:"below_threshold_cells"`
-	TerrainLimitedCells int      `json:"terrain_limited_cells"`
-	DEMVoidCells        int      `json:"dem_void_cells"`
-	DEMMissingCells     int      `json:"dem_missing_cells"`
-	DEMFilledVoids      int      `json:"dem_filled_voids"`
-	DEMTiles            []string `json:"dem_tiles"`
-	ModelErrorCells     int      `json:"model_error_cells"`
-	FirstModelError     string   `json:"first_model_error,omitempty"`
-	ModelWarningCells   int      `json:"model_warning_cells"`
-	ModelWarnings       int      `json:"model_warnings"`
-}
 
 func newCoverageOut(c planning.Coverage, proposalID int64) CoverageJSON {
 	out := CoverageJSON{
@@ -292,32 +275,14 @@ func newCoverageOut(c planning.Coverage, proposalID int64) CoverageJSON {
 		CoveredCells: c.CoveredCells,
 		CellArcSec:   c.CellArcSec,
 		BBox:         [4]float64{c.Bound.Min[0], c.Bound.Min[1], c.Bound.Max[0], c.Bound.Max[1]},
-		Limits: coverageLimitsOut{
-			RadiusM:             c.Limits.RadiusM,
-			RadiusLimited:       c.Limits.RadiusLimited,
-			RimCoveredCells:     c.Limits.RimCoveredCells,
-			OutsideRadiusCells:  c.Limits.OutsideRadiusCells,
-			BelowThresholdCells: c.Limits.BelowThresholdCells,
-			TerrainLimitedCells: c.Limits.TerrainLimitedCells,
-			DEMVoidCells:        c.Limits.DEMVoidCells,
-			DEMMissingCells:     c.Limits.DEMMissingCells,
-			DEMFilledVoids:      c.Limits.DEMFilledVoids,
-			DEMTiles:            c.Limits.DEMTiles,
-			ModelErrorCells:     c.Limits.ModelErrorCells,
-			FirstModelError:     c.Limits.FirstModelError,
-			ModelWarningCells:   c.Limits.ModelWarningCells,
-			ModelWarnings:       int(c.Limits.ModelWarnings),
-		},
-		Inputs:    c.Inputs,
-		ElapsedMS: c.ElapsedMS,
+		Limits:       c.Limits.JSON(),
+		Inputs:       c.Inputs,
+		ElapsedMS:    c.ElapsedMS,
 	}
 	if c.ID > 0 {
 		created := c.CreatedAt.UTC()
 		links := newCoverageLinks(c.ID, proposalID)
 		out.CreatedAt, out.Links = &created, &links
-	}
-	if out.Limits.DEMTiles == nil {
-		out.Limits.DEMTiles = []string{}
 	}
 	return out
 }

@@ -20,7 +20,6 @@ import (
 
 	"btsplan/geo"
 	"btsplan/geo/coverage"
-	"btsplan/geo/itm"
 	"btsplan/geo/raster"
 	"btsplan/geo/raster/geotiff"
 	"btsplan/planning"
@@ -84,7 +83,7 @@ func (s *CoverageStore) SaveCoverage(ctx context.Context, c *planning.Coverage) 
 	if err != nil {
 		return fmt.Errorf("%s: encode inputs: %w", op, err)
 	}
-	limits, err := json.Marshal(newCoverageLimitsJSON(c.Limits))
+	limits, err := json.Marshal(c.Limits.JSON())
 	if err != nil {
 		return fmt.Errorf("%s: encode limits: %w", op, err)
 	}
@@ -349,58 +348,13 @@ func (r *coverageRow) coverage() (planning.Coverage, error) {
 	if err := json.Unmarshal(r.inputs, &c.Inputs); err != nil {
 		return c, fmt.Errorf("decode inputs of coverage %d: %w", c.ID, err)
 	}
-	var limits coverageLimitsJSON
+	var limits coverage.LimitsJSON
 	if err := json.Unmarshal(r.limits, &limits); err != nil {
 		return c, fmt.Errorf("decode limits of coverage %d: %w", c.ID, err)
 	}
-	c.Limits = limits.limits()
+	c.Limits = planning.CoverageLimitsOf(limits)
 	if err := json.Unmarshal(r.files, &c.Files); err != nil {
 		return c, fmt.Errorf("decode files of coverage %d: %w", c.ID, err)
 	}
 	return c, nil
-}
-
-// coverageLimitsJSON is the limits column: planning.CoverageLimits with
-// the names of the API's limits (snake_case, units in the names), written
-// field by field so that renaming a Go field changes no stored row. The
-// inputs column is coverage.Inputs' own wire form (Inputs.MarshalJSON).
-type coverageLimitsJSON struct {
-	RadiusM             float64  `json:"radius_m"`
-	RadiusLimited       bool     `json:"radius_limited"`
-	RimCoveredCells     int      `json:"rim_covered_cells"`
-	OutsideRadiusCells  int      `json:"outside_radius_cells"`
-	BelowThresholdCells int      `json:"below_threshold_cells"`
-	TerrainLimitedCells int      `json:"terrain_limited_cells"`
-	DEMVoidCells        int      `json:"dem_void_cells"`
-	DEMMissingCells     int      `json:"dem_missing_cells"`
-	DEMFilledVoids      int      `json:"dem_filled_voids"`
-	DEMTiles            []string `json:"dem_tiles"`
-	ModelErrorCells     int      `json:"model_error_cells"`
-	FirstModelError     string   `json:"first_model_error,omitempty"`
-	ModelWarningCells   int      `json:"model_warning_cells"`
-	ModelWarnings       int      `json:"model_warnings"`
-}
-
-func newCoverageLimitsJSON(l planning.CoverageLimits) coverageLimitsJSON {
-	return coverageLimitsJSON{
-		RadiusM: l.RadiusM, RadiusLimited: l.RadiusLimited, RimCoveredCells: l.RimCoveredCells,
-		OutsideRadiusCells: l.OutsideRadiusCells, BelowThresholdCells: l.BelowThresholdCells,
-		TerrainLimitedCells: l.TerrainLimitedCells, DEMVoidCells: l.DEMVoidCells,
-		DEMMissingCells: l.DEMMissingCells, DEMFilledVoids: l.DEMFilledVoids, DEMTiles: l.DEMTiles,
-		ModelErrorCells: l.ModelErrorCells, FirstModelError: l.FirstModelError,
-		ModelWarningCells: l.ModelWarningCells, ModelWarnings: int(l.ModelWarnings),
-	}
-}
-
-func (j coverageLimitsJSON) limits() planning.CoverageLimits {
-	return planning.CoverageLimits{
-		Limits: coverage.Limits{
-			RadiusM: j.RadiusM, RadiusLimited: j.RadiusLimited, RimCoveredCells: j.RimCoveredCells,
-			OutsideRadiusCells: j.OutsideRadiusCells, BelowThresholdCells: j.BelowThresholdCells,
-			TerrainLimitedCells: j.TerrainLimitedCells, DEMVoidCells: j.DEMVoidCells,
-			ModelErrorCells: j.ModelErrorCells, FirstModelError: j.FirstModelError,
-			ModelWarningCells: j.ModelWarningCells, ModelWarnings: itm.Warning(j.ModelWarnings),
-		},
-		DEMTiles: j.DEMTiles, DEMMissingCells: j.DEMMissingCells, DEMFilledVoids: j.DEMFilledVoids,
-	}
 }

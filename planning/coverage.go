@@ -73,6 +73,16 @@ type CoverageLimits struct {
 	DEMFilledVoids int
 }
 
+// JSON returns l in its wire form.
+func (l CoverageLimits) JSON() coverage.LimitsJSON {
+	return l.Limits.JSON(l.DEMTiles, l.DEMMissingCells, l.DEMFilledVoids)
+}
+
+// CoverageLimitsOf returns the limits of their wire form.
+func CoverageLimitsOf(j coverage.LimitsJSON) CoverageLimits {
+	return CoverageLimits{Limits: j.Limits(), DEMTiles: j.DEMTiles, DEMMissingCells: j.DEMMissingCells, DEMFilledVoids: j.DEMFilledVoids}
+}
+
 // CoverageConfig holds the CoverageService's tunables; zero fields take
 // the defaults (DefaultCoverageConfig).
 type CoverageConfig struct {

@@ -4,7 +4,7 @@
 -- (coverage.Inputs, planning.CoverageLimits), so their member names were
 -- Go field names ("HeightM", "Sectors": [{"EIRPdBm": ...}]). They now hold
 -- the names the API has always shown (coverage.Inputs.MarshalJSON and
--- data's coverageLimitsJSON): "height_m", "sectors": [{"eirp_dbm": ...}].
+-- coverage.LimitsJSON, both in geo/coverage/wire.go): "height_m", "sectors": [{"eirp_dbm": ...}].
 -- This rewrites the rows stored before, recognised by their Go names.
 --
 -- input_hash is left alone. The hash is now the SHA-256 of a versioned

@@ -180,11 +180,9 @@ func (in Inputs) MarshalJSON() ([]byte, error) {
 		Engine:          in.Engine,
 	}
 	for _, s := range in.Sectors {
-		w.Sectors = append(w.Sectors, sectorJSON{AzimuthDeg: s.AzimuthDeg, MechTiltDeg: s.MechTiltDeg,
-			ElecTiltDeg: s.ElecTiltDeg, GainDBi: s.GainDBi, EIRPdBm: s.EIRPdBm,
-			HBeamwidthDeg: s.HBeamwidthDeg, VBeamwidthDeg: s.VBeamwidthDeg,
-			FrontToBackDB: s.FrontToBackDB, SideLobeDB: s.SideLobeDB,
-			Pattern: s.Pattern, PatternSHA256: s.PatternSHA256})
+		// The same fields in the same order: a conversion, which stops
+		// compiling if the two part.
+		w.Sectors = append(w.Sectors, sectorJSON(s))
 	}
 	return json.Marshal(w)
 }
@@ -223,11 +221,55 @@ func (in *Inputs) UnmarshalJSON(b []byte) error {
 		Engine:          w.Engine,
 	}
 	for _, s := range w.Sectors {
-		in.Sectors = append(in.Sectors, SectorInputs{AzimuthDeg: s.AzimuthDeg, MechTiltDeg: s.MechTiltDeg,
-			ElecTiltDeg: s.ElecTiltDeg, GainDBi: s.GainDBi, EIRPdBm: s.EIRPdBm,
-			HBeamwidthDeg: s.HBeamwidthDeg, VBeamwidthDeg: s.VBeamwidthDeg,
-			FrontToBackDB: s.FrontToBackDB, SideLobeDB: s.SideLobeDB,
-			Pattern: s.Pattern, PatternSHA256: s.PatternSHA256})
+		in.Sectors = append(in.Sectors, SectorInputs(s))
 	}
 	return nil
+}
+
+// LimitsJSON is the wire form of what limited a coverage: Limits and the
+// three counts the terrain window adds (planning.CoverageLimits). It is
+// what POST /v1/coverage answers under "limits", what
+// coverage_result.limits stores and what `btsplan coverage` prints.
+type LimitsJSON struct {
+	RadiusM             float64  `json:"radius_m"`
+	RadiusLimited       bool     `json:"radius_limited"`
+	RimCoveredCells     int      `json:"rim_covered_cells"`
+	OutsideRadiusCells  int      `json:"outside_radius_cells"`
+	BelowThresholdCells int      `json:"below_threshold_cells"`
+	TerrainLimitedCells int      `json:"terrain_limited_cells"`
+	DEMVoidCells        int      `json:"dem_void_cells"`
+	DEMMissingCells     int      `json:"dem_missing_cells"`
+	DEMFilledVoids      int      `json:"dem_filled_voids"`
+	DEMTiles            []string `json:"dem_tiles"` // never null
+	ModelErrorCells     int      `json:"model_error_cells"`
+	FirstModelError     string   `json:"first_model_error,omitempty"`
+	ModelWarningCells   int      `json:"model_warning_cells"`
+	ModelWarnings       int      `json:"model_warnings"`
+}
+
+// JSON returns l with the terrain window's tiles, missing cells and voids
+// filled at import in their wire form.
+func (l Limits) JSON(demTiles []string, demMissingCells, demFilledVoids int) LimitsJSON {
+	if demTiles == nil {
+		demTiles = []string{}
+	}
+	return LimitsJSON{
+		RadiusM: l.RadiusM, RadiusLimited: l.RadiusLimited, RimCoveredCells: l.RimCoveredCells,
+		OutsideRadiusCells: l.OutsideRadiusCells, BelowThresholdCells: l.BelowThresholdCells,
+		TerrainLimitedCells: l.TerrainLimitedCells, DEMVoidCells: l.DEMVoidCells,
+		DEMMissingCells: demMissingCells, DEMFilledVoids: demFilledVoids, DEMTiles: demTiles,
+		ModelErrorCells: l.ModelErrorCells, FirstModelError: l.FirstModelError,
+		ModelWarningCells: l.ModelWarningCells, ModelWarnings: int(l.ModelWarnings),
+	}
+}
+
+// Limits returns the engine's part of j.
+func (j LimitsJSON) Limits() Limits {
+	return Limits{
+		RadiusM: j.RadiusM, RadiusLimited: j.RadiusLimited, RimCoveredCells: j.RimCoveredCells,
+		OutsideRadiusCells: j.OutsideRadiusCells, BelowThresholdCells: j.BelowThresholdCells,
+		TerrainLimitedCells: j.TerrainLimitedCells, DEMVoidCells: j.DEMVoidCells,
+		ModelErrorCells: j.ModelErrorCells, FirstModelError: j.FirstModelError,
+		ModelWarningCells: j.ModelWarningCells, ModelWarnings: itm.Warning(j.ModelWarnings),
+	}
 }
