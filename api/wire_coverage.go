@@ -239,9 +239,9 @@ func newCoverageLinks(id, proposalID int64) coverageLinks {
 // CoverageJSON is a coverage on the wire: the body of POST /v1/coverage
 // and GET /v1/coverage/{id}, and the summary `btsplan coverage` prints.
 // A coverage that was not stored (ID 0, the command without --store) has
-// no created_at and no links.
+// no id, created_at or links.
 type CoverageJSON struct {
-	ID           int64               `json:"id"`
+	ID           int64               `json:"id,omitempty"` // 0: not stored
 	InputHash    string              `json:"input_hash"`
 	Cached       bool                `json:"cached"`
 	Model        string              `json:"model"`
