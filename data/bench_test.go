@@ -165,7 +165,7 @@ func loadDistrict50k(tb testing.TB) *district50k {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if _, err := s.layers.ImportLayer(ctx, l.Spec, bytes.NewReader(body), nil); err != nil {
+		if _, err := s.layers.ImportLayer(ctx, demo.LayerSpec(l.Spec), bytes.NewReader(body), nil); err != nil {
 			tb.Fatalf("import %s: %v", l.Spec.Name, err)
 		}
 	}
@@ -240,7 +240,7 @@ func importAdmin(tb testing.TB, s stores, d *synth.District) {
 	for _, level := range []string{"province", "district", "commune"} {
 		sub := *fc
 		sub.Features = nil
-		var unit planning.AdminUnit
+		var unit synth.AdminUnit
 		for i, a := range d.Admin {
 			if a.Unit.Level == level {
 				sub.Features = append(sub.Features, fc.Features[i])
@@ -503,7 +503,7 @@ func layerFile50k(b *testing.B) (string, planning.LayerSpec) {
 			return
 		}
 		benchFile.err = os.Rename(tmp, path)
-		benchFile.path, benchFile.spec = path, l.Spec
+		benchFile.path, benchFile.spec = path, demo.LayerSpec(l.Spec)
 	})
 	if benchFile.err != nil {
 		b.Fatalf("write the 50k layer file: %v", benchFile.err)

@@ -139,7 +139,7 @@ func loadDemoLayers(ctx context.Context, a *app, d *synth.District, reload bool,
 		if err != nil {
 			return err
 		}
-		rep, err := a.svc.ImportLayer(ctx, l.Spec, bytes.NewReader(body), nil)
+		rep, err := a.svc.ImportLayer(ctx, demo.LayerSpec(l.Spec), bytes.NewReader(body), nil)
 		if err != nil {
 			return fmt.Errorf("demo: layer %s: %w", l.Spec.Name, err)
 		}

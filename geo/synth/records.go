@@ -7,49 +7,45 @@ import (
 )
 
 // The district's records are plain structs and strings: synth knows no
-// domain package. planning/demo turns them into planning's types; the
-// names and values here are those planning reads, which planning/demo's
-// tests and compile-time checks hold in step.
+// domain package. planning/demo turns them into planning's types field by
+// field; the values here (kinds, structures, verdicts, categories) are
+// those planning reads, which planning/demo's tests check.
 
 // LayerSpec is how a layer is imported: its kind (one of the Kind
-// constants), name, categories, source and licence. It is an alias of a
-// plain struct with the fields of planning.LayerSpec, so that a synth
-// LayerSpec is a planning.LayerSpec without geo importing planning
-// (planning/demo fails to compile if the two part).
-type LayerSpec = struct {
+// constants), name, categories, source and licence
+// (planning/demo.LayerSpec makes it a planning.LayerSpec).
+type LayerSpec struct {
 	Kind            string
 	Name            string
-	Category        string
-	CategoryField   string
-	CategoryMap     map[string]string
+	Category        string // every feature's category, or ""
+	CategoryField   string // the feature property holding the category, or ""
 	NameField       string
 	PopulationField string
 	SRID            int
 	Source          string
 	Licence         string
-	MaxBytes        int64
-	AllowOutside    bool
 }
 
-// AdminUnit is an admin unit: the fields of planning.AdminUnit.
-type AdminUnit = struct {
+// AdminUnit is an admin unit (planning/demo.AdminUnit makes it a
+// planning.AdminUnit).
+type AdminUnit struct {
 	Code      string
 	Name      string
-	Level     string
-	Parent    string
+	Level     string // "province", "district" or "commune"
+	Parent    string // the parent unit's code; "" for the province
 	ValidFrom time.Time
-	ValidTo   *time.Time
+	ValidTo   *time.Time // nil while in force
 }
 
-// Organization is a carrier: the fields of planning.Organization.
-type Organization = struct {
+// Organization is a carrier: its MNC, name and kind ("carrier").
+type Organization struct {
 	Code string
 	Name string
 	Kind string
 }
 
-// Antenna is one antenna of a proposal: the fields of planning.Antenna.
-type Antenna = struct {
+// Antenna is one antenna of a proposal.
+type Antenna struct {
 	AzimuthDeg float64
 	TiltDeg    float64
 	BandMHz    float64

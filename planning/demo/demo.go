@@ -1,9 +1,9 @@
 // Package demo assembles the domain records of the synthetic demo
 // district: geo/synth lays out its terrain, zoning, villages, networks and
 // proposals as geometry and plain records, and demo turns them into
-// planning's types (planning.Site, planning.Verdict, planning.Invalid
-// errors) for `btsplan demo`, `btsplan load` and the tests and benchmarks
-// that use the district.
+// planning's types (Site, Verdict, LayerSpec, AdminUnit, Organization, an
+// Invalid error for a bad Config), field by field, for `btsplan demo`,
+// `btsplan load` and the tests and benchmarks that use the district.
 //
 // It follows planning's rules (it may import planning, geo and orb; never
 // gin, pgx, net/http or data). It exists so that geo, the ground floor,
@@ -15,16 +15,6 @@ import (
 
 	"btsplan/geo/synth"
 	"btsplan/planning"
-)
-
-// synth's plain records are aliases of structs with planning's fields, so
-// they are planning's records as they are; these fail to compile the day
-// the two part, and synth's records.go must then follow planning.
-var (
-	_ planning.LayerSpec    = synth.LayerSpec{}
-	_ planning.AdminUnit    = synth.AdminUnit{}
-	_ planning.Organization = synth.Organization{}
-	_ planning.Antenna      = synth.Antenna{}
 )
 
 // Generate builds the district of cfg (synth.Generate). A bad cfg is an
@@ -50,9 +40,31 @@ func Site(s synth.Site) planning.Site {
 		Antennas:  make([]planning.Antenna, len(s.Antennas)),
 	}
 	for i, a := range s.Antennas {
-		site.Antennas[i] = a
+		site.Antennas[i] = planning.Antenna{AzimuthDeg: a.AzimuthDeg, TiltDeg: a.TiltDeg, BandMHz: a.BandMHz,
+			EIRPdBm: a.EIRPdBm, Technology: a.Technology}
 	}
 	return site
+}
+
+// LayerSpec returns how a demo layer is imported as the domain's spec.
+func LayerSpec(s synth.LayerSpec) planning.LayerSpec {
+	return planning.LayerSpec{Kind: s.Kind, Name: s.Name, Category: s.Category, CategoryField: s.CategoryField,
+		NameField: s.NameField, PopulationField: s.PopulationField, SRID: s.SRID, Source: s.Source, Licence: s.Licence}
+}
+
+// AdminUnit returns a demo admin unit as the domain's.
+func AdminUnit(u synth.AdminUnit) planning.AdminUnit {
+	return planning.AdminUnit{Code: u.Code, Name: u.Name, Level: u.Level, Parent: u.Parent,
+		ValidFrom: u.ValidFrom, ValidTo: u.ValidTo}
+}
+
+// Organizations returns the district's carriers as the domain's.
+func Organizations(d *synth.District) []planning.Organization {
+	out := make([]planning.Organization, len(d.Carriers))
+	for i, c := range d.Carriers {
+		out[i] = planning.Organization{Code: c.Code, Name: c.Name, Kind: c.Kind}
+	}
+	return out
 }
 
 // Sites returns the sites of the district's proposals, in their order.

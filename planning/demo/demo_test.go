@@ -1,6 +1,8 @@
 package demo_test
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -72,4 +74,52 @@ func orbEqual(a, b orb.Polygon) bool {
 		return a == nil && b == nil
 	}
 	return orb.Equal(a, b)
+}
+
+// sameFields reports the fields of from that to has under the same name
+// but not with the same value: a field the conversion forgot.
+func sameFields(t *testing.T, what string, from, to any) {
+	t.Helper()
+	fv, tv := reflect.ValueOf(from), reflect.ValueOf(to)
+	for i := range fv.NumField() {
+		name := fv.Type().Field(i).Name
+		got := tv.FieldByName(name)
+		if !got.IsValid() {
+			t.Errorf("%s: planning's type has no field %s", what, name)
+			continue
+		}
+		if !reflect.DeepEqual(got.Interface(), fv.Field(i).Interface()) &&
+			fmt.Sprint(got.Interface()) != fmt.Sprint(fv.Field(i).Interface()) {
+			t.Errorf("%s: %s = %v, want %v", what, name, got.Interface(), fv.Field(i).Interface())
+		}
+	}
+}
+
+// Every field of synth's records reaches planning's.
+func TestConversionsKeepEveryField(t *testing.T) {
+	d, err := demo.Generate(synth.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range d.Layers {
+		sameFields(t, "layer "+l.Spec.Name, l.Spec, demo.LayerSpec(l.Spec))
+	}
+	for _, a := range d.Admin {
+		sameFields(t, "admin unit "+a.Unit.Code, a.Unit, demo.AdminUnit(a.Unit))
+	}
+	orgs := demo.Organizations(d)
+	for i, c := range d.Carriers {
+		sameFields(t, "carrier "+c.Code, c, orgs[i])
+	}
+	for _, p := range d.Proposals {
+		s := demo.Site(p.Site)
+		for i, a := range p.Site.Antennas {
+			sameFields(t, "antenna of "+p.Site.Code, a, s.Antennas[i])
+		}
+		site := p.Site
+		site.Antennas = nil
+		plain := s
+		plain.Antennas = nil
+		sameFields(t, "site "+p.Site.Code, site, plain)
+	}
 }
