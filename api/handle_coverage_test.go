@@ -23,6 +23,7 @@ import (
 	"btsplan/geo"
 	"btsplan/geo/coverage"
 	"btsplan/geo/raster"
+	"btsplan/geo/raster/geotiff"
 	"btsplan/planning"
 	"btsplan/planning/planningtest"
 )
@@ -78,7 +79,7 @@ func (m *memCoverageStore) store() *planningtest.CoverageStore {
 			c.CreatedAt = testNow
 			c.Files = map[planning.CoverageFile]string{}
 			var tif, png, legend bytes.Buffer
-			if err := raster.WriteGeoTIFF(&tif, c.Grid, -9999); err != nil {
+			if err := geotiff.Write(&tif, c.Grid, -9999); err != nil {
 				return err
 			}
 			if err := raster.RenderPNG(&png, c.Grid, raster.RSRPRamp()); err != nil {

@@ -17,6 +17,7 @@ import (
 	"btsplan/data"
 	"btsplan/geo/synth"
 	"btsplan/planning"
+	"btsplan/planning/demo"
 )
 
 func cmdDemo(ctx context.Context, env *environment, args []string) error {
@@ -32,7 +33,7 @@ func cmdDemo(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	start := time.Now()
-	d, err := synth.Generate(synth.Config{Seed: *seed})
+	d, err := demo.Generate(synth.Config{Seed: *seed})
 	if err != nil {
 		return err
 	}
@@ -142,7 +143,7 @@ func loadDemoLayers(ctx context.Context, a *app, d *synth.District, reload bool,
 		if err != nil {
 			return err
 		}
-		rep, err := a.svc.ImportLayer(ctx, l.Spec, bytes.NewReader(body), nil)
+		rep, err := a.svc.ImportLayer(ctx, demo.LayerSpec(l.Spec), bytes.NewReader(body), nil)
 		if err != nil {
 			return fmt.Errorf("demo: layer %s: %w", l.Spec.Name, err)
 		}
