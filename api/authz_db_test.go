@@ -182,6 +182,10 @@ func TestAccessTable(t *testing.T) {
 		{"GET", "/v1/gap-analyses/1/villages", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/villages.geojson", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/gaps.geojson", "", false, "any any any any any"},
+		{"POST", "/v1/site-searches", `{}`, false, "any any 403 any any"},
+		{"GET", "/v1/site-searches/1", "", false, "any any 403 any any"},
+		{"GET", "/v1/site-searches/1/locations.geojson", "", false, "any any 403 any any"},
+		{"POST", "/v1/site-searches/1/locations/1/adopt", "", false, "any any 403 403 403"},
 		{"GET", "/v1/layers", "", false, "ok ok ok ok ok"},
 		{"POST", "/v1/layers?kind=landuse&name=x&category=ONT", `{"type":"FeatureCollection","features":[]}`, false, "403 403 403 403 ok"},
 		{"GET", "/v1/layers/x.geojson", "", false, "any any any any any"},
@@ -233,7 +237,7 @@ func TestAccessTable(t *testing.T) {
 	}
 	for path, ops := range doc.Paths {
 		for m := range ops {
-			target := strings.NewReplacer("{id}", "1", "{name}", "x", "{coverageId}", "1", "{gapId}", "1").Replace(path)
+			target := strings.NewReplacer("{id}", "1", "{name}", "x", "{coverageId}", "1", "{gapId}", "1", "{rank}", "1").Replace(path)
 			if !covered[strings.ToUpper(m)+" "+target] {
 				t.Errorf("documented %s %s (as %s) has no row in TestAccessTable", strings.ToUpper(m), path, target)
 			}

@@ -69,6 +69,9 @@ type Config struct {
 	// and reads the stored one of proposals (assessment, report); nil
 	// answers ?with=gap_fill 503 and leaves the section out.
 	GapFill *planning.GapFillService
+	// Search runs best-site searches (/v1/site-searches); nil answers
+	// those routes 503.
+	Search *planning.SiteSearchService
 
 	// Auth authenticates the bearer token of every protected route (see
 	// authz.go's table). nil answers every protected route 503

@@ -65,6 +65,9 @@ type Config struct {
 	// GapFill, when set, makes the proposal-coverage job compute and store
 	// each proposal's gap fill after its coverage.
 	GapFill *planning.GapFillService
+	// Search, when set with Workers > 0, makes the queue also work the
+	// search queue (best-site searches), one at a time.
+	Search *planning.SiteSearchService
 }
 
 // Queue is the job queue over one database schema: it queues jobs, reports
@@ -122,6 +125,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 	// before the GapService that would run them. The gaps queue is worked
 	// only with Gaps set (below).
 	river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
+	river.AddWorker(workers, &searchWorker{search: cfg.Search, log: log})
 	rc := &river.Config{
 		Logger:               riverLogger(log),
 		Schema:               schema,
@@ -135,6 +139,9 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 		rc.Queues = map[string]river.QueueConfig{queueCoverage: {MaxWorkers: cfg.Workers}}
 		if cfg.Gaps != nil {
 			rc.Queues[queueGaps] = river.QueueConfig{MaxWorkers: max(1, cfg.GapWorkers)}
+		}
+		if cfg.Search != nil {
+			rc.Queues[queueSearch] = river.QueueConfig{MaxWorkers: 1}
 		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), rc)
@@ -254,6 +261,8 @@ type output struct {
 	GapFillPeople   int  `json:"gap_fill_people,omitempty"`
 	// The result of a gap analysis.
 	AnalysisID int64 `json:"analysis_id,omitempty"`
+	// The result of a site search.
+	SearchID int64 `json:"search_id,omitempty"`
 }
 
 type progressOut struct {
