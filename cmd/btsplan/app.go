@@ -41,6 +41,7 @@ type app struct {
 	users  *data.UserStore
 	review *planning.Review
 	fill   *planning.GapFillService
+	search *planning.SiteSearchService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
@@ -123,6 +124,11 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	cases := data.NewCaseStore(db)
 	cases.AfterCreate(a.jobs.InsertProposalCoverageTx)
 	a.review = planning.NewReview(planning.ReviewConfig{}, a.svc, cases, props, cal, nil)
+	// Every stored best-site search gets its job too.
+	searchStore := data.NewSiteSearchStore(db)
+	searchStore.AfterCreate(a.jobs.InsertSiteSearchTx)
+	a.search = planning.NewSiteSearchService(searchStore, a.svc, a.gaps, data.NewGapFillStore(db),
+		dem.Terrain{Store: a.dems}, a.review, a.jobs)
 	a.users = data.NewUserStore(db)
 	return a, nil
 }
@@ -135,7 +141,7 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill})
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill, Search: a.search})
 	if err != nil {
 		return nil, err
 	}
@@ -218,6 +224,7 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		Networks:      a.nets,
 		Gaps:          a.gaps,
 		GapFill:       a.fill,
+		Search:        a.search,
 		MaxInFlight:   a.cfg.MaxInFlight,
 		CORSOrigins:   a.cfg.CORSOrigins,
 		ReadTimeout:   a.cfg.ReadTimeout,

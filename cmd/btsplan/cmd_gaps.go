@@ -104,7 +104,11 @@ func numbers(name, s, want string, n int) ([]float64, error) {
 }
 
 // gapsProblem turns the API's problem into an error naming the flags.
-func gapsProblem(status int, body []byte) error {
+func gapsProblem(status int, body []byte) error { return flagProblem(status, body, gapsFlagOf) }
+
+// flagProblem turns the API's problem into an error naming the flag that
+// flagOf gives for each member (the member itself when none).
+func flagProblem(status int, body []byte, flagOf func(pointer string) string) error {
 	var p struct {
 		Detail string `json:"detail"`
 		Errors []struct {
@@ -115,7 +119,7 @@ func gapsProblem(status int, body []byte) error {
 	if json.Unmarshal(body, &p) == nil && len(p.Errors) > 0 {
 		var msgs []string
 		for _, e := range p.Errors {
-			name := gapsFlagOf(e.Field)
+			name := flagOf(e.Field)
 			if name == "" {
 				name = e.Field
 			}
@@ -234,32 +238,57 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 // terminal; an analysis that failed or was cancelled is an error giving
 // its reason.
 func waitGaps(ctx context.Context, env *environment, h http.Handler, st gapState) (gapState, error) {
-	bar := newProgress(env.stderr, fmt.Sprintf("gap analysis %d", st.ID), 0)
+	return waitJobResource(ctx, env, h, "gap analysis", "coverages", st)
+}
+
+// view is what waitJobResource reads of a job's resource.
+func (st gapState) view() jobView {
+	return jobView{ID: st.ID, State: st.State, Error: st.Error, Self: st.Links.Self, Done: st.Progress.Done, Total: st.Progress.Total}
+}
+
+// jobView is where a resource computed by a job (a gap analysis, a site
+// search) stands.
+type jobView struct {
+	ID           int64
+	State, Error string
+	Self         string
+	Done, Total  int
+}
+
+// waitJobResource polls the resource st (what, such as "gap analysis")
+// until its job ends, drawing its progress (in units) on a terminal; one
+// that failed or was cancelled is an error giving its reason.
+func waitJobResource[T interface{ view() jobView }](ctx context.Context, env *environment, h http.Handler, what, units string, st T) (T, error) {
+	v := st.view()
+	bar := newProgress(env.stderr, fmt.Sprintf("%s %d", what, v.ID), 0)
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		switch st.State {
+		v = st.view()
+		switch v.State {
 		case string(planning.JobDone):
-			bar.finish(int64(st.Progress.Total), "done")
+			bar.finish(int64(v.Total), "done")
 			return st, nil
 		case string(planning.JobFailed), string(planning.JobCancelled):
-			bar.finish(int64(st.Progress.Done), st.State)
-			return st, fmt.Errorf("gap analysis %d %s: %s", st.ID, st.State, st.Error)
+			bar.finish(int64(v.Done), v.State)
+			return st, fmt.Errorf("%s %d %s: %s", what, v.ID, v.State, v.Error)
 		}
-		bar.total = int64(st.Progress.Total)
-		bar.update(int64(st.Progress.Done), fmt.Sprintf("%s %d/%d coverages", st.State, st.Progress.Done, st.Progress.Total))
+		bar.total = int64(v.Total)
+		bar.update(int64(v.Done), fmt.Sprintf("%s %d/%d %s", v.State, v.Done, v.Total, units))
 		select {
 		case <-ctx.Done():
-			bar.finish(int64(st.Progress.Done), "interrupted")
-			return st, fmt.Errorf("gap analysis %d: stopped waiting (%w); it stays queued: GET %s", st.ID, ctx.Err(), st.Links.Self)
+			bar.finish(int64(v.Done), "interrupted")
+			return st, fmt.Errorf("%s %d: stopped waiting (%w); it stays queued: GET %s", what, v.ID, ctx.Err(), v.Self)
 		case <-tick.C:
 		}
 		var buf bytes.Buffer
-		if err := get(ctx, h, st.Links.Self, &buf); err != nil {
-			return st, fmt.Errorf("gap analysis %d: %w", st.ID, err)
+		if err := get(ctx, h, v.Self, &buf); err != nil {
+			return st, fmt.Errorf("%s %d: %w", what, v.ID, err)
 		}
-		if err := json.Unmarshal(buf.Bytes(), &st); err != nil {
-			return st, fmt.Errorf("gap analysis %d: %w", st.ID, err)
+		var next T
+		if err := json.Unmarshal(buf.Bytes(), &next); err != nil {
+			return st, fmt.Errorf("%s %d: %w", what, v.ID, err)
 		}
+		st = next
 	}
 }
