@@ -84,6 +84,19 @@ func (s *SiteSearchService) Start(ctx context.Context, who Principal, p SearchPa
 	case len(outside) == len(centres):
 		return SiteSearch{}, &Error{Op: op, Kind: Invalid, Field: areaField, Err: errors.New("no DEM covers the area's villages: import the elevation tiles of the area")}
 	}
+	if len(p.Antennas) == 0 {
+		// The defaults are stored with the search, so that what ran is
+		// what it shows.
+		b, err := s.bound(ctx, p, vs)
+		if err != nil {
+			return SiteSearch{}, fmt.Errorf("%s: %w", op, err)
+		}
+		province, err := s.svc.provinceAt(ctx, b.Center())
+		if err != nil {
+			return SiteSearch{}, fmt.Errorf("%s: %w", op, err)
+		}
+		p.Antennas = DefaultSearchAntennas(s.gaps.nets.radio.For(province))
+	}
 	p.RequestedBy = who.Org
 	ss := SiteSearch{Params: p, State: JobQueued}
 	if err := s.store.CreateSiteSearch(ctx, &ss); err != nil {
