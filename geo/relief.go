@@ -39,8 +39,8 @@ type ReliefPoint struct {
 // through them (ridges), standing at least minReliefM above the window's
 // mean. Windows reaching beyond the grid or holding NaN are skipped.
 // Ridge cells are thinned so that at most one (the one of greatest relief)
-// is kept in each block of spacingCells × spacingCells cells; peaks are
-// all kept. The points come in decreasing relief, then row-major order,
+// is kept in each block of spacingCells × spacingCells cells, and none
+// within a peak's window; peaks are all kept. The points come in decreasing relief, then row-major order,
 // at most limit of them (0 for no limit): the result is deterministic.
 func ReliefPoints(g *Grid, bound orb.Bound, radiusCells, spacingCells int, minReliefM float64, limit int) []ReliefPoint {
 	if g == nil || radiusCells < 1 {
@@ -55,7 +55,7 @@ func ReliefPoints(g *Grid, bound orb.Bound, radiusCells, spacingCells int, minRe
 	x0, y0 = max(x0, r), max(y0, r)
 	x1, y1 = min(x1, g.W-1-r), min(y1, g.H-1-r)
 	var peaks []ReliefPoint
-	ridges := map[[2]int]ReliefPoint{} // best ridge cell per block
+	var crest []ReliefPoint
 	// The four directions of a crest: row, column and the two diagonals.
 	dirs := [4][2]int{{1, 0}, {0, 1}, {1, 1}, {1, -1}}
 	for y := y0; y <= y1; y++ {
@@ -94,7 +94,7 @@ func ReliefPoints(g *Grid, bound orb.Bound, radiusCells, spacingCells int, minRe
 				peaks = append(peaks, p)
 				continue
 			}
-			crest := false
+			across := false
 			for _, d := range dirs {
 				top := true
 				for k := 1; k <= r && top; k++ {
@@ -103,18 +103,30 @@ func ReliefPoints(g *Grid, bound orb.Bound, radiusCells, spacingCells int, minRe
 					}
 				}
 				if top {
-					crest = true
+					across = true
 					break
 				}
 			}
-			if !crest {
+			if !across {
 				continue
 			}
 			p.Kind = Ridge
-			k := [2]int{x / spacingCells, y / spacingCells}
-			if old, ok := ridges[k]; !ok || p.ReliefM > old.ReliefM {
-				ridges[k] = p
+			crest = append(crest, p)
+		}
+	}
+	ridges := map[[2]int]ReliefPoint{} // best ridge cell per block
+	for _, p := range crest {
+		// A crest cell within a peak's window is the peak's shoulder.
+		shoulder := false
+		for _, pk := range peaks {
+			if abs(p.X-pk.X) <= r && abs(p.Y-pk.Y) <= r {
+				shoulder = true
+				break
 			}
+		}
+		k := [2]int{p.X / spacingCells, p.Y / spacingCells}
+		if old, ok := ridges[k]; !shoulder && (!ok || p.ReliefM > old.ReliefM) {
+			ridges[k] = p
 		}
 	}
 	out := peaks
@@ -134,4 +146,11 @@ func ReliefPoints(g *Grid, bound orb.Bound, radiusCells, spacingCells int, minRe
 		out = out[:limit]
 	}
 	return out
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
