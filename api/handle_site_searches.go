@@ -365,7 +365,11 @@ func SearchLocationsFeatureCollection(ss planning.SiteSearch, locs []planning.Se
 	for _, loc := range locs {
 		f := geojson.NewFeature(loc.Site.Location)
 		c := loc.Candidate
-		cand := map[string]any{"ground_m": finiteOrNull(c.GroundM)}
+		var ground any
+		if g := finiteOrNull(c.GroundM); g != nil {
+			ground = math.Round(*g*10) / 10
+		}
+		cand := map[string]any{"ground_m": ground}
 		if c.Kind == planning.CandidatePeak || c.Kind == planning.CandidateRidge {
 			cand["relief_m"] = math.Round(c.ReliefM*10) / 10
 		}
