@@ -45,7 +45,7 @@ var (
 // implements planning.SiteSearchStore.
 type SiteSearchStore struct {
 	db          *DB
-	afterCreate func(ctx context.Context, tx pgx.Tx, searchID int64) (jobID int64, err error)
+	afterCreate afterCreateFunc
 }
 
 var _ planning.SiteSearchStore = (*SiteSearchStore)(nil)
@@ -222,27 +222,9 @@ func (s *SiteSearchStore) CreateSiteSearch(ctx context.Context, ss *planning.Sit
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	tx, err := s.db.pool.Begin(ctx)
-	if err != nil {
-		return opError(op, translate(err))
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	if err := s.db.queryRow(ctx, tx, qSiteSearchInsert, []any{ss.Params.Carrier, params}, &ss.ID, &ss.CreatedAt); err != nil {
-		return opError(op, err)
-	}
-	if s.afterCreate != nil {
-		qctx, cancel := s.db.query(ctx)
-		ss.JobID, err = s.afterCreate(qctx, tx, ss.ID)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		if err := s.db.exec(ctx, tx, qSiteSearchSetJob, ss.ID, ss.JobID); err != nil {
-			return opError(op, err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return opError(op, translate(err))
+	if ss.ID, ss.CreatedAt, ss.JobID, err = s.db.insertQueued(ctx, op, qSiteSearchInsert, []any{ss.Params.Carrier, params},
+		qSiteSearchSetJob, s.afterCreate); err != nil {
+		return err
 	}
 	ss.State = planning.JobQueued
 	return nil
@@ -281,14 +263,7 @@ func (s *SiteSearchStore) SiteSearch(ctx context.Context, id int64) (planning.Si
 // SetSiteSearchState records the state of search id, unless it is done.
 // Errors: NotFound (or done), Unavailable.
 func (s *SiteSearchStore) SetSiteSearchState(ctx context.Context, id int64, state planning.JobState, reason string) error {
-	op := fmt.Sprintf("set state of site search %d", id)
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	var got int64
-	if err := s.db.pool.QueryRow(qctx, qSiteSearchSetState, id, string(state), reason).Scan(&got); err != nil {
-		return opError(op, translate(err))
-	}
-	return nil
+	return s.db.setQueuedState(ctx, fmt.Sprintf("set state of site search %d", id), qSiteSearchSetState, id, state, reason)
 }
 
 // VillagesByID returns the villages and hamlets among ids; see

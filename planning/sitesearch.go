@@ -239,6 +239,24 @@ type CoverInstance struct {
 	Covers  [][]int
 }
 
+// CoverInstanceOf returns the instance of a search: the targets' people,
+// and for each candidate the targets whose level (levels[c][t], dBm) is
+// at or above thresholdDBm.
+func CoverInstanceOf(levels [][]float64, targets []Village, thresholdDBm float64) CoverInstance {
+	in := CoverInstance{Weights: make([]int, len(targets)), Covers: make([][]int, len(levels))}
+	for t, v := range targets {
+		in.Weights[t] = v.Population
+	}
+	for c := range levels {
+		for t, lv := range levels[c] {
+			if lv >= thresholdDBm {
+				in.Covers[c] = append(in.Covers[c], t)
+			}
+		}
+	}
+	return in
+}
+
 // GreedyPick is one candidate chosen by GreedyMaxCoverage: the targets it
 // newly covers and their people, and the totals so far.
 type GreedyPick struct {

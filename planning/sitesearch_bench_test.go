@@ -62,17 +62,7 @@ func BenchmarkSiteSearch1000x100(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		in := planning.CoverInstance{Weights: make([]int, len(targets)), Covers: make([][]int, len(cands))}
-		for t, v := range targets {
-			in.Weights[t] = v.Population
-		}
-		for c := range cands {
-			for t, lv := range levels[c] {
-				if lv >= cp.ThresholdDBm {
-					in.Covers[c] = append(in.Covers[c], t)
-				}
-			}
-		}
+		in := planning.CoverInstanceOf(levels, targets, cp.ThresholdDBm)
 		picks, err := planning.GreedyMaxCoverage(in, planning.MaxSearchN, func(int) (bool, error) { return true, nil })
 		if err != nil {
 			b.Fatal(err)

@@ -252,22 +252,8 @@ func (s *SiteSearchService) Search(ctx context.Context, who Principal, id int64)
 	if !CanSeeSearch(who, ss) {
 		return SiteSearch{}, &Error{Kind: NotFound, Err: fmt.Errorf("site search %d not found", id)}
 	}
-	if ss.State.Final() || s.jobs == nil || ss.JobID == 0 {
-		return ss, nil
-	}
-	j, err := s.jobs.Job(ctx, ss.JobID)
-	switch {
-	case KindOf(err) == NotFound:
-		return ss, nil
-	case err != nil:
+	if err := followJob(ctx, s.jobs, ss.JobID, &ss.State, &ss.Progress, &ss.Error); err != nil {
 		return SiteSearch{}, fmt.Errorf("site search %d: %w", id, err)
-	}
-	ss.Progress = j.Progress
-	if j.State != JobDone {
-		ss.State = j.State
-	}
-	if j.State.Final() && j.State != JobDone && ss.Error == "" && len(j.Errors) > 0 {
-		ss.Error = j.Errors[len(j.Errors)-1]
 	}
 	return ss, nil
 }
@@ -443,17 +429,9 @@ func (s *SiteSearchService) Run(ctx context.Context, id int64, progress func(don
 	if err != nil {
 		return SiteSearch{}, &Error{Op: op, Kind: KindOf(err), Err: err}
 	}
-	in := CoverInstance{Weights: make([]int, len(targets)), Covers: make([][]int, len(cands))}
-	for t, v := range targets {
-		in.Weights[t] = v.Population
-	}
-	for c := range cands {
-		for t, lv := range levels[c] {
-			if lv >= cp.ThresholdDBm {
-				in.Covers[c] = append(in.Covers[c], t)
-			}
-		}
-		if len(in.Covers[c]) > 0 {
+	in := CoverInstanceOf(levels, targets, cp.ThresholdDBm)
+	for _, ts := range in.Covers {
+		if len(ts) > 0 {
 			counts.Reaching++
 		}
 	}

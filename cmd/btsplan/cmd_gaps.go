@@ -103,9 +103,6 @@ func numbers(name, s, want string, n int) ([]float64, error) {
 	return out, nil
 }
 
-// gapsProblem turns the API's problem into an error naming the flags.
-func gapsProblem(status int, body []byte) error { return flagProblem(status, body, gapsFlagOf) }
-
 // flagProblem turns the API's problem into an error naming the flag that
 // flagOf gives for each member (the member itself when none).
 func flagProblem(status int, body []byte, flagOf func(pointer string) string) error {
@@ -180,34 +177,13 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return err
-	}
-	a, err := loadApp(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	h, err := a.inProcess(env)
-	if err != nil {
-		return err
-	}
 	t0 := time.Now()
-	status, resp := post(ctx, h, "/v1/gap-analyses", body)
-	if status != http.StatusAccepted {
-		return gapsProblem(status, resp)
-	}
 	var st gapState
-	if err := json.Unmarshal(resp, &st); err != nil {
-		return fmt.Errorf("gap analysis: %w", err)
-	}
-	// Work the queue while waiting, as `btsplan worker` would.
-	stop, err := a.startWorkers(ctx, 1)
+	h, done, err := queueJob(ctx, env, "/v1/gap-analyses", req, gapsFlagOf, &st)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer done()
 	if st, err = waitGaps(ctx, env, h, st); err != nil {
 		return err
 	}
@@ -239,6 +215,41 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 // its reason.
 func waitGaps(ctx context.Context, env *environment, h http.Handler, st gapState) (gapState, error) {
 	return waitJobResource(ctx, env, h, "gap analysis", "coverages", st)
+}
+
+// queueJob posts req (as JSON) to path in-process, reads the 202's
+// resource into st and starts one worker on the queue, so that the
+// command needs no server while it waits (a running serve or worker may
+// take the job instead). done stops the worker and closes the app. A
+// problem is an error naming the flag flagOf gives for each member.
+func queueJob(ctx context.Context, env *environment, path string, req any, flagOf func(string) string, st any) (h http.Handler, done func(), err error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := loadApp(ctx, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	if h, err = a.inProcess(env); err != nil {
+		a.close()
+		return nil, nil, err
+	}
+	status, resp := post(ctx, h, path, body)
+	if status != http.StatusAccepted {
+		a.close()
+		return nil, nil, flagProblem(status, resp, flagOf)
+	}
+	if err := json.Unmarshal(resp, st); err != nil {
+		a.close()
+		return nil, nil, err
+	}
+	stop, err := a.startWorkers(ctx, 1)
+	if err != nil {
+		a.close()
+		return nil, nil, err
+	}
+	return h, func() { stop(); a.close() }, nil
 }
 
 // view is what waitJobResource reads of a job's resource.

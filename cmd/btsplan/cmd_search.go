@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -144,33 +143,13 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return err
-	}
-	a, err := loadApp(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	h, err := a.inProcess(env)
-	if err != nil {
-		return err
-	}
 	t0 := time.Now()
-	status, resp := post(ctx, h, "/v1/site-searches", body)
-	if status != http.StatusAccepted {
-		return flagProblem(status, resp, searchFlagOf)
-	}
 	var st searchState
-	if err := json.Unmarshal(resp, &st); err != nil {
-		return fmt.Errorf("site search: %w", err)
-	}
-	stop, err := a.startWorkers(ctx, 1)
+	h, done, err := queueJob(ctx, env, "/v1/site-searches", req, searchFlagOf, &st)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer done()
 	if st, err = waitJobResource(ctx, env, h, "site search", "candidates", st); err != nil {
 		return err
 	}
