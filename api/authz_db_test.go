@@ -60,22 +60,7 @@ func newAuthzAPI(t *testing.T) *authzAPI {
 	a := &authzAPI{h: api.NewHandler(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})), cfg, svc), tokens: map[string]string{}}
 
 	acc := planning.NewAccounts(users, orgs, nil, nil)
-	for _, u := range []struct{ key, name, org, role string }{
-		{"carrier", "viettel", "452-04", "carrier"},
-		{"other", "mobifone", "452-01", "carrier"},
-		{"reviewer", "reviewer", "SNNMT", "reviewer"},
-		{"analyst", "analyst", "SNNMT", "analyst"},
-		{"admin", "admin", "SNNMT", "admin"},
-	} {
-		if _, err := acc.AddUser(ctx, planning.User{Name: u.name, Org: u.org, Roles: []planning.Role{planning.Role(u.role)}}); err != nil {
-			t.Fatalf("add user %s: %v", u.name, err)
-		}
-		text, _, err := acc.CreateToken(ctx, u.name, time.Hour, "")
-		if err != nil {
-			t.Fatalf("token of %s: %v", u.name, err)
-		}
-		a.tokens[u.key] = text
-	}
+	addRoleUsers(t, acc, a.tokens)
 	revoked, _, err := acc.CreateToken(ctx, "admin", time.Hour, "revoked")
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +80,30 @@ func newAuthzAPI(t *testing.T) *authzAPI {
 	}
 	a.tokens["expired"] = expired
 	return a
+}
+
+// addRoleUsers makes one user per role, each with a token stored in
+// tokens under its key: a carrier of 452-04 ("carrier"), another of 452-01
+// ("other"), and a reviewer, an analyst and an admin of SNNMT.
+func addRoleUsers(t *testing.T, acc *planning.Accounts, tokens map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, u := range []struct{ key, name, org, role string }{
+		{"carrier", "viettel", "452-04", "carrier"},
+		{"other", "mobifone", "452-01", "carrier"},
+		{"reviewer", "reviewer", "SNNMT", "reviewer"},
+		{"analyst", "analyst", "SNNMT", "analyst"},
+		{"admin", "admin", "SNNMT", "admin"},
+	} {
+		if _, err := acc.AddUser(ctx, planning.User{Name: u.name, Org: u.org, Roles: []planning.Role{planning.Role(u.role)}}); err != nil {
+			t.Fatalf("add user %s: %v", u.name, err)
+		}
+		text, _, err := acc.CreateToken(ctx, u.name, time.Hour, "")
+		if err != nil {
+			t.Fatalf("token of %s: %v", u.name, err)
+		}
+		tokens[u.key] = text
+	}
 }
 
 // do sends a request with the token of who ("" for none).

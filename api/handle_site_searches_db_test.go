@@ -39,7 +39,6 @@ type searchAPI struct {
 
 func newSearchAPI(t *testing.T) *searchAPI {
 	t.Helper()
-	ctx := context.Background()
 	pool := datatest.New(t)
 	db := data.NewDB(pool, data.PoolConfig{QueryTimeout: 30 * time.Second})
 	book, err := planning.LoadRuleBook(nil)
@@ -76,23 +75,7 @@ func newSearchAPI(t *testing.T) *searchAPI {
 		Auth: planning.NewTokenAuthenticator(users, planning.NewTokenCache(0, 0, nil), nil)}
 	s := &searchAPI{authzAPI: authzAPI{h: api.NewHandler(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})), cfg, svc),
 		tokens: map[string]string{}}, pool: pool, d: d, svc: svc, search: search, dems: dems}
-	acc := planning.NewAccounts(users, orgs, nil, nil)
-	for _, u := range []struct{ key, name, org, role string }{
-		{"carrier", "viettel", synth.MNCViettel, "carrier"},
-		{"other", "mobifone", synth.MNCMobiFone, "carrier"},
-		{"reviewer", "reviewer", "SNNMT", "reviewer"},
-		{"analyst", "analyst", "SNNMT", "analyst"},
-		{"admin", "admin", "SNNMT", "admin"},
-	} {
-		if _, err := acc.AddUser(ctx, planning.User{Name: u.name, Org: u.org, Roles: []planning.Role{planning.Role(u.role)}}); err != nil {
-			t.Fatalf("add user %s: %v", u.name, err)
-		}
-		text, _, err := acc.CreateToken(ctx, u.name, time.Hour, "")
-		if err != nil {
-			t.Fatalf("token of %s: %v", u.name, err)
-		}
-		s.tokens[u.key] = text
-	}
+	addRoleUsers(t, planning.NewAccounts(users, orgs, nil, nil), s.tokens)
 	return s
 }
 

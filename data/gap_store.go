@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -264,32 +263,14 @@ func (s *GapStore) CreateGapAnalysis(ctx context.Context, a *planning.GapAnalysi
 
 // GapAnalysis returns analysis id. Errors: NotFound, Unavailable.
 func (s *GapStore) GapAnalysis(ctx context.Context, id int64) (planning.GapAnalysis, error) {
-	op := fmt.Sprintf("gap analysis %d", id)
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	var a planning.GapAnalysis
-	var params, counts []byte
-	var state string
-	var done *time.Time
-	err := s.db.pool.QueryRow(qctx, qGapByID, id).Scan(&a.ID, &a.JobID, &params, &state, &counts, &a.Error, &a.CreatedAt, &done)
-	if err != nil {
-		return a, opError(op, translate(err))
-	}
-	a.State = planning.JobState(state)
-	if done != nil {
-		a.DoneAt = *done
-	}
 	var pj gapParamsJSON
-	if err := json.Unmarshal(params, &pj); err != nil {
-		return a, fmt.Errorf("%s: params: %w", op, err)
-	}
-	a.Params = pj.params()
 	var cj gapCountsJSON
-	if err := json.Unmarshal(counts, &cj); err != nil {
-		return a, fmt.Errorf("%s: counts: %w", op, err)
+	q, err := s.db.queuedRow(ctx, fmt.Sprintf("gap analysis %d", id), qGapByID, id, &pj, &cj)
+	if err != nil {
+		return planning.GapAnalysis{}, err
 	}
-	a.Counts = cj.counts()
-	return a, nil
+	return planning.GapAnalysis{ID: q.ID, JobID: q.JobID, State: q.State, Error: q.Error, CreatedAt: q.CreatedAt, DoneAt: q.DoneAt,
+		Params: pj.params(), Counts: cj.counts()}, nil
 }
 
 // SetGapState records the state of analysis id, unless it is done.

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -56,4 +57,39 @@ func (d *DB) setQueuedState(ctx context.Context, op, setState string, id int64, 
 		return opError(op, translate(err))
 	}
 	return nil
+}
+
+// queued is what every row a job computes keeps of its job.
+type queued struct {
+	ID, JobID int64
+	State     planning.JobState
+	Error     string
+	CreatedAt time.Time
+	DoneAt    time.Time // zero until final
+}
+
+// queuedRow reads row id with query, whose columns are id, job_id, params,
+// state, counts, error, created_at and done_at, decoding params and counts
+// (jsonb) into the values given. Errors: NotFound, Unavailable.
+func (d *DB) queuedRow(ctx context.Context, op, query string, id int64, params, counts any) (queued, error) {
+	qctx, cancel := d.query(ctx)
+	defer cancel()
+	var q queued
+	var p, c []byte
+	var state string
+	var done *time.Time
+	if err := d.pool.QueryRow(qctx, query, id).Scan(&q.ID, &q.JobID, &p, &state, &c, &q.Error, &q.CreatedAt, &done); err != nil {
+		return q, opError(op, translate(err))
+	}
+	q.State = planning.JobState(state)
+	if done != nil {
+		q.DoneAt = *done
+	}
+	if err := json.Unmarshal(p, params); err != nil {
+		return q, fmt.Errorf("%s: params: %w", op, err)
+	}
+	if err := json.Unmarshal(c, counts); err != nil {
+		return q, fmt.Errorf("%s: counts: %w", op, err)
+	}
+	return q, nil
 }

@@ -232,32 +232,14 @@ func (s *SiteSearchStore) CreateSiteSearch(ctx context.Context, ss *planning.Sit
 
 // SiteSearch returns search id. Errors: NotFound, Unavailable.
 func (s *SiteSearchStore) SiteSearch(ctx context.Context, id int64) (planning.SiteSearch, error) {
-	op := fmt.Sprintf("site search %d", id)
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	var ss planning.SiteSearch
-	var params, counts []byte
-	var state string
-	var done *time.Time
-	err := s.db.pool.QueryRow(qctx, qSiteSearchByID, id).Scan(&ss.ID, &ss.JobID, &params, &state, &counts, &ss.Error, &ss.CreatedAt, &done)
-	if err != nil {
-		return ss, opError(op, translate(err))
-	}
-	ss.State = planning.JobState(state)
-	if done != nil {
-		ss.DoneAt = *done
-	}
 	var pj searchParamsJSON
-	if err := json.Unmarshal(params, &pj); err != nil {
-		return ss, fmt.Errorf("%s: params: %w", op, err)
-	}
-	ss.Params = pj.params()
 	var cj searchCountsJSON
-	if err := json.Unmarshal(counts, &cj); err != nil {
-		return ss, fmt.Errorf("%s: counts: %w", op, err)
+	q, err := s.db.queuedRow(ctx, fmt.Sprintf("site search %d", id), qSiteSearchByID, id, &pj, &cj)
+	if err != nil {
+		return planning.SiteSearch{}, err
 	}
-	ss.Counts = cj.counts()
-	return ss, nil
+	return planning.SiteSearch{ID: q.ID, JobID: q.JobID, State: q.State, Error: q.Error, CreatedAt: q.CreatedAt, DoneAt: q.DoneAt,
+		Params: pj.params(), Counts: cj.counts()}, nil
 }
 
 // SetSiteSearchState records the state of search id, unless it is done.

@@ -52,19 +52,8 @@ func gapsFlagOf(pointer string) string {
 // Errors name the flag.
 func gapsRequest(adminUnit, bbox string, carriers []string, threshold, reliability string) (map[string]any, error) {
 	req := map[string]any{}
-	switch {
-	case adminUnit == "" && bbox == "":
-		return nil, errors.New("--admin-unit or --bbox: give the area to analyse")
-	case adminUnit != "" && bbox != "":
-		return nil, errors.New("--admin-unit and --bbox: give one area, not both")
-	case adminUnit != "":
-		req["admin_unit"] = adminUnit
-	default:
-		nums, err := numbers("--bbox", bbox, "W,S,E,N", 4)
-		if err != nil {
-			return nil, err
-		}
-		req["bbox"] = nums
+	if err := areaFlags(req, adminUnit, bbox, "analyse"); err != nil {
+		return nil, err
 	}
 	if len(carriers) > 0 {
 		req["carriers"] = carriers
@@ -84,6 +73,26 @@ func gapsRequest(adminUnit, bbox string, carriers []string, threshold, reliabili
 		req["reliability"] = map[string]float64{"time_pct": nums[0], "location_pct": nums[1]}
 	}
 	return req, nil
+}
+
+// areaFlags puts the area of --admin-unit or --bbox (exactly one) into
+// req as admin_unit or bbox; verb says what is done to the area.
+func areaFlags(req map[string]any, adminUnit, bbox, verb string) error {
+	switch {
+	case adminUnit == "" && bbox == "":
+		return fmt.Errorf("--admin-unit or --bbox: give the area to %s", verb)
+	case adminUnit != "" && bbox != "":
+		return errors.New("--admin-unit and --bbox: give one area, not both")
+	case adminUnit != "":
+		req["admin_unit"] = adminUnit
+	default:
+		nums, err := numbers("--bbox", bbox, "W,S,E,N", 4)
+		if err != nil {
+			return err
+		}
+		req["bbox"] = nums
+	}
+	return nil
 }
 
 // numbers parses n comma-separated numbers of flag name.

@@ -44,19 +44,8 @@ func searchFlagOf(pointer string) string {
 // Errors name the flag.
 func searchRequest(adminUnit, bbox, carrier string, n int, heightM float64, structure string) (map[string]any, error) {
 	req := map[string]any{}
-	switch {
-	case adminUnit == "" && bbox == "":
-		return nil, errors.New("--admin-unit or --bbox: give the area to search")
-	case adminUnit != "" && bbox != "":
-		return nil, errors.New("--admin-unit and --bbox: give one area, not both")
-	case adminUnit != "":
-		req["admin_unit"] = adminUnit
-	default:
-		nums, err := numbers("--bbox", bbox, "W,S,E,N", 4)
-		if err != nil {
-			return nil, err
-		}
-		req["bbox"] = nums
+	if err := areaFlags(req, adminUnit, bbox, "search"); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(carrier) == "" {
 		return nil, errors.New("--carrier: give the carrier's MNC, such as 452-04")
