@@ -88,15 +88,28 @@ var accessRules = map[string]access{
 	"GET /v1/gap-analyses/:id/villages":         {roles: anyone},
 	"GET /v1/gap-analyses/:id/villages.geojson": {roles: anyone},
 	"GET /v1/gap-analyses/:id/gaps.geojson":     {roles: anyone},
+	"GET /v1/layers":                            {roles: anyone},
+	"POST /v1/layers":                           {roles: []planning.Role{admin}},
+	"GET /v1/layers/:file":                      {roles: anyone},
+
+	// A case's papers: its carrier and the reviewers (planning.CanSeeDocuments
+	// answers 404 to another carrier, even once the decision is public).
+	// Conditions: a reviewer marks them met or waived, the carrier reports
+	// evidence. The decision letter is as public as the decision.
+	"POST /v1/proposals/:id/comments":            {roles: []planning.Role{carrier, reviewer}, proposal: true},
+	"GET /v1/proposals/:id/comments":             {roles: []planning.Role{carrier, reviewer, admin}, proposal: true},
+	"POST /v1/proposals/:id/attachments":         {roles: []planning.Role{carrier, reviewer}, proposal: true},
+	"GET /v1/proposals/:id/attachments":          {roles: []planning.Role{carrier, reviewer, admin}, proposal: true},
+	"GET /v1/proposals/:id/attachments/:aid":     {roles: []planning.Role{carrier, reviewer, admin}, proposal: true},
+	"POST /v1/proposals/:id/conditions/:cid":     {roles: []planning.Role{carrier, reviewer}, proposal: true},
+	"GET /v1/proposals/:id/decision-letter.html": {roles: anyone, proposal: true},
+
 	// A carrier searches for and reads its own carrier's searches (another
 	// carrier's is 404: planning.CanSeeSearch); analysts and admins any.
 	"POST /v1/site-searches":                           {roles: []planning.Role{carrier, analyst, admin}},
 	"GET /v1/site-searches/:id":                        {roles: []planning.Role{carrier, analyst, admin}},
 	"GET /v1/site-searches/:id/locations.geojson":      {roles: []planning.Role{carrier, analyst, admin}},
 	"POST /v1/site-searches/:id/locations/:rank/adopt": {roles: []planning.Role{carrier}},
-	"GET /v1/layers":                                   {roles: anyone},
-	"POST /v1/layers":                                  {roles: []planning.Role{admin}},
-	"GET /v1/layers/:file":                             {roles: anyone},
 }
 
 // checkProposalVisible answers a proposal that the caller may not see as

@@ -37,6 +37,10 @@ type Config struct {
 	// MaxLayerBytes is the largest layer body (POST /v1/layers) accepted;
 	// 0 means DefaultMaxLayerBytes.
 	MaxLayerBytes int64
+	// MaxAttachmentBytes is the largest attachment (POST
+	// /v1/proposals/{id}/attachments) accepted; larger ones get 413 before
+	// they are read whole. 0 means planning.DefaultMaxAttachmentBytes.
+	MaxAttachmentBytes int64
 	// Ready reports whether the database is reachable; /readyz answers 503
 	// when it returns an error. nil means always ready.
 	Ready func(ctx context.Context) error
@@ -82,6 +86,9 @@ type Config struct {
 	// the case routes 503; submissions then go to the service alone,
 	// without a case (tests that predate the workflow).
 	Review *planning.Review
+	// Documents serves a case's comments, attachments and conditions;
+	// nil answers those routes 503.
+	Documents *planning.Documents
 
 	// MaxInFlight caps the requests served at once; beyond it a request
 	// answers 503 with Retry-After at once. /healthz, /readyz and
@@ -93,7 +100,7 @@ type Config struct {
 	CORSOrigins []string
 	// Per-route connection deadlines (see withDeadlines). ReadTimeout
 	// bounds the receipt of a plain request's body and WriteTimeout its
-	// answer; an upload (POST /v1/layers) has UploadTimeout for both and
+	// answer; an upload (POST /v1/layers, a case's attachments) has UploadTimeout for both and
 	// must keep up UploadMinRate bytes/s once ReadTimeout has passed;
 	// streamed exports have StreamTimeout to be written. Zero values take
 	// the defaults above.
@@ -112,6 +119,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxLayerBytes < 0 {
 		errs = append(errs, fmt.Errorf("max layer bytes %d is negative", c.MaxLayerBytes))
+	}
+	if c.MaxAttachmentBytes < 0 {
+		errs = append(errs, fmt.Errorf("max attachment bytes %d is negative", c.MaxAttachmentBytes))
 	}
 	for _, o := range c.CORSOrigins {
 		if err := checkOrigin(o); err != nil {
@@ -146,6 +156,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxLayerBytes <= 0 {
 		c.MaxLayerBytes = DefaultMaxLayerBytes
+	}
+	if c.MaxAttachmentBytes <= 0 {
+		c.MaxAttachmentBytes = planning.DefaultMaxAttachmentBytes
 	}
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = DefaultMaxInFlight

@@ -21,16 +21,22 @@ import (
 	"btsplan/planning"
 )
 
-//go:embed templates/report.html.tmpl
+//go:embed templates/*.html.tmpl
 var templateFS embed.FS
 
 // parseReportTemplate parses the HTML report. It runs once per handler; the
 // template is embedded, so an error is a bug that the tests catch.
 func parseReportTemplate() (*template.Template, error) {
-	return template.New("report.html.tmpl").Funcs(template.FuncMap{
+	return parsePage("report.html.tmpl")
+}
+
+// parsePage parses the page template name with the site map it shares
+// (templates/sitemap.html.tmpl) and the map's functions.
+func parsePage(name string) (*template.Template, error) {
+	return template.New(name).Funcs(template.FuncMap{
 		"px":  fmtPx,
 		"add": func(a, b float64) float64 { return a + b },
-	}).ParseFS(templateFS, "templates/report.html.tmpl")
+	}).ParseFS(templateFS, "templates/"+name, "templates/sitemap.html.tmpl")
 }
 
 // orgOut is an organization on the wire.

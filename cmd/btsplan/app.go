@@ -40,6 +40,7 @@ type app struct {
 	gaps   *planning.GapService
 	users  *data.UserStore
 	review *planning.Review
+	docs   *planning.Documents
 	fill   *planning.GapFillService
 	search *planning.SiteSearchService
 	// jobs queues background work (a stored proposal's coverage, in the
@@ -124,6 +125,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	cases := data.NewCaseStore(db)
 	cases.AfterCreate(a.jobs.InsertProposalCoverageTx)
 	a.review = planning.NewReview(planning.ReviewConfig{}, a.svc, cases, props, cal, nil)
+	a.docs = planning.NewDocuments(a.review, data.NewDocumentStore(db))
 	// Every stored best-site search gets its job too.
 	searchStore := data.NewSiteSearchStore(db)
 	searchStore.AfterCreate(a.jobs.InsertSiteSearchTx)
@@ -234,6 +236,9 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		StreamTimeout: a.cfg.StreamTimeout,
 		Auth:          auth,
 		Review:        a.review,
+		Documents:     a.docs,
+
+		MaxAttachmentBytes: a.cfg.MaxAttachment,
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
