@@ -281,7 +281,10 @@ func TestSiteSearchOnDemoDistrict(t *testing.T) {
 				SiteCode         string `json:"site_code"`
 				Structure        string `json:"structure"`
 				HeightM          float64
-				Villages         []struct{ Population *int } `json:"villages"`
+				Villages         []struct {
+					ID         int64 `json:"id"`
+					Population *int  `json:"population"`
+				} `json:"villages"`
 				ConditionalCount []struct {
 					RuleID string `json:"rule_id"`
 				} `json:"conditional_findings"`
@@ -336,6 +339,30 @@ func TestSiteSearchOnDemoDistrict(t *testing.T) {
 	}
 	if sum != r.CoveredPeople {
 		t.Errorf("marginals add to %d, result says %d", sum, r.CoveredPeople)
+	}
+
+	// A search of named villages: those the first location reached.
+	var ids []string
+	for _, v := range fc.Features[0].Properties.Villages {
+		ids = append(ids, fmt.Sprint(v.ID))
+	}
+	rec = s.do(t, "analyst", http.MethodPost, "/v1/site-searches", `{"village_ids": [`+strings.Join(ids, ", ")+`], "carrier": "452-04", "n": 2}`)
+	if rec.Code != http.StatusAccepted {
+		t.Fatalf("village search = %d %s, want 202", rec.Code, rec.Body)
+	}
+	var byIDs struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &byIDs); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.search.Run(ctx, byIDs.ID, nil)
+	if err != nil {
+		t.Fatalf("Run of the village search: %v", err)
+	}
+	if c := vs.Counts; c.Villages != len(ids) || c.Targets != len(ids) || c.CoveredPeople != fc.Features[0].Properties.Marginal {
+		t.Errorf("village search: %d villages, %d targets, %d people covered; want %d, %d and %d (what location 1 covered)",
+			c.Villages, c.Targets, c.CoveredPeople, len(ids), len(ids), fc.Features[0].Properties.Marginal)
 	}
 
 	// Who may see it.
