@@ -278,6 +278,7 @@ func TestSiteSearchOnDemoDistrict(t *testing.T) {
 				Cumulative       int    `json:"cumulative_people"`
 				Verdict          string `json:"verdict"`
 				CaseID           int64  `json:"case_id"`
+				AdminUnit        string `json:"admin_unit"`
 				SiteCode         string `json:"site_code"`
 				Structure        string `json:"structure"`
 				HeightM          float64
@@ -316,6 +317,14 @@ func TestSiteSearchOnDemoDistrict(t *testing.T) {
 				p.Rank, p.Cumulative, prev, sum, people)
 		}
 		prev = p.Cumulative
+		var inDistrict bool
+		if err := s.pool.QueryRow(ctx, `SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326)) FROM admin_unit
+			WHERE code = $1 ORDER BY valid_from DESC LIMIT 1`, synth.DistrictCode, f.Geometry.Coordinates[0], f.Geometry.Coordinates[1]).Scan(&inDistrict); err != nil {
+			t.Fatal(err)
+		}
+		if !inDistrict {
+			t.Errorf("location %d at %v (%s) is outside the district searched", p.Rank, f.Geometry.Coordinates, p.AdminUnit)
+		}
 		// Every location passes zoning, checked again.
 		site := planning.Site{Carrier: "452-04", Code: p.SiteCode, Location: f.Geometry.Coordinates,
 			Structure: planning.Structure(p.Structure), HeightM: 30,

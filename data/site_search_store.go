@@ -38,6 +38,8 @@ var (
 	qSiteSearchVillagesByID string
 	//go:embed sql/site_search_infra.sql
 	qSiteSearchInfra string
+	//go:embed sql/site_search_inside_unit.sql
+	qSiteSearchInsideUnit string
 )
 
 // SiteSearchStore keeps best-site searches in site_search and
@@ -302,6 +304,35 @@ func (s *SiteSearchStore) SearchInfra(ctx context.Context, b orb.Bound) ([]plann
 			}
 		}
 		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, opError(op, translate(err))
+	}
+	return out, nil
+}
+
+// InsideUnit returns which of pts admin unit code covers; see
+// planning.SiteSearchStore. Errors: Unavailable.
+func (s *SiteSearchStore) InsideUnit(ctx context.Context, code string, pts []orb.Point) ([]bool, error) {
+	op := fmt.Sprintf("points inside admin unit %s", code)
+	lons, lats := make([]float64, len(pts)), make([]float64, len(pts))
+	for i, p := range pts {
+		lons[i], lats[i] = p[0], p[1]
+	}
+	qctx, cancel := s.db.query(ctx)
+	defer cancel()
+	rows, err := s.db.pool.Query(qctx, qSiteSearchInsideUnit, code, lons, lats, geo.SRIDWGS84)
+	if err != nil {
+		return nil, opError(op, translate(err))
+	}
+	defer rows.Close()
+	out := make([]bool, len(pts))
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return nil, opError(op, translate(err))
+		}
+		out[i] = true
 	}
 	if err := rows.Err(); err != nil {
 		return nil, opError(op, translate(err))

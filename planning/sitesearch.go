@@ -470,6 +470,9 @@ type SiteSearchStore interface {
 	// categories road_* and power_*) and the towers (tower layers) of the
 	// current layers that meet bound.
 	SearchInfra(ctx context.Context, bound orb.Bound) ([]InfraFeature, error)
+	// InsideUnit reports which of pts admin unit code (its version in
+	// force, else its latest) covers.
+	InsideUnit(ctx context.Context, code string, pts []orb.Point) ([]bool, error)
 	// SaveSiteSearchResult stores the locations, a draft case (state
 	// draft, no proposal) of the carrier for each (filling CaseID), and
 	// marks the search done with counts, in one transaction.

@@ -323,9 +323,9 @@ func (s *SiteSearchService) Fail(ctx context.Context, id int64, state JobState, 
 //  2. the radio configuration: the radio defaults of the area's province,
 //     the search's antennas (or DefaultSearchAntennas) at its height, as a
 //     proposal's coverage reads them (ProposalCoverageParams);
-//  3. the candidates (Candidates) in the area: existing towers tall
-//     enough to share, DEM peaks and ridges, points beside roads and power
-//     lines;
+//  3. the candidates (Candidates) in the area (an admin unit's own
+//     polygon, not just its extent): existing towers tall enough to
+//     share, DEM peaks and ridges, points beside roads and power lines;
 //  4. each candidate's level at each target's centre by ITM point to
 //     point over a DEM profile (coverage.PointLevels, no raster), on
 //     GOMAXPROCS workers: covered at or above the threshold;
@@ -419,6 +419,24 @@ func (s *SiteSearchService) Run(ctx context.Context, id int64, progress func(don
 		return SiteSearch{}, fmt.Errorf("%s: %w", op, err)
 	}
 	cands := Candidates(CandidateInput{Bound: bound, DEM: dem, Infra: infra, Sites: sites, HeightM: p.HeightM})
+	if p.AdminUnit != "" && len(cands) > 0 {
+		// The bound is the unit's extent: keep what the unit covers.
+		pts := make([]orb.Point, len(cands))
+		for i, c := range cands {
+			pts[i] = c.Location
+		}
+		in, err := s.store.InsideUnit(ctx, p.AdminUnit, pts)
+		if err != nil {
+			return SiteSearch{}, fmt.Errorf("%s: %w", op, err)
+		}
+		kept := cands[:0]
+		for i, c := range cands {
+			if in[i] {
+				kept = append(kept, c)
+			}
+		}
+		cands = kept
+	}
 	counts.Candidates = map[CandidateKind]int{}
 	for _, c := range cands {
 		counts.Candidates[c.Kind]++
