@@ -40,6 +40,8 @@ var (
 	qAssessments string
 	//go:embed sql/proposal_set_verdict.sql
 	qProposalSetVerdict string
+	//go:embed sql/coverage_carry.sql
+	qCoverageCarry string
 	//go:embed sql/findings.sql
 	qFindings string
 	//go:embed sql/rule_set_files_insert.sql
@@ -286,6 +288,11 @@ func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessmen
 		return opError(op, err)
 	}
 	if err := s.insertAssessment(ctx, tx, a); err != nil {
+		return opError(op, err)
+	}
+	// The site is the same, so is its coverage: the reports and maps read
+	// the latest assessment's.
+	if err := s.db.exec(ctx, tx, qCoverageCarry, a.ProposalID, a.ID, int32(a.Revision)); err != nil {
 		return opError(op, err)
 	}
 	// The review reads the latest assessment's required signatures: the

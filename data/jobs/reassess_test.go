@@ -98,6 +98,12 @@ func TestProposalReassessedWithGapFill(t *testing.T) {
 		t.Errorf("gap fill of assessment %d: ok %v, %v; want stored", latest.ID, ok, err)
 	}
 
+	// The site is the same, so the latest assessment has its coverage:
+	// the report and the map read the coverage of the latest assessment.
+	if _, ok, err := g.cov.StoredProposalCoverage(ctx, p.ID); err != nil || !ok {
+		t.Errorf("coverage of proposal %d after its re-evaluation: ok %v, %v; want the coverage carried over", p.ID, ok, err)
+	}
+
 	// A retried job finds the re-evaluation done: no third assessment.
 	if _, _, err := g.fill.ProposalReassessed(ctx, p.ID, svc); err != nil {
 		t.Fatal(err)
