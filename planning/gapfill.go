@@ -332,19 +332,10 @@ func (s *GapFillService) Fill(ctx context.Context, site Site, province string, c
 // before it would wait for a turn.
 func (s *CoverageService) Stored(ctx context.Context, site coverage.Params, opts coverage.Options) (Coverage, bool, error) {
 	const op = "stored coverage"
-	opts.DEMVersion = ""
-	if _, err := coverage.Hash(site, opts); err != nil {
-		return Coverage{}, false, coverageError(op, err)
-	}
-	radiusM := opts.RadiusM
-	if radiusM == 0 {
-		radiusM = coverage.DefaultRadiusM
-	}
-	info, err := s.terrain.Info(ctx, site.Location[0], site.Location[1], radiusM+coverage.TerrainMarginM)
+	opts, err := s.withDEMVersion(ctx, op, site, opts)
 	if err != nil {
-		return Coverage{}, false, fmt.Errorf("%s: terrain around %v: %w", op, site.Location, err)
+		return Coverage{}, false, err
 	}
-	opts.DEMVersion = info.Version
 	return s.cached(ctx, op, site, opts)
 }
 
