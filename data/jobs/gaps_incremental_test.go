@@ -51,7 +51,7 @@ func TestGapAnalysisIncremental(t *testing.T) {
 		return planning.SiteInput{Ref: "/features/0", CellRefs: []string{"/features/0/properties/antennas/0"},
 			Site: planning.ExistingSite{Carrier: carrier, Code: code, Location: at, HeightM: 40,
 				Properties: map[string]any{"note": "SYNTHETIC"},
-				Cells: []planning.Cell{{Technology: "GSM", BandMHz: 900, EIRPdBm: 60, GainDBi: 15, HBeamwidthDeg: 360, VBeamwidthDeg: 7, Omni: true}}}}
+				Cells:      []planning.Cell{{Technology: "GSM", BandMHz: 900, EIRPdBm: 60, GainDBi: 15, HBeamwidthDeg: 360, VBeamwidthDeg: 7, Omni: true}}}}
 	}
 	importNet := func(name string, in ...planning.SiteInput) {
 		t.Helper()

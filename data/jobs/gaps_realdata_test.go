@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 
 	"btsplan/data"
@@ -46,6 +47,7 @@ func vnShared(tb testing.TB, rel string) string {
 // vnGaps is a throwaway schema holding the real DEM tile and the OSM
 // places as a settlement layer, with the gap services over it.
 type vnGaps struct {
+	pool  *pgxpool.Pool
 	db    *data.DB
 	dems  *dem.Store
 	nets  *planning.NetworkService
@@ -86,7 +88,7 @@ func newVNGaps(tb testing.TB) vnGaps {
 	covStore := data.NewCoverageStore(db, dir)
 	cov := planning.NewCoverageService(planning.CoverageConfig{Radio: radio}, dem.Terrain{Store: dems}, covStore, nil)
 	grids := dem.CoverageGrids{Store: covStore}
-	return vnGaps{db: db, dems: dems, nets: nets, cov: cov, radio: radio,
+	return vnGaps{pool: pool, db: db, dems: dems, nets: nets, cov: cov, radio: radio,
 		gaps: planning.NewGapService(data.NewGapStore(db), nets, cov, grids, nil),
 		fill: planning.NewGapFillService(planning.GapFillConfig{}, data.NewGapFillStore(db), nets, cov, grids, nil)}
 }
