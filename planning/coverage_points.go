@@ -11,15 +11,20 @@ import (
 
 // InputHash returns the cache key Compute would file site and opts under
 // (coverage.Hash with the DEM version of the site's disc, from the tile
-// index: no elevation is read). Errors: Invalid naming the field for bad
-// inputs; the terrain's (NotFound when no DEM covers the site,
-// Unavailable).
+// index: no elevation is read), after the checks Compute makes before it
+// reads the DEM (coverage.CheckBudget, which also checks that the cell
+// suits the DEM's). Errors: Invalid naming the field for bad inputs; the
+// terrain's (NotFound when no DEM covers the site, Unavailable).
 func (s *CoverageService) InputHash(ctx context.Context, site coverage.Params, opts coverage.Options) (string, error) {
 	const op = "coverage input hash"
-	opts, err := s.withDEMVersion(ctx, op, site, opts)
+	info, err := s.terrain.Info(ctx, site.Location[0], site.Location[1], radiusOf(opts)+coverage.TerrainMarginM)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: terrain around %v: %w", op, site.Location, err)
 	}
+	if _, err := coverage.CheckBudget(site, opts, info.StepLonDeg, info.StepLatDeg); err != nil {
+		return "", coverageError(op, err)
+	}
+	opts.DEMVersion = info.Version
 	h, err := coverage.Hash(site, opts)
 	if err != nil {
 		return "", coverageError(op, err)
@@ -69,4 +74,15 @@ func (s *CoverageService) Points(ctx context.Context, site coverage.Params, opts
 		return coverage.PointLevels{}, coverageError(op, err)
 	}
 	return pl, nil
+}
+
+// storedExisting returns the stored coverage of an existing site's
+// params: the one a gap analysis computed (GapCoverageOptions), else one
+// at the DEM's cells; ok is false when there is neither.
+func (s *CoverageService) storedExisting(ctx context.Context, site coverage.Params) (Coverage, bool, error) {
+	c, ok, err := s.Stored(ctx, site, GapCoverageOptions)
+	if ok || (err != nil && FieldOf(err) != "CellArcSec") {
+		return c, ok, err
+	}
+	return s.Stored(ctx, site, coverage.Options{})
 }

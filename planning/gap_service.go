@@ -511,8 +511,21 @@ func (s *GapService) Run(ctx context.Context, id int64, progress func(done, tota
 type gapJob struct {
 	site   ExistingSite
 	params coverage.Params
+	opts   coverage.Options
 	hash   string
 }
+
+// GapCellArcSec is the cell of the existing sites' rasters in a gap
+// analysis, arc-seconds: 2×2 cells of a 3" DEM (~180 m), four times
+// cheaper than the DEM's own. The rasters only make the gap polygons
+// (around 500 m buffers) and the polygons' covered shares; the villages'
+// levels come from profiles drawn to their points.
+const GapCellArcSec = 6
+
+// GapCoverageOptions are the coverage options of the existing sites in a
+// gap analysis; a DEM whose cell does not tile GapCellArcSec gets its
+// own cells instead.
+var GapCoverageOptions = coverage.Options{CellArcSec: GapCellArcSec}
 
 // gapJobs returns the coverages of sites with p's threshold and
 // reliability, each with its input hash, one per carrier and hash. Sites
@@ -529,7 +542,13 @@ func (s *GapService) gapJobs(ctx context.Context, p GapParams, sites []ExistingS
 			if r := p.Reliability; r != nil {
 				cp.Radio.TimePct, cp.Radio.LocationPct = r.TimePct, r.LocationPct
 			}
-			h, err := s.cov.InputHash(ctx, cp, coverage.Options{})
+			opts := GapCoverageOptions
+			h, err := s.cov.InputHash(ctx, cp, opts)
+			if FieldOf(err) == "CellArcSec" {
+				// A DEM whose cell does not tile GapCellArcSec: its own cells.
+				opts = coverage.Options{}
+				h, err = s.cov.InputHash(ctx, cp, opts)
+			}
 			if k := KindOf(err); err != nil && (k == Invalid || k == NotFound) {
 				counts.SkippedSites = append(counts.SkippedSites, fmt.Sprintf("%s/%s: %v", site.Carrier, site.Code, errors.Unwrap(err)))
 				continue
@@ -540,7 +559,7 @@ func (s *GapService) gapJobs(ctx context.Context, p GapParams, sites []ExistingS
 				continue // a twin of a site already counted: the same coverage
 			}
 			seen[site.Carrier+" "+h] = true
-			todo = append(todo, gapJob{site: site, params: cp, hash: h})
+			todo = append(todo, gapJob{site: site, params: cp, opts: opts, hash: h})
 		}
 	}
 	return todo, nil
@@ -575,7 +594,7 @@ func (s *GapService) gapSite(ctx context.Context, j gapJob, vs []Village, prev G
 			return gs, true, nil
 		}
 	} else {
-		c, err := s.cov.Compute(ctx, j.params, coverage.Options{}, nil)
+		c, err := s.cov.Compute(ctx, j.params, j.opts, nil)
 		if err != nil {
 			counts.Coverages--
 			if KindOf(err) == Invalid {
@@ -597,7 +616,7 @@ func (s *GapService) gapSite(ctx context.Context, j gapJob, vs []Village, prev G
 	for k, i := range need {
 		pts[k] = vs[i].Centre
 	}
-	pl, err := s.cov.Points(ctx, j.params, coverage.Options{}, pts)
+	pl, err := s.cov.Points(ctx, j.params, j.opts, pts)
 	if err != nil {
 		return gs, false, err
 	}

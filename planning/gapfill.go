@@ -294,7 +294,7 @@ func (s *GapFillService) Fill(ctx context.Context, site Site, province string, c
 		}
 		found := false
 		for _, cp := range ExistingSiteCoverageParams(es, defs) {
-			sc, ok, err := s.cov.Stored(ctx, cp, coverage.Options{})
+			sc, ok, err := s.cov.storedExisting(ctx, cp)
 			if err != nil {
 				if KindOf(err) == Invalid || KindOf(err) == NotFound {
 					continue // outside the DEM: it has no coverage to overlap

@@ -122,3 +122,45 @@ func TestRayPrefixMatchesDirectProfiles(t *testing.T) {
 		t.Errorf("ray prefix vs direct: median |Δ| %.3f dB, p95 %.3f dB, want at most 0.5 and 3 dB", q(0.5), q(0.95))
 	}
 }
+
+// TestCoarseCellsMatchDirectProfiles: 6" cells from the 3" DEM (each the
+// level at the centre of a 2×2 block of DEM cells) are half as many
+// across, and each is the level of a profile drawn to its centre, within
+// the ray-prefix tolerance.
+func TestCoarseCellsMatchDirectProfiles(t *testing.T) {
+	tile := readTile(t)
+	site := orb.Point{105.644, 21.456}
+	dem, _ := fillVoids(tile, site[0], site[1], 0)
+	params := Params{Location: site, HeightM: 30, FreqMHz: 1800, Technology: LTE, Sectors: []Sector{{EIRPdBm: 60}}}
+	fine, err := Compute(context.Background(), dem, params, Options{RadiusM: 5000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Compute(context.Background(), dem, params, Options{RadiusM: 5000, CellArcSec: 6}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Grid.DLat * 3600; math.Abs(got-6) > 1e-9 || res.Stats.CellArcSec != got {
+		t.Fatalf("cell = %g\", want 6\"", got)
+	}
+	if d := res.Grid.W - (fine.Grid.W+1)/2; d < -1 || d > 1 {
+		t.Errorf("grid width %d, the 3\" grid's %d; want half", res.Grid.W, fine.Grid.W)
+	}
+	var diffs []float64
+	g := res.Grid
+	for i := 0; i < len(g.Pix); i += 7 {
+		x, y := i%g.Stride, i/g.Stride
+		v := float64(g.Pix[i])
+		if math.IsNaN(v) || geo.DistanceM(site, g.CellCentre(x, y)) < 1000 {
+			continue
+		}
+		diffs = append(diffs, math.Abs(v-directLevel(t, res, dem, x, y)))
+	}
+	slices.Sort(diffs)
+	if len(diffs) < 100 {
+		t.Fatalf("%d cells compared, want at least 100", len(diffs))
+	}
+	if med, p95 := diffs[len(diffs)/2], diffs[len(diffs)*95/100]; med > 0.5 || p95 > 3 {
+		t.Errorf("6\" cells vs direct profiles: median |Δ| %.3f dB, p95 %.3f dB; want at most 0.5 and 3 dB", med, p95)
+	}
+}
