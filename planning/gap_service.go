@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -559,6 +560,10 @@ func (s *GapService) gapJobs(ctx context.Context, p GapParams, sites []ExistingS
 				continue // a twin of a site already counted: the same coverage
 			}
 			seen[site.Carrier+" "+h] = true
+			// Every core: a gap analysis is a batch job, and its workers
+			// run at CoverageConfig.OnWorker's priority (cmd lowers it),
+			// so checks still come first. Workers is not hashed.
+			opts.Workers = min(runtime.GOMAXPROCS(0), coverage.MaxWorkers)
 			todo = append(todo, gapJob{site: site, params: cp, opts: opts, hash: h})
 		}
 	}
