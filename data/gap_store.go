@@ -414,7 +414,7 @@ func (s *GapStore) SaveGapResult(ctx context.Context, id int64, r planning.GapRe
 		}
 	}
 	bctx, cancel := s.db.bulk(ctx)
-	err = tx.QueryRow(bctx, qGapAreasInsert, id, r.Populated, coverageIDs, r.BufferM).Scan(&counts.GapAreas, &counts.GapKm2)
+	err = tx.QueryRow(bctx, qGapAreasInsert, id, r.Populated, coverageIDs, r.BufferM, r.ReuseAreasOf, r.Redraw).Scan(&counts.GapAreas, &counts.GapKm2)
 	cancel()
 	if err != nil {
 		return counts, opError(op, translate(err))

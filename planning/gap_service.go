@@ -393,25 +393,46 @@ func (s *GapService) Run(ctx context.Context, id int64, progress func(done, tota
 			}
 		}
 	}
-	dirty := make([]bool, len(vs))
-	for i, v := range vs {
-		if _, ok := prev.Shares[v.ZoneID]; !ok && v.Category != CategoryHomeCluster {
-			dirty[i] = true
-			continue
+	// dirty: the village's result is recomputed (new, or its centre or
+	// polygon within a changed site's radius). redraw: the gap polygons
+	// around the zone are, too (also a new home cluster, and a changed
+	// site's covered area reaching its buffer: the radius plus a cell).
+	known := map[int64]bool{}
+	for zone := range prev.Shares {
+		known[zone] = true
+	}
+	for _, g := range prev.Sites {
+		for zone := range g.LevelDBm {
+			known[zone] = true
 		}
-		reach := 0.0
+	}
+	dirty := make([]bool, len(vs))
+	var redraw []int64
+	for i, v := range vs {
+		_, classified := prev.Shares[v.ZoneID]
+		dirty[i] = !classified && v.Category != CategoryHomeCluster
+		reach, areaReach := 0.0, p.BufferM
 		if v.IsArea() {
 			// Any part of the polygon: its farthest corner from the centre.
 			b := v.Geometry.Bound()
 			for _, c := range []orb.Point{b.Min, b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]}} {
 				reach = max(reach, geo.DistanceM(v.Centre, c))
 			}
+			areaReach = reach
 		}
+		areaReach += gapCellMarginM
+		redrawn := dirty[i] || !known[v.ZoneID]
 		for _, g := range changed {
-			if geo.DistanceM(g.Location, v.Centre) <= g.RadiusM+reach {
+			d := geo.DistanceM(g.Location, v.Centre)
+			if d <= g.RadiusM+reach && v.Category != CategoryHomeCluster {
 				dirty[i] = true
-				break
 			}
+			if d <= g.RadiusM+areaReach {
+				redrawn = true
+			}
+		}
+		if redrawn || prev.ID == 0 {
+			redraw = append(redraw, v.ZoneID)
 		}
 	}
 
@@ -500,7 +521,7 @@ func (s *GapService) Run(ctx context.Context, id int64, progress func(done, tota
 	c.ReusedFrom, c.VillagesRecomputed, c.VillagesReused = counts.ReusedFrom, counts.VillagesRecomputed, counts.VillagesReused
 	c.SitesRecomputed, c.SitesReused = counts.SitesRecomputed, counts.SitesReused
 	if c, err = s.store.SaveGapResult(ctx, id, GapResult{Villages: res, Counts: c, Shares: shares,
-		Populated: populated, BufferM: p.BufferM, Sites: gsites}); err != nil {
+		Populated: populated, BufferM: p.BufferM, Sites: gsites, ReuseAreasOf: prev.ID, Redraw: redraw}); err != nil {
 		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
 	}
 	report(total)
@@ -522,6 +543,10 @@ type gapJob struct {
 // (around 500 m buffers) and the polygons' covered shares; the villages'
 // levels come from profiles drawn to their points.
 const GapCellArcSec = 6
+
+// gapCellMarginM is how far beyond its radius a coverage's covered area
+// may reach: the diagonal of a GapCellArcSec cell, rounded up.
+const gapCellMarginM = 300.0
 
 // GapCoverageOptions are the coverage options of the existing sites in a
 // gap analysis; a DEM whose cell does not tile GapCellArcSec gets its

@@ -212,6 +212,12 @@ type GapResult struct {
 	Populated []int64
 	BufferM   float64
 	Sites     []GapSite
+	// ReuseAreasOf, when not 0, is an earlier analysis of the same
+	// ReuseKey whose gap polygons are kept in every connected part of the
+	// populated area that holds none of the Redraw zones; the other parts
+	// are cut anew. 0 cuts every part.
+	ReuseAreasOf int64
+	Redraw       []int64
 }
 
 // GapAnalysis is one gap analysis: what was asked, its job, where it

@@ -8,13 +8,21 @@
 -- part's box (ST_ClipByBox2D, no GEOS), so that no union of whole
 -- coverage polygons is ever made: a 15 km coverage has thousands of
 -- vertices, a village buffer a few dozen.
+--
+-- Incremental: when $5 names an earlier analysis (0 for none), a part
+-- that holds none of the zones $6 keeps that analysis's gap polygons
+-- inside it (nothing that covers it changed); the others are cut anew.
 WITH pop AS (
     SELECT ST_Union(CASE WHEN ST_Dimension(z.geom) = 2 THEN z.geom
                          ELSE ST_Buffer(z.geom::geography, $4::float8)::geometry END) AS g
     FROM zone AS z
     WHERE z.id = ANY($2::bigint[])
 ), part AS (
-    SELECT (ST_Dump(pop.g)).geom AS g FROM pop WHERE pop.g IS NOT NULL
+    SELECT d.g, ($5::bigint = 0 OR EXISTS (
+               SELECT 1 FROM zone AS r
+               WHERE r.id = ANY($6::bigint[]) AND r.geom && d.g AND ST_Intersects(r.geom, d.g))) AS redraw
+    FROM pop CROSS JOIN LATERAL (SELECT (ST_Dump(pop.g)).geom AS g) AS d
+    WHERE pop.g IS NOT NULL
 ), gap AS (
     SELECT CASE WHEN cov.g IS NULL THEN part.g ELSE ST_Difference(part.g, cov.g) END AS g
     FROM part
@@ -23,6 +31,12 @@ WITH pop AS (
         FROM coverage_result AS c
         WHERE c.id = ANY($3::bigint[]) AND c.covered && part.g
     ) AS cov
+    WHERE part.redraw
+    UNION ALL
+    SELECT ST_Intersection(a.geom, part.g)
+    FROM part
+    JOIN gap_area AS a ON a.analysis_id = $5 AND a.geom && part.g
+    WHERE NOT part.redraw
 ), parts AS (
     SELECT (ST_Dump(ST_CollectionExtract(ST_MakeValid(gap.g), 3))).geom AS g
     FROM gap
