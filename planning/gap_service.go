@@ -21,15 +21,14 @@ type GapService struct {
 	store GapStore
 	nets  *NetworkService
 	cov   *CoverageService
-	grids CoverageGrids
 	jobs  Jobs
 }
 
-// NewGapService returns a GapService. cov and grids are needed only by
+// NewGapService returns a GapService. cov is needed only by
 // Run; jobs only to report a running analysis's progress (nil reports the
 // stored state).
-func NewGapService(store GapStore, nets *NetworkService, cov *CoverageService, grids CoverageGrids, jobs Jobs) *GapService {
-	return &GapService{store: store, nets: nets, cov: cov, grids: grids, jobs: jobs}
+func NewGapService(store GapStore, nets *NetworkService, cov *CoverageService, jobs Jobs) *GapService {
+	return &GapService{store: store, nets: nets, cov: cov, jobs: jobs}
 }
 
 // The JSON pointers of GapParams' fields in a request, which errors name.

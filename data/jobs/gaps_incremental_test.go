@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"btsplan/data"
-	"btsplan/data/dem"
 	"btsplan/geo"
 	"btsplan/planning"
 )
@@ -68,8 +67,7 @@ func TestGapAnalysisIncremental(t *testing.T) {
 		site("452-04", "SYNTHETIC-B", orb.Point{105.7, 21.7}),
 		site("452-01", "SYNTHETIC-C", orb.Point{105.5, 21.5}),
 		site("452-01", "SYNTHETIC-D", orb.Point{105.3, 21.7}))
-	covStore := data.NewCoverageStore(db, f.dir)
-	svc := planning.NewGapService(data.NewGapStore(db), nets, f.cov, dem.CoverageGrids{Store: covStore}, nil)
+	svc := planning.NewGapService(data.NewGapStore(db), nets, f.cov, nil)
 	bbox := orb.Bound{Min: orb.Point{105.18, 21.18}, Max: orb.Point{105.82, 21.82}}
 	carriers := []string{"452-01", "452-04"}
 	run := func(fresh bool) planning.GapAnalysis {

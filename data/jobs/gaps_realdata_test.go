@@ -89,7 +89,7 @@ func newVNGaps(tb testing.TB) vnGaps {
 	cov := planning.NewCoverageService(planning.CoverageConfig{Radio: radio}, dem.Terrain{Store: dems}, covStore, nil)
 	grids := dem.CoverageGrids{Store: covStore}
 	return vnGaps{pool: pool, db: db, dems: dems, nets: nets, cov: cov, radio: radio,
-		gaps: planning.NewGapService(data.NewGapStore(db), nets, cov, grids, nil),
+		gaps: planning.NewGapService(data.NewGapStore(db), nets, cov, nil),
 		fill: planning.NewGapFillService(planning.GapFillConfig{}, data.NewGapFillStore(db), nets, cov, grids, nil)}
 }
 
