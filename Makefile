@@ -60,6 +60,15 @@ bench: db
 	@export TEST_DATABASE_URL="$$(data/devdb.sh url btsplan_test)"; \
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee .local/bench.txt
 
+# bench-gaps runs the gap-analysis benchmarks of issue 9 (the real 3" DEM
+# of ../shared, 169 SYNTHETIC sites, 96 villages); each first runs a cold
+# analysis, so make bench skips them. Figures in README's Benchmarks.
+.PHONY: bench-gaps
+bench-gaps: db
+	@export TEST_DATABASE_URL="$$(data/devdb.sh url btsplan_test)" BTSPLAN_BENCH_GAPS=1; \
+	$(GO) test -run '^$$' -bench 'GapAnalysisCold' -benchtime 1x -timeout 60m ./data/jobs/ | tee .local/bench-gaps.txt && \
+	$(GO) test -run '^$$' -bench 'GapAnalysisOneSiteChanged|GapFillWarmTamDao' -benchtime 5x -timeout 60m ./data/jobs/ | tee -a .local/bench-gaps.txt
+
 # fuzz runs every Fuzz target of every package for FUZZTIME (5m by default).
 fuzz: db
 	@export TEST_DATABASE_URL="$$(data/devdb.sh url btsplan_test)"; \

@@ -59,7 +59,7 @@ func gapListAPI(t *testing.T) (*dbAPI, *data.DB) {
 	}
 	orgs := data.NewOrgStore(db)
 	svc := planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db), data.NewProposalStore(db), admin, orgs, layers, nil)
-	cfg := api.Config{Orgs: orgs, Gaps: planning.NewGapService(data.NewGapStore(db), nil, nil, nil, nil),
+	cfg := api.Config{Orgs: orgs, Gaps: planning.NewGapService(data.NewGapStore(db), nil, nil, nil),
 		GapLists: planning.NewGapListService(data.NewGapListStore(db), nil)}
 	return &dbAPI{h: authed(api.NewHandler(slog.New(slog.DiscardHandler), withTestAuth(cfg), svc)), pool: pool}, db
 }

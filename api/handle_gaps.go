@@ -255,6 +255,12 @@ type gapCountsOut struct {
 	PeopleNotSpot  map[string]int                `json:"people_not_spot"`
 	GapAreas       int                           `json:"gap_areas"`
 	GapKm2         float64                       `json:"gap_km2"`
+	// What an incremental analysis reused (planning.GapCounts).
+	ReusedAnalysis     int64 `json:"reused_analysis,omitempty"`
+	VillagesRecomputed int   `json:"villages_recomputed"`
+	VillagesReused     int   `json:"villages_reused"`
+	SitesRecomputed    int   `json:"sites_recomputed"`
+	SitesReused        int   `json:"sites_reused"`
 }
 
 type gapCarrierCountOut struct {
@@ -300,7 +306,9 @@ func newGapOut(a planning.GapAnalysis) gapOut {
 			NotSpot: map[string]int{string(planning.NotSpotTotal): k.NotSpotTotal,
 				string(planning.NotSpotPartial): k.NotSpotPartial, string(planning.NotSpotNone): k.NotSpotNone},
 			PeopleNotSpot: map[string]int{string(planning.NotSpotTotal): k.PeopleTotal, string(planning.NotSpotPartial): k.PeoplePartial},
-			GapAreas:      k.GapAreas, GapKm2: k.GapKm2}
+			GapAreas:      k.GapAreas, GapKm2: k.GapKm2,
+			ReusedAnalysis: k.ReusedFrom, VillagesRecomputed: k.VillagesRecomputed, VillagesReused: k.VillagesReused,
+			SitesRecomputed: k.SitesRecomputed, SitesReused: k.SitesReused}
 		for mnc, cc := range k.Carriers {
 			co.Carriers[mnc] = gapCarrierCountOut(cc)
 		}

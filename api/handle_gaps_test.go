@@ -58,7 +58,7 @@ func gapsAPI(t *testing.T) *dbAPI {
 	}
 	svc := planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db), data.NewProposalStore(db),
 		data.NewAdminStore(db), orgs, layers, nil)
-	cfg := api.Config{Orgs: orgs, Networks: nets, Gaps: planning.NewGapService(data.NewGapStore(db), nets, nil, nil, nil)}
+	cfg := api.Config{Orgs: orgs, Networks: nets, Gaps: planning.NewGapService(data.NewGapStore(db), nets, nil, nil)}
 	return &dbAPI{h: authed(api.NewHandler(slog.New(slog.DiscardHandler), withTestAuth(cfg), svc)), pool: pool}
 }
 

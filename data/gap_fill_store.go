@@ -20,8 +20,6 @@ var (
 	qGapFillStatuses string
 	//go:embed sql/gap_fill_towers.sql
 	qGapFillTowers string
-	//go:embed sql/gap_fill_overlap.sql
-	qGapFillOverlap string
 	//go:embed sql/gap_fill_gap_closed.sql
 	qGapFillGapClosed string
 	//go:embed sql/gap_fill_upsert.sql
@@ -122,18 +120,6 @@ func (s *GapFillStore) TowersNear(ctx context.Context, p orb.Point, radiusM, min
 		return nil, opError(op, translate(err))
 	}
 	return out, nil
-}
-
-// CoverageOverlap returns coverageID's covered area and its part inside
-// the union of others', km². Errors: NotFound, Unavailable.
-func (s *GapFillStore) CoverageOverlap(ctx context.Context, coverageID int64, others []int64) (areaKm2, overlapKm2 float64, err error) {
-	op := fmt.Sprintf("overlap of coverage %d", coverageID)
-	qctx, cancel := s.db.bulk(ctx)
-	defer cancel()
-	if err := s.db.pool.QueryRow(qctx, qGapFillOverlap, coverageID, others).Scan(&areaKm2, &overlapKm2); err != nil {
-		return 0, 0, opError(op, translate(err))
-	}
-	return areaKm2, overlapKm2, nil
 }
 
 // GapClosed returns the gap area of analysisID inside coverageID's

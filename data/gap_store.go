@@ -38,6 +38,14 @@ var (
 	qGapVillageResults string
 	//go:embed sql/gap_areas.sql
 	qGapAreas string
+	//go:embed sql/gap_previous.sql
+	qGapPrevious string
+	//go:embed sql/gap_previous_sites.sql
+	qGapPreviousSites string
+	//go:embed sql/gap_previous_levels.sql
+	qGapPreviousLevels string
+	//go:embed sql/gap_previous_shares.sql
+	qGapPreviousShares string
 )
 
 // GapStore keeps gap analyses in gap_analysis, gap_village and gap_area;
@@ -71,6 +79,7 @@ type gapParamsJSON struct {
 	ClusterNearM float64         `json:"cluster_near_m,omitempty"`
 	BufferM      float64         `json:"buffer_m,omitempty"`
 	Province     string          `json:"province,omitempty"`
+	Fresh        bool            `json:"fresh,omitempty"`
 }
 
 type reliabilityOut struct {
@@ -80,7 +89,7 @@ type reliabilityOut struct {
 
 func newGapParamsJSON(p planning.GapParams) gapParamsJSON {
 	j := gapParamsJSON{AdminUnit: p.AdminUnit, Carriers: p.Carriers, ThresholdDBm: p.ThresholdDBm,
-		LomSongShare: p.LomSongShare, ClusterNearM: p.ClusterNearM, BufferM: p.BufferM, Province: p.Province}
+		LomSongShare: p.LomSongShare, ClusterNearM: p.ClusterNearM, BufferM: p.BufferM, Province: p.Province, Fresh: p.Fresh}
 	if j.Carriers == nil {
 		j.Carriers = []string{}
 	}
@@ -95,7 +104,7 @@ func newGapParamsJSON(p planning.GapParams) gapParamsJSON {
 
 func (j gapParamsJSON) params() planning.GapParams {
 	p := planning.GapParams{AdminUnit: j.AdminUnit, Carriers: j.Carriers, ThresholdDBm: j.ThresholdDBm,
-		LomSongShare: j.LomSongShare, ClusterNearM: j.ClusterNearM, BufferM: j.BufferM, Province: j.Province}
+		LomSongShare: j.LomSongShare, ClusterNearM: j.ClusterNearM, BufferM: j.BufferM, Province: j.Province, Fresh: j.Fresh}
 	if len(j.BBox) == 4 {
 		p.BBox = &orb.Bound{Min: orb.Point{j.BBox[0], j.BBox[1]}, Max: orb.Point{j.BBox[2], j.BBox[3]}}
 	}
@@ -122,6 +131,11 @@ type gapCountsJSON struct {
 	PeoplePartial  int                          `json:"people_partial"`
 	GapAreas       int                          `json:"gap_areas"`
 	GapKm2         float64                      `json:"gap_km2"`
+	ReusedFrom     int64                        `json:"reused_analysis,omitempty"`
+	VillagesRecomp int                          `json:"villages_recomputed"`
+	VillagesReused int                          `json:"villages_reused"`
+	SitesRecomp    int                          `json:"sites_recomputed"`
+	SitesReused    int                          `json:"sites_reused"`
 }
 
 type carrierCountsJSON struct {
@@ -134,7 +148,9 @@ func newGapCountsJSON(c planning.GapCounts) gapCountsJSON {
 	j := gapCountsJSON{Villages: c.Villages, People: c.People, Clusters: c.Clusters, Sites: c.Sites,
 		Coverages: c.Coverages, Cached: c.Cached, SkippedSites: c.SkippedSites, Carriers: map[string]carrierCountsJSON{},
 		NotSpotTotal: c.NotSpotTotal, NotSpotPartial: c.NotSpotPartial, NotSpotNone: c.NotSpotNone,
-		PeopleTotal: c.PeopleTotal, PeoplePartial: c.PeoplePartial, GapAreas: c.GapAreas, GapKm2: c.GapKm2}
+		PeopleTotal: c.PeopleTotal, PeoplePartial: c.PeoplePartial, GapAreas: c.GapAreas, GapKm2: c.GapKm2,
+		ReusedFrom: c.ReusedFrom, VillagesRecomp: c.VillagesRecomputed, VillagesReused: c.VillagesReused,
+		SitesRecomp: c.SitesRecomputed, SitesReused: c.SitesReused}
 	for k, v := range c.Carriers {
 		j.Carriers[k] = carrierCountsJSON(v)
 	}
@@ -145,7 +161,9 @@ func (j gapCountsJSON) counts() planning.GapCounts {
 	c := planning.GapCounts{Villages: j.Villages, People: j.People, Clusters: j.Clusters, Sites: j.Sites,
 		Coverages: j.Coverages, Cached: j.Cached, SkippedSites: j.SkippedSites, Carriers: map[string]planning.GapCarrierCounts{},
 		NotSpotTotal: j.NotSpotTotal, NotSpotPartial: j.NotSpotPartial, NotSpotNone: j.NotSpotNone,
-		PeopleTotal: j.PeopleTotal, PeoplePartial: j.PeoplePartial, GapAreas: j.GapAreas, GapKm2: j.GapKm2}
+		PeopleTotal: j.PeopleTotal, PeoplePartial: j.PeoplePartial, GapAreas: j.GapAreas, GapKm2: j.GapKm2,
+		ReusedFrom: j.ReusedFrom, VillagesRecomputed: j.VillagesRecomp, VillagesReused: j.VillagesReused,
+		SitesRecomputed: j.SitesRecomp, SitesReused: j.SitesReused}
 	for k, v := range j.Carriers {
 		c.Carriers[k] = planning.GapCarrierCounts(v)
 	}
@@ -254,7 +272,7 @@ func (s *GapStore) CreateGapAnalysis(ctx context.Context, a *planning.GapAnalysi
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	if a.ID, a.CreatedAt, a.JobID, err = s.db.insertQueued(ctx, op, qGapInsert, []any{params}, qGapSetJob, s.afterCreate); err != nil {
+	if a.ID, a.CreatedAt, a.JobID, err = s.db.insertQueued(ctx, op, qGapInsert, []any{params, a.Params.ReuseKey()}, qGapSetJob, s.afterCreate); err != nil {
 		return err
 	}
 	a.State = planning.JobQueued
@@ -305,36 +323,53 @@ func (s *GapStore) CoveredShares(ctx context.Context, zoneIDs, coverageIDs []int
 	return out, nil
 }
 
-// SaveGapResult stores the villages' results and the gap polygons and
-// marks analysis id done, in one transaction; see planning.GapStore.
-// Errors: NotFound, Unavailable.
-func (s *GapStore) SaveGapResult(ctx context.Context, id int64, vs []planning.GapVillage, counts planning.GapCounts,
-	populated, coverageIDs []int64, bufferM float64) (planning.GapCounts, error) {
+// SaveGapResult stores the villages' results, the sites with their
+// levels and the gap polygons and marks analysis id done, in one
+// transaction; see planning.GapStore. Errors: NotFound, Unavailable.
+func (s *GapStore) SaveGapResult(ctx context.Context, id int64, r planning.GapResult) (planning.GapCounts, error) {
 	op := fmt.Sprintf("store gap analysis %d", id)
+	counts := r.Counts
 	tx, err := s.db.pool.Begin(ctx)
 	if err != nil {
 		return counts, opError(op, translate(err))
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	var rows [][]any
-	for _, v := range vs {
+	var villages, sites, levels [][]any
+	for _, v := range r.Villages {
 		for mnc, cc := range v.Coverage {
-			var lv any
-			if !math.IsNaN(cc.LevelDBm) && !math.IsInf(cc.LevelDBm, 0) {
-				lv = cc.LevelDBm
+			var share any
+			if sh, ok := r.Shares[v.ZoneID][mnc]; ok && v.IsArea() {
+				share = finiteOrNil(sh)
 			}
-			rows = append(rows, []any{id, v.ZoneID, mnc, string(cc.Status), lv, string(v.NotSpot)})
+			villages = append(villages, []any{id, v.ZoneID, mnc, string(cc.Status), finiteOrNil(cc.LevelDBm), string(v.NotSpot), share})
+		}
+	}
+	var coverageIDs []int64
+	for _, g := range r.Sites {
+		coverageIDs = append(coverageIDs, g.CoverageID)
+		sites = append(sites, []any{id, g.Carrier, g.InputHash, g.Location[0], g.Location[1], g.RadiusM, g.ThresholdDBm, g.CoverageID})
+		for zone, lv := range g.LevelDBm {
+			levels = append(levels, []any{id, g.Carrier, g.InputHash, zone, finiteOrNil(lv)})
+		}
+	}
+	for _, c := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"gap_village", []string{"analysis_id", "zone_id", "carrier", "status", "level_dbm", "not_spot", "covered_share"}, villages},
+		{"gap_site", []string{"analysis_id", "carrier", "input_hash", "lon", "lat", "radius_m", "threshold_dbm", "coverage_id"}, sites},
+		{"gap_level", []string{"analysis_id", "carrier", "input_hash", "zone_id", "level_dbm"}, levels},
+	} {
+		bctx, cancel := s.db.bulk(ctx)
+		_, err = tx.CopyFrom(bctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows))
+		cancel()
+		if err != nil {
+			return counts, opError(op, translate(err))
 		}
 	}
 	bctx, cancel := s.db.bulk(ctx)
-	_, err = tx.CopyFrom(bctx, pgx.Identifier{"gap_village"},
-		[]string{"analysis_id", "zone_id", "carrier", "status", "level_dbm", "not_spot"}, pgx.CopyFromRows(rows))
-	cancel()
-	if err != nil {
-		return counts, opError(op, translate(err))
-	}
-	bctx, cancel = s.db.bulk(ctx)
-	err = tx.QueryRow(bctx, qGapAreasInsert, id, populated, coverageIDs, bufferM).Scan(&counts.GapAreas, &counts.GapKm2)
+	err = tx.QueryRow(bctx, qGapAreasInsert, id, r.Populated, coverageIDs, r.BufferM, r.ReuseAreasOf, r.Redraw).Scan(&counts.GapAreas, &counts.GapKm2)
 	cancel()
 	if err != nil {
 		return counts, opError(op, translate(err))
@@ -351,6 +386,80 @@ func (s *GapStore) SaveGapResult(ctx context.Context, id int64, vs []planning.Ga
 		return counts, opError(op, translate(err))
 	}
 	return counts, nil
+}
+
+// PreviousGapAnalysis returns the latest done analysis other than id with
+// reuseKey, with its sites, their levels and the villages' covered
+// shares; see planning.GapStore. Errors: Unavailable.
+func (s *GapStore) PreviousGapAnalysis(ctx context.Context, id int64, reuseKey string) (planning.GapPrevious, error) {
+	op := fmt.Sprintf("previous of gap analysis %d", id)
+	var prev planning.GapPrevious
+	qctx, cancel := s.db.bulk(ctx)
+	defer cancel()
+	err := s.db.pool.QueryRow(qctx, qGapPrevious, id, reuseKey).Scan(&prev.ID)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return planning.GapPrevious{}, nil
+	case err != nil:
+		return prev, opError(op, translate(err))
+	}
+	key := func(carrier, hash string) string { return carrier + " " + hash }
+	each := func(query string, scans []any, f func() error) error {
+		rows, err := s.db.pool.Query(qctx, query, prev.ID)
+		if err != nil {
+			return err
+		}
+		_, err = pgx.ForEachRow(rows, scans, f)
+		return err
+	}
+	prev.Sites = map[string]planning.GapSite{}
+	var g planning.GapSite
+	var lon, lat float64
+	err = each(qGapPreviousSites,
+		[]any{&g.Carrier, &g.InputHash, &lon, &lat, &g.RadiusM, &g.ThresholdDBm, &g.CoverageID}, func() error {
+			g.Location = orb.Point{lon, lat}
+			g.LevelDBm = map[int64]float64{}
+			prev.Sites[key(g.Carrier, g.InputHash)] = g
+			return nil
+		})
+	if err != nil {
+		return prev, opError(op, translate(err))
+	}
+	var carrier, hash string
+	var zone int64
+	var lv *float64
+	err = each(qGapPreviousLevels,
+		[]any{&carrier, &hash, &zone, &lv}, func() error {
+			v := math.NaN()
+			if lv != nil {
+				v = *lv
+			}
+			if site, ok := prev.Sites[key(carrier, hash)]; ok {
+				site.LevelDBm[zone] = v
+			}
+			return nil
+		})
+	if err != nil {
+		return prev, opError(op, translate(err))
+	}
+	prev.Shares = map[int64]map[string]float64{}
+	var share *float64
+	err = each(qGapPreviousShares,
+		[]any{&zone, &carrier, &share}, func() error {
+			v := math.NaN()
+			if share != nil {
+				v = *share
+			}
+			if prev.Shares[zone] == nil {
+				prev.Shares[zone] = map[string]float64{}
+			}
+			prev.Shares[zone][carrier] = v
+			return nil
+		})
+	if err != nil {
+		return prev, opError(op, translate(err))
+	}
+	return prev, nil
 }
 
 // GapVillageResults returns the villages of analysis id with their

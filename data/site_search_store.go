@@ -209,6 +209,7 @@ type (
 	}
 )
 
+// finiteOrNil is v, or nil (SQL NULL, JSON null) for NaN and infinities.
 func finiteOrNil(v float64) *float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil

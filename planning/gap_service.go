@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -20,15 +21,14 @@ type GapService struct {
 	store GapStore
 	nets  *NetworkService
 	cov   *CoverageService
-	grids CoverageGrids
 	jobs  Jobs
 }
 
-// NewGapService returns a GapService. cov and grids are needed only by
+// NewGapService returns a GapService. cov is needed only by
 // Run; jobs only to report a running analysis's progress (nil reports the
 // stored state).
-func NewGapService(store GapStore, nets *NetworkService, cov *CoverageService, grids CoverageGrids, jobs Jobs) *GapService {
-	return &GapService{store: store, nets: nets, cov: cov, grids: grids, jobs: jobs}
+func NewGapService(store GapStore, nets *NetworkService, cov *CoverageService, jobs Jobs) *GapService {
+	return &GapService{store: store, nets: nets, cov: cov, jobs: jobs}
 }
 
 // The JSON pointers of GapParams' fields in a request, which errors name.
@@ -296,18 +296,38 @@ func (s *GapService) done(ctx context.Context, id int64) (GapAnalysis, error) {
 	return a, nil
 }
 
-// Run computes analysis id: the coverage of every existing site of its
-// carriers in or near the area (CoverageService.Compute, cached by input
-// hash and DEM version), each coverage's level at every village centre,
-// the covered share of every village polygon, the classification
-// (ClassifyVillages) and the gap polygons; it stores the result and marks
-// the analysis done. progress is called with coverages done of total. A
-// site whose coverage is Invalid (outside the DEM) is skipped and named in
-// the counts. ctx is checked between coverages. Errors: NotFound,
-// Unavailable (a cancelled context included), those of the stores.
+// Run computes analysis id and stores it:
+//
+//   - every existing site of its carriers in or near the area gives one
+//     coverage per band and technology (ExistingSiteCoverageParams), known
+//     by its input hash (the DEM version included);
+//   - each coverage's raster and covered area come from
+//     CoverageService.Compute (cached by that hash), and its level at
+//     every settlement point within its radius from a profile drawn
+//     straight to the point (CoverageService.Points), not from the
+//     raster: a cell's value is its centre's, on a borrowed profile;
+//   - a village's level for a carrier is the best of the carrier's
+//     coverages, and it is covered where that coverage's threshold is met;
+//   - then the covered shares of village polygons, the classification
+//     (ClassifyVillages) and the gap polygons.
+//
+// It is incremental: unless the analysis is Fresh, it starts from the
+// latest done analysis of the same ReuseKey and takes whole every
+// coverage whose carrier and input hash are unchanged (its coverage ID
+// and its levels). Only the points a coverage has no level for yet are
+// computed, so after one site is added, moved or retuned only the new
+// coverage is computed; the villages within the radius of a changed
+// site (added or gone), and new villages, are counted as recomputed
+// (their polygons' shares are recomputed; the others' are reused). The
+// result is the same as a fresh analysis's.
+//
+// progress is called with coverages done of total. A site whose coverage
+// is Invalid (outside the DEM) is skipped and named in the counts. ctx is
+// checked between coverages. Errors: NotFound, Unavailable (a cancelled
+// context included), those of the stores.
 func (s *GapService) Run(ctx context.Context, id int64, progress func(done, total int)) (GapAnalysis, error) {
 	op := fmt.Sprintf("run gap analysis %d", id)
-	if s.cov == nil || s.grids == nil {
+	if s.cov == nil {
 		return GapAnalysis{}, &Error{Op: op, Kind: Internal, Err: errors.New("gap service has no coverage service")}
 	}
 	a, err := s.store.GapAnalysis(ctx, id)
@@ -329,22 +349,16 @@ func (s *GapService) Run(ctx context.Context, id int64, progress func(done, tota
 	if err != nil {
 		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
 	}
-	defs := s.nets.radio.For(p.Province)
-	type job struct {
-		site   ExistingSite
-		params coverage.Params
-	}
-	var todo []job
-	for _, site := range sites {
-		for _, cp := range ExistingSiteCoverageParams(site, defs) {
-			if p.ThresholdDBm != nil {
-				cp.ThresholdDBm = *p.ThresholdDBm
-			}
-			if r := p.Reliability; r != nil {
-				cp.Radio.TimePct, cp.Radio.LocationPct = r.TimePct, r.LocationPct
-			}
-			todo = append(todo, job{site, cp})
+	prev := GapPrevious{}
+	if !p.Fresh {
+		if prev, err = s.store.PreviousGapAnalysis(ctx, id, p.ReuseKey()); err != nil {
+			return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
 		}
+	}
+	counts := GapCounts{ReusedFrom: prev.ID}
+	todo, err := s.gapJobs(ctx, p, sites, &counts)
+	if err != nil {
+		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
 	}
 	total := len(todo) + 1
 	report := func(done int) {
@@ -353,6 +367,86 @@ func (s *GapService) Run(ctx context.Context, id int64, progress func(done, tota
 		}
 	}
 	report(0)
+
+	var gsites []GapSite
+	used := map[int64]bool{}
+	for i, j := range todo {
+		if err := ctx.Err(); err != nil {
+			return GapAnalysis{}, &Error{Op: op, Kind: Unavailable, Err: err}
+		}
+		gs, ok, err := s.gapSite(ctx, j, vs, prev, &counts)
+		if err != nil {
+			return GapAnalysis{}, fmt.Errorf("%s: site %s/%s: %w", op, j.site.Carrier, j.site.Code, err)
+		}
+		report(i + 1)
+		if !ok {
+			continue
+		}
+		used[j.site.ID] = true
+		gsites = append(gsites, gs)
+	}
+	counts.Sites = len(used)
+
+	// The villages within reach of a changed coverage, and new ones.
+	now := map[string]bool{}
+	for _, g := range gsites {
+		now[g.key()] = true
+	}
+	var changed []GapSite
+	if prev.ID != 0 {
+		for _, g := range gsites {
+			if _, ok := prev.Sites[g.key()]; !ok {
+				changed = append(changed, g)
+			}
+		}
+		for k, g := range prev.Sites {
+			if !now[k] {
+				changed = append(changed, g)
+			}
+		}
+	}
+	// dirty: the village's result is recomputed (new, or its centre or
+	// polygon within a changed site's radius). redraw: the gap polygons
+	// around the zone are, too (also a new home cluster, and a changed
+	// site's covered area reaching its buffer: the radius plus a cell).
+	known := map[int64]bool{}
+	for zone := range prev.Shares {
+		known[zone] = true
+	}
+	for _, g := range prev.Sites {
+		for zone := range g.LevelDBm {
+			known[zone] = true
+		}
+	}
+	dirty := make([]bool, len(vs))
+	var redraw []int64
+	for i, v := range vs {
+		_, classified := prev.Shares[v.ZoneID]
+		dirty[i] = !classified && v.Category != CategoryHomeCluster
+		reach, areaReach := 0.0, p.BufferM
+		if v.IsArea() {
+			// Any part of the polygon: its farthest corner from the centre.
+			b := v.Geometry.Bound()
+			for _, c := range []orb.Point{b.Min, b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]}} {
+				reach = max(reach, geo.DistanceM(v.Centre, c))
+			}
+			areaReach = reach
+		}
+		areaReach += gapCellMarginM
+		redrawn := dirty[i] || !known[v.ZoneID]
+		for _, g := range changed {
+			d := geo.DistanceM(g.Location, v.Centre)
+			if d <= g.RadiusM+reach && v.Category != CategoryHomeCluster {
+				dirty[i] = true
+			}
+			if d <= g.RadiusM+areaReach {
+				redrawn = true
+			}
+		}
+		if redrawn || prev.ID == 0 {
+			redraw = append(redraw, v.ZoneID)
+		}
+	}
 
 	levels := map[string][]PointLevel{}
 	for _, mnc := range p.Carriers {
@@ -363,83 +457,215 @@ func (s *GapService) Run(ctx context.Context, id int64, progress func(done, tota
 		levels[mnc] = ls
 	}
 	covIDs := map[string][]int64{}
-	var allIDs []int64
-	counts := GapCounts{}
-	used := map[int64]bool{}
-	for i, j := range todo {
-		if err := ctx.Err(); err != nil {
-			return GapAnalysis{}, &Error{Op: op, Kind: Unavailable, Err: err}
+	for _, g := range gsites {
+		covIDs[g.Carrier] = append(covIDs[g.Carrier], g.CoverageID)
+		ls := levels[g.Carrier]
+		if ls == nil {
+			continue
 		}
-		c, err := s.cov.Compute(ctx, j.params, coverage.Options{}, nil)
-		if err != nil {
-			if KindOf(err) == Invalid {
-				counts.SkippedSites = append(counts.SkippedSites, fmt.Sprintf("%s/%s: %v", j.site.Carrier, j.site.Code, errors.Unwrap(err)))
-				report(i + 1)
-				continue
-			}
-			return GapAnalysis{}, fmt.Errorf("%s: site %s/%s: %w", op, j.site.Carrier, j.site.Code, err)
-		}
-		counts.Coverages++
-		if c.Cached {
-			counts.Cached++
-		}
-		used[j.site.ID] = true
-		g := c.Grid
-		if g == nil {
-			if g, err = s.grids.CoverageGrid(ctx, c); err != nil {
-				return GapAnalysis{}, fmt.Errorf("%s: raster of coverage %d: %w", op, c.ID, err)
-			}
-		}
-		ls := levels[j.site.Carrier]
 		for k, v := range vs {
-			lv := SampleNearest(g, v.Centre)
-			if math.IsNaN(lv) {
+			lv, ok := g.LevelDBm[v.ZoneID]
+			if !ok || math.IsNaN(lv) {
 				continue
 			}
 			if math.IsNaN(ls[k].LevelDBm) || lv > ls[k].LevelDBm {
 				ls[k].LevelDBm = lv
 			}
-			if lv >= c.ThresholdDBm {
+			if lv >= g.ThresholdDBm {
 				ls[k].Covered = true
 			}
 		}
-		covIDs[j.site.Carrier] = append(covIDs[j.site.Carrier], c.ID)
-		allIDs = append(allIDs, c.ID)
-		report(i + 1)
 	}
-	counts.Sites = len(used)
 
-	var polys, populated []int64
-	for _, v := range vs {
+	var populated []int64
+	var polys []int64
+	shares := map[int64]map[string]float64{}
+	for i, v := range vs {
 		populated = append(populated, v.ZoneID)
-		if v.IsArea() && v.Category != CategoryHomeCluster {
-			polys = append(polys, v.ZoneID)
-		}
-		if v.Category == CategoryHomeCluster {
+		switch {
+		case v.Category == CategoryHomeCluster:
 			counts.Clusters++
+			continue
+		case dirty[i]:
+			counts.VillagesRecomputed++
+		default:
+			counts.VillagesReused++
+		}
+		if !v.IsArea() {
+			continue
+		}
+		if dirty[i] {
+			polys = append(polys, v.ZoneID)
+		} else {
+			shares[v.ZoneID] = prev.Shares[v.ZoneID]
 		}
 	}
-	shares := map[string]map[int64]float64{}
 	if len(polys) > 0 {
 		for _, mnc := range p.Carriers {
-			if shares[mnc], err = s.store.CoveredShares(ctx, polys, covIDs[mnc]); err != nil {
+			got, err := s.store.CoveredShares(ctx, polys, covIDs[mnc])
+			if err != nil {
 				return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
 			}
+			for zone, sh := range got {
+				if shares[zone] == nil {
+					shares[zone] = map[string]float64{}
+				}
+				shares[zone][mnc] = sh
+			}
+		}
+	}
+	byCarrier := map[string]map[int64]float64{}
+	for zone, m := range shares {
+		for mnc, sh := range m {
+			if byCarrier[mnc] == nil {
+				byCarrier[mnc] = map[int64]float64{}
+			}
+			byCarrier[mnc][zone] = sh
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return GapAnalysis{}, &Error{Op: op, Kind: Unavailable, Err: err}
 	}
-	res := ClassifyVillages(GapInput{Carriers: p.Carriers, Villages: vs, Levels: levels, CoveredShare: shares,
+	res := ClassifyVillages(GapInput{Carriers: p.Carriers, Villages: vs, Levels: levels, CoveredShare: byCarrier,
 		LomSongShare: p.LomSongShare, ClusterNearM: p.ClusterNearM})
 	c := CountGaps(p.Carriers, res)
 	c.Clusters, c.Sites, c.Coverages, c.Cached, c.SkippedSites = counts.Clusters, counts.Sites, counts.Coverages, counts.Cached, counts.SkippedSites
-	if c, err = s.store.SaveGapResult(ctx, id, res, c, populated, allIDs, p.BufferM); err != nil {
+	c.ReusedFrom, c.VillagesRecomputed, c.VillagesReused = counts.ReusedFrom, counts.VillagesRecomputed, counts.VillagesReused
+	c.SitesRecomputed, c.SitesReused = counts.SitesRecomputed, counts.SitesReused
+	if c, err = s.store.SaveGapResult(ctx, id, GapResult{Villages: res, Counts: c, Shares: shares,
+		Populated: populated, BufferM: p.BufferM, Sites: gsites, ReuseAreasOf: prev.ID, Redraw: redraw}); err != nil {
 		return GapAnalysis{}, fmt.Errorf("%s: %w", op, err)
 	}
 	report(total)
 	a.Counts, a.State = c, JobDone
 	return a, nil
+}
+
+// gapJob is one coverage of a gap analysis: a site's band and technology.
+type gapJob struct {
+	site   ExistingSite
+	params coverage.Params
+	opts   coverage.Options
+	hash   string
+}
+
+// GapCellArcSec is the cell of the existing sites' rasters in a gap
+// analysis, arc-seconds: 2×2 cells of a 3" DEM (~180 m), four times
+// cheaper than the DEM's own. The rasters only make the gap polygons
+// (around 500 m buffers) and the polygons' covered shares; the villages'
+// levels come from profiles drawn to their points.
+const GapCellArcSec = 6
+
+// gapCellMarginM is how far beyond its radius a coverage's covered area
+// may reach: the diagonal of a GapCellArcSec cell, rounded up.
+const gapCellMarginM = 300.0
+
+// GapCoverageOptions are the coverage options of the existing sites in a
+// gap analysis; a DEM whose cell does not tile GapCellArcSec gets its
+// own cells instead.
+var GapCoverageOptions = coverage.Options{CellArcSec: GapCellArcSec}
+
+// gapJobs returns the coverages of sites with p's threshold and
+// reliability, each with its input hash, one per carrier and hash. Sites
+// the DEM does not cover are named in counts.SkippedSites.
+func (s *GapService) gapJobs(ctx context.Context, p GapParams, sites []ExistingSite, counts *GapCounts) ([]gapJob, error) {
+	defs := s.nets.radio.For(p.Province)
+	seen := map[string]bool{}
+	var todo []gapJob
+	for _, site := range sites {
+		for _, cp := range ExistingSiteCoverageParams(site, defs) {
+			if p.ThresholdDBm != nil {
+				cp.ThresholdDBm = *p.ThresholdDBm
+			}
+			if r := p.Reliability; r != nil {
+				cp.Radio.TimePct, cp.Radio.LocationPct = r.TimePct, r.LocationPct
+			}
+			opts := GapCoverageOptions
+			h, err := s.cov.InputHash(ctx, cp, opts)
+			if FieldOf(err) == coverage.FieldCellArcSec {
+				// A DEM whose cell does not tile GapCellArcSec: its own cells.
+				opts = coverage.Options{}
+				h, err = s.cov.InputHash(ctx, cp, opts)
+			}
+			if k := KindOf(err); err != nil && (k == Invalid || k == NotFound) {
+				counts.SkippedSites = append(counts.SkippedSites, fmt.Sprintf("%s/%s: %v", site.Carrier, site.Code, errors.Unwrap(err)))
+				continue
+			} else if err != nil {
+				return nil, fmt.Errorf("site %s/%s: %w", site.Carrier, site.Code, err)
+			}
+			if seen[site.Carrier+" "+h] {
+				continue // a twin of a site already counted: the same coverage
+			}
+			seen[site.Carrier+" "+h] = true
+			// Every core: a gap analysis is a batch job, and its workers
+			// run at CoverageConfig.OnWorker's priority (cmd lowers it),
+			// so checks still come first. Workers is not hashed.
+			opts.Workers = min(runtime.GOMAXPROCS(0), coverage.MaxWorkers)
+			todo = append(todo, gapJob{site: site, params: cp, opts: opts, hash: h})
+		}
+	}
+	return todo, nil
+}
+
+// gapSite returns j's GapSite: taken whole from prev when it holds the
+// same carrier and hash and a level for every point in reach; otherwise
+// with its coverage (Compute, cached by hash) and the levels it lacks
+// computed. ok is false when the coverage is Invalid (outside the DEM),
+// which is named in counts.SkippedSites.
+func (s *GapService) gapSite(ctx context.Context, j gapJob, vs []Village, prev GapPrevious, counts *GapCounts) (GapSite, bool, error) {
+	gs := GapSite{Carrier: j.site.Carrier, InputHash: j.hash, Location: j.params.Location,
+		RadiusM: coverage.DefaultRadiusM, LevelDBm: map[int64]float64{}}
+	old, reuse := prev.Sites[gs.key()]
+	var need []int
+	for i, v := range vs {
+		if geo.DistanceM(gs.Location, v.Centre) > gs.RadiusM {
+			continue
+		}
+		if lv, ok := old.LevelDBm[v.ZoneID]; reuse && ok {
+			gs.LevelDBm[v.ZoneID] = lv
+			continue
+		}
+		need = append(need, i)
+	}
+	counts.Coverages++
+	if reuse {
+		gs.CoverageID, gs.ThresholdDBm = old.CoverageID, old.ThresholdDBm
+		counts.Cached++
+		if len(need) == 0 {
+			counts.SitesReused++
+			return gs, true, nil
+		}
+	} else {
+		c, err := s.cov.Compute(ctx, j.params, j.opts, nil)
+		if err != nil {
+			counts.Coverages--
+			if KindOf(err) == Invalid {
+				counts.SkippedSites = append(counts.SkippedSites, fmt.Sprintf("%s/%s: %v", j.site.Carrier, j.site.Code, errors.Unwrap(err)))
+				return gs, false, nil
+			}
+			return gs, false, err
+		}
+		if c.Cached {
+			counts.Cached++
+		}
+		gs.CoverageID, gs.ThresholdDBm = c.ID, c.ThresholdDBm
+	}
+	counts.SitesRecomputed++
+	if len(need) == 0 {
+		return gs, true, nil
+	}
+	pts := make([]orb.Point, len(need))
+	for k, i := range need {
+		pts[k] = vs[i].Centre
+	}
+	pl, err := s.cov.Points(ctx, j.params, j.opts, pts)
+	if err != nil {
+		return gs, false, err
+	}
+	for k, i := range need {
+		gs.LevelDBm[vs[i].ZoneID] = pl.LevelDBm[k]
+	}
+	return gs, true, nil
 }
 
 // Fail records that analysis id failed (or was cancelled) for reason; the

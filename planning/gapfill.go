@@ -109,10 +109,6 @@ type GapFillStore interface {
 	// TowersNear returns the existing sites of the current networks within
 	// radiusM of p whose height is at least minHeightM, nearest first.
 	TowersNear(ctx context.Context, p orb.Point, radiusM, minHeightM float64) ([]ShareableTower, error)
-	// CoverageOverlap returns the area of coverage coverageID's covered
-	// area, km², and the part of it inside the union of the covered areas
-	// of others, km².
-	CoverageOverlap(ctx context.Context, coverageID int64, others []int64) (areaKm2, overlapKm2 float64, err error)
 	// GapClosed returns the area of the gap polygons of analysis
 	// analysisID inside coverage coverageID's covered area, km².
 	GapClosed(ctx context.Context, coverageID, analysisID int64) (float64, error)
@@ -244,12 +240,21 @@ func (s *GapFillService) Fill(ctx context.Context, site Site, province string, c
 		return GapFill{}, fmt.Errorf("%s: %w", op, err)
 	}
 	levels := make([]float64, len(vs))
-	if len(vs) > 0 {
-		g := c.Grid
-		if g == nil {
-			if g, err = s.grids.CoverageGrid(ctx, c); err != nil {
-				return GapFill{}, fmt.Errorf("%s: raster of coverage %d: %w", op, c.ID, err)
+	// The proposal's level raster, read once when it is needed.
+	own := c.Grid
+	ownGrid := func() (*geo.Grid, error) {
+		if own == nil {
+			var err error
+			if own, err = s.grids.CoverageGrid(ctx, c); err != nil {
+				return nil, fmt.Errorf("%s: raster of coverage %d: %w", op, c.ID, err)
 			}
+		}
+		return own, nil
+	}
+	if len(vs) > 0 {
+		g, err := ownGrid()
+		if err != nil {
+			return GapFill{}, err
 		}
 		for i, v := range vs {
 			levels[i] = SampleNearest(g, v.Centre)
@@ -285,8 +290,11 @@ func (s *GapFillService) Fill(ctx context.Context, site Site, province string, c
 	g := ComputeGapFill(in)
 	g.CoverageID, g.GapAnalysisID = c.ID, analysisID
 
-	// Overlap with the carrier's stored coverages (no computation).
-	var own []int64
+	// Overlap with the carrier's stored coverages (no computation), on
+	// their level rasters: a PostGIS union of whole coverage polygons
+	// costs seconds, the rasters' cells a few milliseconds.
+	var others []*geo.Grid
+	var thresholds []float64
 	defs := s.nets.radio.For(province)
 	for _, es := range sites {
 		if es.Carrier != site.Carrier || geo.DistanceM(es.Location, site.Location) > reach {
@@ -294,30 +302,33 @@ func (s *GapFillService) Fill(ctx context.Context, site Site, province string, c
 		}
 		found := false
 		for _, cp := range ExistingSiteCoverageParams(es, defs) {
-			sc, ok, err := s.cov.Stored(ctx, cp, coverage.Options{})
+			sc, ok, err := s.cov.storedExisting(ctx, cp)
 			if err != nil {
 				if KindOf(err) == Invalid || KindOf(err) == NotFound {
 					continue // outside the DEM: it has no coverage to overlap
 				}
 				return GapFill{}, fmt.Errorf("%s: %w", op, err)
 			}
-			if ok {
-				own, found = append(own, sc.ID), true
+			if !ok || sc.ID == c.ID {
+				continue
 			}
+			og, err := s.grids.CoverageGrid(ctx, sc)
+			if err != nil {
+				return GapFill{}, fmt.Errorf("%s: raster of coverage %d: %w", op, sc.ID, err)
+			}
+			others, thresholds, found = append(others, og), append(thresholds, sc.ThresholdDBm), true
 		}
 		if !found {
 			g.OverlapSitesMissing++
 		}
 	}
-	g.OverlapCoverages = len(own)
-	if len(own) > 0 && c.ID != 0 {
-		area, overlap, err := s.store.CoverageOverlap(ctx, c.ID, own)
+	g.OverlapCoverages = len(others)
+	if len(others) > 0 {
+		og, err := ownGrid()
 		if err != nil {
-			return GapFill{}, fmt.Errorf("%s: %w", op, err)
+			return GapFill{}, err
 		}
-		if area > 0 {
-			g.OverlapPct = math.Min(100, 100*overlap/area)
-		}
+		g.OverlapPct = OverlapPct(og, c.ThresholdDBm, others, thresholds)
 	}
 	if analysisID != 0 && c.ID != 0 {
 		if g.GapKm2Closed, err = s.store.GapClosed(ctx, c.ID, analysisID); err != nil {
@@ -332,19 +343,10 @@ func (s *GapFillService) Fill(ctx context.Context, site Site, province string, c
 // before it would wait for a turn.
 func (s *CoverageService) Stored(ctx context.Context, site coverage.Params, opts coverage.Options) (Coverage, bool, error) {
 	const op = "stored coverage"
-	opts.DEMVersion = ""
-	if _, err := coverage.Hash(site, opts); err != nil {
-		return Coverage{}, false, coverageError(op, err)
-	}
-	radiusM := opts.RadiusM
-	if radiusM == 0 {
-		radiusM = coverage.DefaultRadiusM
-	}
-	info, err := s.terrain.Info(ctx, site.Location[0], site.Location[1], radiusM+coverage.TerrainMarginM)
+	opts, err := s.withDEMVersion(ctx, op, site, opts)
 	if err != nil {
-		return Coverage{}, false, fmt.Errorf("%s: terrain around %v: %w", op, site.Location, err)
+		return Coverage{}, false, err
 	}
-	opts.DEMVersion = info.Version
 	return s.cached(ctx, op, site, opts)
 }
 
@@ -452,4 +454,33 @@ func siteInReach(sites []ExistingSite, p orb.Point, carrier string) bool {
 		}
 	}
 	return false
+}
+
+// OverlapPct returns the share of the covered cells of own (level at or
+// above ownThresholdDBm) whose centre another grid covers too (others[i]
+// at or above thresholdsDBm[i], at its nearest cell), %: 0 when own
+// covers nothing. The cells of own are equal in area to within 0.1 % over
+// a coverage's disc, so the share of cells is the share of area.
+func OverlapPct(own *geo.Grid, ownThresholdDBm float64, others []*geo.Grid, thresholdsDBm []float64) float64 {
+	covered, shared := 0, 0
+	for y := range own.H {
+		for x := range own.W {
+			v := own.Pix[y*own.Stride+x]
+			if !(float64(v) >= ownThresholdDBm) {
+				continue
+			}
+			covered++
+			p := own.CellCentre(x, y)
+			for i, o := range others {
+				if SampleNearest(o, p) >= thresholdsDBm[i] {
+					shared++
+					break
+				}
+			}
+		}
+	}
+	if covered == 0 {
+		return 0
+	}
+	return 100 * float64(shared) / float64(covered)
 }

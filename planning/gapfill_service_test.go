@@ -43,6 +43,21 @@ func TestGapFillServiceFill(t *testing.T) {
 		}
 	}
 	c := planning.Coverage{ID: 7, ThresholdDBm: -100, Grid: g, Inputs: coverage.Inputs{RadiusM: 15000}}
+	// OWN-CACHED's raster over the same cells covers the north-west
+	// quarter of them (-90 dBm; -120 elsewhere): a 25 % overlap.
+	quarter, err := geo.NewGrid(40, 40, 105.58, 21.42, 0.001, 0.001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := range quarter.H {
+		for x := range quarter.W {
+			v := float32(-120)
+			if x < 20 && y < 20 {
+				v = -90
+			}
+			quarter.Set(x, y, v)
+		}
+	}
 	village := planning.Village{ZoneID: 1, Category: planning.CategoryVillage, Name: "Thôn A", Population: 300, HasPopulation: true,
 		Centre: orb.Point{105.6, 21.41}, Geometry: orb.Point{105.6, 21.41}}
 
@@ -50,7 +65,7 @@ func TestGapFillServiceFill(t *testing.T) {
 		name         string
 		sites        []planning.ExistingSite
 		analysisID   int64
-		wantOthers   []int64 // nil: CoverageOverlap must not be called
+		wantOthers   []int64 // the stored coverages whose rasters are read
 		wantPct      float64
 		wantMissing  int
 		wantGapKm2   float64
@@ -95,18 +110,12 @@ func TestGapFillServiceFill(t *testing.T) {
 					return 0.4, nil
 				},
 			}
-			if tt.wantOthers != nil {
-				store.CoverageOverlapFunc = func(_ context.Context, coverageID int64, others []int64) (float64, float64, error) {
-					gotOthers = others
-					return 10, 2.5, nil
-				}
-			}
 			nets := planning.NewNetworkService(&planningtest.NetworkStore{SitesFunc: func(context.Context, planning.SiteFilter) ([]planning.ExistingSite, error) {
 				return tt.sites, nil
 			}}, nil, radio)
 			covStore := &planningtest.CoverageStore{CoverageByHashFunc: func(_ context.Context, h string) (planning.Coverage, error) {
 				if h == cachedHash {
-					return planning.Coverage{ID: 11}, nil
+					return planning.Coverage{ID: 11, ThresholdDBm: -100}, nil
 				}
 				return planning.Coverage{}, planning.Errorf(planning.NotFound, "coverage %s", h)
 			}}
@@ -114,7 +123,14 @@ func TestGapFillServiceFill(t *testing.T) {
 				return planning.TerrainInfo{Version: "dem-1", StepLonDeg: 1.0 / 1200, StepLatDeg: 1.0 / 1200}, nil
 			}}
 			cov := planning.NewCoverageService(planning.CoverageConfig{}, terrain, covStore, nil)
-			svc := planning.NewGapFillService(planning.GapFillConfig{}, store, nets, cov, nil, nil)
+			grids := gridsFunc(func(_ context.Context, c planning.Coverage) (*geo.Grid, error) {
+				gotOthers = append(gotOthers, c.ID)
+				if c.ID != 11 {
+					t.Errorf("CoverageGrid(%d), want only 11's", c.ID)
+				}
+				return quarter, nil
+			})
+			svc := planning.NewGapFillService(planning.GapFillConfig{}, store, nets, cov, grids, nil)
 			gf, err := svc.Fill(ctx, site, "", c)
 			if err != nil {
 				t.Fatalf("Fill: %v", err)
@@ -147,4 +163,11 @@ func TestGapFillServiceFill(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gridsFunc is a planning.CoverageGrids made of a function.
+type gridsFunc func(ctx context.Context, c planning.Coverage) (*geo.Grid, error)
+
+func (f gridsFunc) CoverageGrid(ctx context.Context, c planning.Coverage) (*geo.Grid, error) {
+	return f(ctx, c)
 }

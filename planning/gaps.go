@@ -2,7 +2,10 @@ package planning
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -91,6 +94,33 @@ type GapParams struct {
 	BufferM float64
 	// Province chooses the radio defaults; "" is the national ones.
 	Province string
+	// Fresh makes the analysis recompute everything instead of reusing
+	// the latest done analysis of the same ReuseKey.
+	Fresh bool
+}
+
+// ReuseKey names what an analysis's results depend on besides the sites
+// and the villages: the area, the carriers (in any order) and every
+// tunable, defaults filled in. An analysis reuses the per-site results
+// of the latest done one with the same key.
+func (p GapParams) ReuseKey() string {
+	p = p.withDefaults()
+	cs := slices.Clone(p.Carriers)
+	slices.Sort(cs)
+	var b strings.Builder
+	fmt.Fprintf(&b, "gap-reuse-1|unit=%q|", p.AdminUnit)
+	if p.BBox != nil {
+		fmt.Fprintf(&b, "bbox=%v,%v,%v,%v|", p.BBox.Min[0], p.BBox.Min[1], p.BBox.Max[0], p.BBox.Max[1])
+	}
+	fmt.Fprintf(&b, "carriers=%q|", cs)
+	if p.ThresholdDBm != nil {
+		fmt.Fprintf(&b, "threshold=%v|", *p.ThresholdDBm)
+	}
+	if r := p.Reliability; r != nil {
+		fmt.Fprintf(&b, "reliability=%v,%v|", r.TimePct, r.LocationPct)
+	}
+	fmt.Fprintf(&b, "lom=%v|near=%v|buffer=%v|province=%q", p.LomSongShare, p.ClusterNearM, p.BufferM, p.Province)
+	return b.String()
 }
 
 // withDefaults fills the zero tunables.
@@ -129,6 +159,65 @@ type GapCounts struct {
 	PeopleTotal, PeoplePartial                int
 	GapAreas                                  int     // gap polygons
 	GapKm2                                    float64 // their area on the ellipsoid, km²
+	// ReusedFrom is the earlier analysis whose results this one reused
+	// (0 when it computed everything). VillagesRecomputed are the
+	// villages and hamlets within the radius of a site that changed
+	// since (added, removed or with other inputs), or new; the others,
+	// VillagesReused, keep that analysis's results. SitesRecomputed are
+	// the coverages whose levels at the settlement points were computed
+	// (and whose raster was computed or read from the cache);
+	// SitesReused those taken whole from ReusedFrom.
+	ReusedFrom                         int64
+	VillagesRecomputed, VillagesReused int
+	SitesRecomputed, SitesReused       int
+}
+
+// GapSite is one coverage (a site's band and technology) a gap analysis
+// used, and its levels at the settlement points within its radius.
+type GapSite struct {
+	Carrier      string
+	InputHash    string    // coverage.Hash of its inputs, DEM version included
+	Location     orb.Point // [lon, lat] EPSG:4326
+	RadiusM      float64
+	ThresholdDBm float64
+	CoverageID   int64 // its stored coverage (raster and covered area)
+	// LevelDBm[zone ID] is its level at the centre of each settlement
+	// feature within RadiusM, dBm, from a profile drawn straight to it
+	// (NaN where ITM gives none).
+	LevelDBm map[int64]float64
+}
+
+// key identifies a GapSite within an analysis.
+func (g GapSite) key() string { return g.Carrier + " " + g.InputHash }
+
+// GapPrevious is what an analysis reuses of an earlier one.
+type GapPrevious struct {
+	ID int64 // 0 when there is none
+	// Sites are its GapSites by carrier and input hash (GapSite.key).
+	Sites map[string]GapSite
+	// Shares[zone ID][carrier] is the covered share of each classified
+	// village (NaN for a point): a zone it holds was classified.
+	Shares map[int64]map[string]float64
+}
+
+// GapResult is what SaveGapResult stores.
+type GapResult struct {
+	Villages []GapVillage
+	Counts   GapCounts
+	// Shares[zone ID][carrier] are the polygons' covered shares.
+	Shares map[int64]map[string]float64
+	// Populated are the zone IDs whose area (polygons, or points
+	// buffered by BufferM) makes the gap polygons, minus the covered
+	// areas of the Sites' coverages.
+	Populated []int64
+	BufferM   float64
+	Sites     []GapSite
+	// ReuseAreasOf, when not 0, is an earlier analysis of the same
+	// ReuseKey whose gap polygons are kept in every connected part of the
+	// populated area that holds none of the Redraw zones; the other parts
+	// are cut anew. 0 cuts every part.
+	ReuseAreasOf int64
+	Redraw       []int64
 }
 
 // GapAnalysis is one gap analysis: what was asked, its job, where it
@@ -384,12 +473,17 @@ type GapStore interface {
 	// CoveredShares returns, for each polygon of zoneIDs, the share of its
 	// area inside the union of the covered areas of coverageIDs, in [0, 1].
 	CoveredShares(ctx context.Context, zoneIDs, coverageIDs []int64) (map[int64]float64, error)
-	// SaveGapResult stores the villages' results, computes the gap
-	// polygons (the populated area of populated zone IDs, polygons or
-	// points buffered by bufferM, minus the union of the covered areas of
-	// coverageIDs) and marks the analysis done with counts, to which it
+	// SaveGapResult stores the villages' results, their covered shares
+	// and the sites with their levels, computes the gap polygons (the
+	// populated area of r.Populated, polygons or points buffered by
+	// r.BufferM, minus the union of the covered areas of the sites'
+	// coverages) and marks the analysis done with r.Counts, to which it
 	// adds GapAreas and GapKm2; it returns the counts stored.
-	SaveGapResult(ctx context.Context, id int64, vs []GapVillage, counts GapCounts, populated, coverageIDs []int64, bufferM float64) (GapCounts, error)
+	SaveGapResult(ctx context.Context, id int64, r GapResult) (GapCounts, error)
+	// PreviousGapAnalysis returns the latest done analysis before id with
+	// the same reuse key (GapParams.ReuseKey), with its sites, levels and
+	// shares; ID 0 when there is none.
+	PreviousGapAnalysis(ctx context.Context, id int64, reuseKey string) (GapPrevious, error)
 	// GapVillageResults returns the villages of a done analysis with
 	// their per-carrier results, in zone order.
 	GapVillageResults(ctx context.Context, id int64) ([]GapVillage, error)

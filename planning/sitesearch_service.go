@@ -600,7 +600,8 @@ func CandidateLevels(ctx context.Context, dem *geo.Grid, cp coverage.Params, opt
 					return
 				}
 				p.Location = cands[i].Location
-				lv, err := coverage.PointLevels(dem, p, opts, pts)
+				pl, err := coverage.Points(ctx, dem, p, opts, pts)
+				lv := pl.LevelDBm
 				if err != nil {
 					errs[w] = coverageError("levels of candidates", err)
 					return
@@ -640,11 +641,11 @@ func (s *Service) provinceAt(ctx context.Context, p orb.Point) (string, error) {
 }
 
 // CarrierLevels returns carrier's best level at each of vs's centres among
-// the coverages of its existing sites within reach (computed, or found
-// cached, as a gap analysis computes them: CoverageService.Compute with
-// province's radio defaults, sampled at the nearest cell), and how many
-// coverages were used. A site whose coverage cannot be computed (outside
-// the DEM) is skipped. Errors: those of the stores and of Compute.
+// its existing sites within reach, each level from one ITM run on a
+// profile drawn straight to the centre (CoverageService.Points with the
+// province's radio defaults), as a gap analysis computes villages' levels,
+// and how many site coverages were used. A site the DEM does not cover is
+// skipped. Errors: those of the stores and of Points.
 func (s *GapService) CarrierLevels(ctx context.Context, carrier, province string, vs []Village) ([]PointLevel, int, error) {
 	out := make([]PointLevel, len(vs))
 	for i := range out {
@@ -653,12 +654,14 @@ func (s *GapService) CarrierLevels(ctx context.Context, carrier, province string
 	if len(vs) == 0 {
 		return out, 0, nil
 	}
-	if s.cov == nil || s.grids == nil {
+	if s.cov == nil {
 		return nil, 0, &Error{Kind: Internal, Err: errors.New("gap service has no coverage service")}
 	}
 	b := orb.Bound{Min: vs[0].Centre, Max: vs[0].Centre}
-	for _, v := range vs[1:] {
+	pts := make([]orb.Point, len(vs))
+	for i, v := range vs {
 		b = b.Extend(v.Centre)
+		pts[i] = v.Centre
 	}
 	sites, err := s.sites(ctx, GapParams{BBox: &b, Carriers: []string{carrier}})
 	if err != nil {
@@ -668,32 +671,22 @@ func (s *GapService) CarrierLevels(ctx context.Context, carrier, province string
 	used := 0
 	for _, site := range sites {
 		for _, cp := range ExistingSiteCoverageParams(site, defs) {
-			if err := ctx.Err(); err != nil {
-				return nil, 0, &Error{Kind: Unavailable, Err: err}
-			}
-			c, err := s.cov.Compute(ctx, cp, coverage.Options{}, nil)
-			if KindOf(err) == Invalid {
+			pl, err := s.cov.Points(ctx, cp, coverage.Options{}, pts)
+			if k := KindOf(err); err != nil && (k == Invalid || k == NotFound) {
 				continue
 			}
 			if err != nil {
 				return nil, 0, fmt.Errorf("coverage of %s/%s: %w", site.Carrier, site.Code, err)
 			}
 			used++
-			g := c.Grid
-			if g == nil {
-				if g, err = s.grids.CoverageGrid(ctx, c); err != nil {
-					return nil, 0, fmt.Errorf("raster of coverage %d: %w", c.ID, err)
-				}
-			}
-			for i, v := range vs {
-				lv := SampleNearest(g, v.Centre)
+			for i, lv := range pl.LevelDBm {
 				if math.IsNaN(lv) {
 					continue
 				}
 				if math.IsNaN(out[i].LevelDBm) || lv > out[i].LevelDBm {
 					out[i].LevelDBm = lv
 				}
-				if lv >= c.ThresholdDBm {
+				if lv >= pl.Inputs.ThresholdDBm {
 					out[i].Covered = true
 				}
 			}

@@ -110,7 +110,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	// Likewise every stored gap analysis gets its job.
 	gapStore := data.NewGapStore(db)
 	gapStore.AfterCreate(a.jobs.InsertGapAnalysisTx)
-	a.gaps = planning.NewGapService(gapStore, a.nets, a.cov, dem.CoverageGrids{Store: covStore}, a.jobs)
+	a.gaps = planning.NewGapService(gapStore, a.nets, a.cov, a.jobs)
 	a.fill = planning.NewGapFillService(planning.GapFillConfig{ShareDistanceM: cfg.ShareDistanceM},
 		data.NewGapFillStore(db), a.nets, a.cov, dem.CoverageGrids{Store: covStore}, data.NewProposalStore(db))
 	a.lists = planning.NewGapListService(data.NewGapListStore(db), nil)

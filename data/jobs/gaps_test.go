@@ -75,7 +75,7 @@ func newGapFixture(t testing.TB) gapFixture {
 	}
 	covStore := data.NewCoverageStore(db, f.dir)
 	store := data.NewGapStore(db)
-	run := planning.NewGapService(store, nets, f.cov, dem.CoverageGrids{Store: covStore}, nil)
+	run := planning.NewGapService(store, nets, f.cov, nil)
 	fill := planning.NewGapFillService(planning.GapFillConfig{}, data.NewGapFillStore(db), nets, f.cov,
 		dem.CoverageGrids{Store: covStore}, f.props)
 	q := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, Gaps: run, GapFill: fill})
@@ -85,7 +85,7 @@ func newGapFixture(t testing.TB) gapFixture {
 	ins := newQueue(t, f.pool, nil, jobs.Config{})
 	store.AfterCreate(ins.InsertGapAnalysisTx)
 	f.props.AfterCreate(ins.InsertProposalCoverageTx)
-	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, ins), fill: fill, nets: nets, q: q}
+	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, ins), fill: fill, nets: nets, q: q}
 }
 
 // analyseFixtureArea runs a gap analysis of the fixture's area (the hamlet

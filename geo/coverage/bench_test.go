@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"btsplan/geo"
 	"btsplan/geo/coverage"
 )
 
@@ -59,3 +60,27 @@ func BenchmarkCoverage90m(b *testing.B) { benchmarkCoverage(b, 0) }
 // from the 3" DEM, ~794,000 cells. Target: at most 2 s and 200 MB
 // (stretch 1 s).
 func BenchmarkCoverage30m(b *testing.B) { benchmarkCoverage(b, 1) }
+
+// BenchmarkCoverage180m is the yardstick at 6" (~180 m) cells, blocks of
+// 2×2 cells of the 3" DEM: the existing sites' rasters of a gap analysis.
+func BenchmarkCoverage180m(b *testing.B) { benchmarkCoverage(b, 6) }
+
+// BenchmarkPoints100 is the yardstick's level at 100 points spread over
+// its 15 km disc, each from a profile drawn straight to it: what a gap
+// analysis computes per site for the villages in reach.
+func BenchmarkPoints100(b *testing.B) {
+	tl := loadTile(b)
+	opts := coverage.Options{RadiusM: 15000, DEMVersion: "srtm3-N21E105"}
+	dem := window(b, tl, yardstickSite, opts.RadiusM)
+	var pts []orb.Point
+	for i := range 100 {
+		pts = append(pts, geo.Destination(yardstickSite, float64(i)*137.5, 500+float64(i)*140))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		pl, err := coverage.Points(context.Background(), dem, yardstick, opts, pts)
+		if err != nil || pl.Errors > 0 {
+			b.Fatalf("Points: %v, %d errors", err, pl.Errors)
+		}
+	}
+}

@@ -226,13 +226,9 @@ func overBudget(in *Inputs, c Cost) (what string, need, limit float64, fields []
 // profile step suit that DEM.
 func estimate(in *Inputs, demDLon, demDLat float64, workers int) (Cost, error) {
 	c := Cost{Sectors: len(in.Sectors)}
-	factor := 1.0
-	if in.CellArcSec != 0 {
-		f := demDLat * 3600 / in.CellArcSec
-		factor = math.Round(f)
-		if factor < 1 || math.Abs(f-factor) > 1e-6*f {
-			return c, inputErr(FieldCellArcSec, "%g\" does not divide the DEM's %g\" cells", in.CellArcSec, demDLat*3600)
-		}
+	factor, err := cellScale(demDLat, in.CellArcSec)
+	if err != nil {
+		return c, err
 	}
 	dLon, dLat := demDLon/factor, demDLat/factor
 	c.CellArcSec = dLat * 3600
@@ -270,7 +266,7 @@ func estimate(in *Inputs, demDLon, demDLat float64, workers int) (Cost, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	nRays := raysPerCell * 2 * math.Pi * in.RadiusM / min(dLon*lonM, dLat*latM)
+	nRays := raysPerCell * 2 * math.Pi * in.RadiusM / min(dLon*lonM, dLat*latM, demDLon*lonM, demDLat*latM)
 	perWorker := (steps*(raySubdivision+1)+2*steps)*8 + 40*disc/math.Max(nRays, 1)*2
 	bytes := cells*gridBytesPerCell + demCells*4*2 + steps*3*8 + float64(workers)*perWorker
 	c.Bytes = clamp(bytes)

@@ -125,7 +125,10 @@ func newEngine(in *Inputs, sectors []sectorModel, dem, out *geo.Grid, workers in
 	if stepM == 0 {
 		stepM = min(dem.DLon*lonM, dem.DLat*latM)
 	}
-	cellM := min(out.DLon*lonM, out.DLat*latM)
+	// Rays are spaced for the finer of the output and DEM cells: a
+	// coarse output cell still takes its profile from a ray within a
+	// quarter of a DEM cell of its centre at the radius.
+	cellM := min(out.DLon*lonM, out.DLat*latM, dem.DLon*lonM, dem.DLat*latM)
 	e := &engine{
 		in:        in,
 		itm:       in.itmParams(),
@@ -194,19 +197,15 @@ func (e *engine) smoothLoss(dM float64) float64 {
 	return e.smoothLossDB[i] + (e.smoothLossDB[i+1]-e.smoothLossDB[i])*(x-float64(i))
 }
 
-// outputGrid allocates the result grid: the DEM's cells, or a finer
-// subdivision of them, covering the disc of the radius around the site,
+// outputGrid allocates the result grid: the DEM's cells, a finer
+// subdivision of them or whole blocks of them, covering the disc of the radius around the site,
 // aligned with the DEM's own cell edges.
 func outputGrid(dem *geo.Grid, in *Inputs) (*geo.Grid, error) {
-	factor := 1
-	if in.CellArcSec != 0 {
-		f := dem.DLat * 3600 / in.CellArcSec
-		factor = int(math.Round(f))
-		if factor < 1 || math.Abs(f-float64(factor)) > 1e-6*f {
-			return nil, inputErr(FieldCellArcSec, "%g\" does not divide the DEM's %g\" cells", in.CellArcSec, dem.DLat*3600)
-		}
+	scale, err := cellScale(dem.DLat, in.CellArcSec)
+	if err != nil {
+		return nil, err
 	}
-	dLon, dLat := dem.DLon/float64(factor), dem.DLat/float64(factor)
+	dLon, dLat := dem.DLon/scale, dem.DLat/scale
 	_, latM := geo.MetresPerDegree(in.Lat)
 	// The widest longitude span is at the latitude nearest the equator.
 	latSpan := in.RadiusM / latM
@@ -440,4 +439,24 @@ func (e *engine) workBytes() int64 {
 	n := int64(len(e.out.Pix))
 	tables := int64(len(e.geom.colHav)*3+len(e.geom.rowHav)*3+len(e.sinD)+len(e.cosD)) * 8
 	return n*4 + n*4 + int64(len(e.order)+len(e.start))*4 + tables + int64(e.workers)*perWorker
+}
+
+// cellScale returns how many output cells a DEM cell of demDLatDeg holds
+// across for an output cell of cellArcSec (0 means the DEM's): a whole
+// number (1 for the DEM's cell, 3 for 1" from 3"), or the inverse of one
+// for whole blocks of DEM cells (1/2 for 6" from 3"). Any other size is
+// an *InputError.
+func cellScale(demDLatDeg, cellArcSec float64) (float64, error) {
+	if cellArcSec == 0 {
+		return 1, nil
+	}
+	demArcSec := demDLatDeg * 3600
+	f := demArcSec / cellArcSec
+	if r := math.Round(f); r >= 1 && math.Abs(f-r) <= 1e-6*f {
+		return r, nil
+	}
+	if g := cellArcSec / demArcSec; math.Round(g) >= 2 && math.Abs(g-math.Round(g)) <= 1e-6*g {
+		return 1 / math.Round(g), nil
+	}
+	return 0, inputErr(FieldCellArcSec, "%g\" does not divide the DEM's %g\" cells, nor is it a whole multiple of them", cellArcSec, demArcSec)
 }

@@ -98,18 +98,8 @@ func TestRayPrefixMatchesDirectProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var diffs []float64
-	g := res.Grid
 	// A deterministic sample of about 4000 cells spread over the disc.
-	for i := 0; i < len(g.Pix); i += 251 {
-		x, y := i%g.Stride, i/g.Stride
-		v := float64(g.Pix[i])
-		if math.IsNaN(v) || geo.DistanceM(site, g.CellCentre(x, y)) < 1000 {
-			continue
-		}
-		diffs = append(diffs, math.Abs(v-directLevel(t, res, dem, x, y)))
-	}
-	slices.Sort(diffs)
+	diffs := directDiffs(t, res, dem, 251)
 	q := func(p float64) float64 { return diffs[int(p*float64(len(diffs)-1))] }
 	var mean float64
 	for _, d := range diffs {
@@ -120,5 +110,98 @@ func TestRayPrefixMatchesDirectProfiles(t *testing.T) {
 		len(diffs), mean, q(0.5), q(0.9), q(0.95), q(0.99), q(1))
 	if q(0.5) > 0.5 || q(0.95) > 3 {
 		t.Errorf("ray prefix vs direct: median |Δ| %.3f dB, p95 %.3f dB, want at most 0.5 and 3 dB", q(0.5), q(0.95))
+	}
+}
+
+// TestCoarseCellsMatchDirectProfiles: 6" cells from the 3" DEM (each the
+// level at the centre of a 2×2 block of DEM cells) are half as many
+// across, and each is the level of a profile drawn to its centre, within
+// the ray-prefix tolerance.
+func TestCoarseCellsMatchDirectProfiles(t *testing.T) {
+	tile := readTile(t)
+	site := orb.Point{105.644, 21.456}
+	dem, _ := fillVoids(tile, site[0], site[1], 0)
+	params := Params{Location: site, HeightM: 30, FreqMHz: 1800, Technology: LTE, Sectors: []Sector{{EIRPdBm: 60}}}
+	fine, err := Compute(context.Background(), dem, params, Options{RadiusM: 5000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Compute(context.Background(), dem, params, Options{RadiusM: 5000, CellArcSec: 6}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Grid.DLat * 3600; math.Abs(got-6) > 1e-9 || res.Stats.CellArcSec != got {
+		t.Fatalf("cell = %g\", want 6\"", got)
+	}
+	if d := res.Grid.W - (fine.Grid.W+1)/2; d < -1 || d > 1 {
+		t.Errorf("grid width %d, the 3\" grid's %d; want half", res.Grid.W, fine.Grid.W)
+	}
+	diffs := directDiffs(t, res, dem, 7)
+	if len(diffs) < 100 {
+		t.Fatalf("%d cells compared, want at least 100", len(diffs))
+	}
+	if med, p95 := diffs[len(diffs)/2], diffs[len(diffs)*95/100]; med > 0.5 || p95 > 3 {
+		t.Errorf("6\" cells vs direct profiles: median |Δ| %.3f dB, p95 %.3f dB; want at most 0.5 and 3 dB", med, p95)
+	}
+}
+
+// directDiffs returns, sorted, |level - directLevel| over every every-th
+// cell of res's grid that has a level and lies at least 1 km from the site.
+func directDiffs(t *testing.T, res *Result, dem *geo.Grid, every int) []float64 {
+	t.Helper()
+	site := orb.Point{res.Inputs.Lon, res.Inputs.Lat}
+	var diffs []float64
+	g := res.Grid
+	for i := 0; i < len(g.Pix); i += every {
+		x, y := i%g.Stride, i/g.Stride
+		v := float64(g.Pix[i])
+		if math.IsNaN(v) || geo.DistanceM(site, g.CellCentre(x, y)) < 1000 {
+			continue
+		}
+		diffs = append(diffs, math.Abs(v-directLevel(t, res, dem, x, y)))
+	}
+	slices.Sort(diffs)
+	return diffs
+}
+
+// TestPointsAreDirectProfiles: Points gives each point the level of a
+// profile drawn straight to it (directLevel, built with geo.Destination
+// and geo.Grid.Bilinear), and NaN beyond the radius.
+func TestPointsAreDirectProfiles(t *testing.T) {
+	tile := readTile(t)
+	site := orb.Point{105.644, 21.456}
+	dem, _ := fillVoids(tile, site[0], site[1], 0)
+	params := Params{Location: site, HeightM: 30, FreqMHz: 1800, Technology: LTE,
+		Sectors: []Sector{{AzimuthDeg: 60, ElecTiltDeg: 3, EIRPdBm: 60}}}
+	opts := Options{RadiusM: 8000}
+	res, err := Compute(context.Background(), dem, params, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := res.Grid
+	var pts []orb.Point
+	var cells [][2]int
+	for i := 0; i < len(g.Pix); i += 97 {
+		x, y := i%g.Stride, i/g.Stride
+		if !math.IsNaN(float64(g.Pix[i])) && geo.DistanceM(site, g.CellCentre(x, y)) > 500 {
+			pts = append(pts, g.CellCentre(x, y))
+			cells = append(cells, [2]int{x, y})
+		}
+	}
+	far := geo.Destination(site, 30, 9000)
+	pl, err := Points(context.Background(), dem, params, opts, append(pts, far))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) < 100 {
+		t.Fatalf("%d points, want at least 100", len(pts))
+	}
+	for i, c := range cells {
+		if want := directLevel(t, res, dem, c[0], c[1]); math.Abs(pl.LevelDBm[i]-want) > 0.01 {
+			t.Errorf("Points at cell %d,%d = %.3f dBm, want %.3f (direct profile)", c[0], c[1], pl.LevelDBm[i], want)
+		}
+	}
+	if v := pl.LevelDBm[len(pts)]; !math.IsNaN(v) {
+		t.Errorf("Points 9 km away with an 8 km radius = %.1f dBm, want NaN", v)
 	}
 }

@@ -197,7 +197,9 @@ type Options struct {
 	RadiusM float64
 	// CellArcSec is the output cell size in arc-seconds; 0 means the DEM's.
 	// A finer size must divide the DEM's cell (1" from a 3" DEM gives the
-	// ~30 m grid, bilinearly interpolated).
+	// ~30 m grid, bilinearly interpolated); a coarser one must be a whole
+	// multiple of it (6" from a 3" DEM: each cell is the level at the
+	// centre of a 2×2 block).
 	CellArcSec float64
 	// ProfileStepM is the spacing of terrain profile samples in metres;
 	// 0 means the DEM's cell size (the smaller side at the site's latitude).

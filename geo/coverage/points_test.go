@@ -36,29 +36,30 @@ func TestPointLevelsAgreeWithCompute(t *testing.T) {
 			want = append(want, float64(res.Grid.At(x, y)))
 		}
 	}
-	got, err := coverage.PointLevels(dem, site, coverage.Options{RadiusM: radiusM}, pts)
+	pl, err := coverage.Points(context.Background(), dem, site, coverage.Options{RadiusM: radiusM}, pts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := pl.LevelDBm
 	var diffs []float64
 	for i := range pts {
 		if math.IsNaN(got[i]) {
-			t.Fatalf("PointLevels at %v = NaN, want a level", pts[i])
+			t.Fatalf("Points at %v = NaN, want a level", pts[i])
 		}
 		diffs = append(diffs, math.Abs(got[i]-want[i]))
 	}
 	slices.Sort(diffs)
 	if med, p95 := diffs[len(diffs)/2], diffs[len(diffs)*95/100]; med > 0.5 || p95 > 3 {
-		t.Errorf("|PointLevels − Compute| median %.2f dB, p95 %.2f dB over %d points; want at most 0.5 and 3", med, p95, len(diffs))
+		t.Errorf("|Points − Compute| median %.2f dB, p95 %.2f dB over %d points; want at most 0.5 and 3", med, p95, len(diffs))
 	}
 
 	// Beyond the radius, or off the DEM: NaN.
-	far, err := coverage.PointLevels(dem, site, coverage.Options{RadiusM: radiusM},
+	far, err := coverage.Points(context.Background(), dem, site, coverage.Options{RadiusM: radiusM},
 		[]orb.Point{geo.Destination(synthSite, 45, radiusM+500), {synthSite[0] + 1, synthSite[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, v := range far {
+	for i, v := range far.LevelDBm {
 		if !math.IsNaN(v) {
 			t.Errorf("far point %d: %.1f dBm, want NaN", i, v)
 		}
@@ -76,16 +77,17 @@ func TestPointLevelsShadow(t *testing.T) {
 	dem := synthDEM(t, radiusM, wall)
 	site := omniSite(55)
 	for _, distM := range []float64{4000, 6000} {
-		lv, err := coverage.PointLevels(dem, site, coverage.Options{RadiusM: radiusM},
+		pl, err := coverage.Points(context.Background(), dem, site, coverage.Options{RadiusM: radiusM},
 			[]orb.Point{geo.Destination(synthSite, 90, distM), geo.Destination(synthSite, 270, distM)})
 		if err != nil {
 			t.Fatal(err)
 		}
+		lv := pl.LevelDBm
 		if !(lv[0] < lv[1]-20) {
 			t.Errorf("at %.0f m: east (behind the wall) %.1f dBm, west (open) %.1f dBm, want east at least 20 dB lower", distM, lv[0], lv[1])
 		}
 	}
-	if _, err := coverage.PointLevels(dem, coverage.Params{Location: synthSite}, coverage.Options{}, nil); err == nil {
-		t.Errorf("PointLevels of a site without height or band: no error, want an *InputError")
+	if _, err := coverage.Points(context.Background(), dem, coverage.Params{Location: synthSite}, coverage.Options{}, nil); err == nil {
+		t.Errorf("Points of a site without height or band: no error, want an *InputError")
 	}
 }

@@ -13,7 +13,6 @@ type GapFillStore struct {
 	VillagesNearFunc    func(ctx context.Context, p orb.Point, radiusM float64) ([]planning.Village, error)
 	VillageStatusesFunc func(ctx context.Context, zoneIDs []int64) (map[int64]planning.GapVillage, int64, error)
 	TowersNearFunc      func(ctx context.Context, p orb.Point, radiusM, minHeightM float64) ([]planning.ShareableTower, error)
-	CoverageOverlapFunc func(ctx context.Context, coverageID int64, others []int64) (float64, float64, error)
 	GapClosedFunc       func(ctx context.Context, coverageID, analysisID int64) (float64, error)
 	SaveGapFillFunc     func(ctx context.Context, proposalID int64, g *planning.GapFill) error
 	GapFillFunc         func(ctx context.Context, assessmentID int64) (planning.GapFill, error)
@@ -43,14 +42,6 @@ func (s *GapFillStore) TowersNear(ctx context.Context, p orb.Point, radiusM, min
 		return nil, unset("GapFillStore.TowersNear")
 	}
 	return s.TowersNearFunc(ctx, p, radiusM, minHeightM)
-}
-
-// CoverageOverlap calls CoverageOverlapFunc.
-func (s *GapFillStore) CoverageOverlap(ctx context.Context, coverageID int64, others []int64) (float64, float64, error) {
-	if s.CoverageOverlapFunc == nil {
-		return 0, 0, unset("GapFillStore.CoverageOverlap")
-	}
-	return s.CoverageOverlapFunc(ctx, coverageID, others)
 }
 
 // GapClosed calls GapClosedFunc.
