@@ -225,7 +225,7 @@ func TestGapAnalysisBesideOfficialList(t *testing.T) {
 		village("Bản Lầy (SYNTHETIC)", planning.TrangSong),      // listed trắng sóng: agrees
 		village("Thôn Xa (SYNTHETIC)", planning.TrangSong),      // not listed
 	}
-	if _, err := store.SaveGapResult(ctx, a.ID, vs, planning.CountGaps(a.Params.Carriers, vs), nil, nil, 500); err != nil {
+	if _, err := store.SaveGapResult(ctx, a.ID, planning.GapResult{Villages: vs, Counts: planning.CountGaps(a.Params.Carriers, vs), BufferM: 500}); err != nil {
 		t.Fatalf("SaveGapResult: %v", err)
 	}
 	target := "/v1/gap-analyses/" + itoa(a.ID)

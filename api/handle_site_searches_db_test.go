@@ -61,7 +61,7 @@ func newSearchAPI(t *testing.T) *searchAPI {
 	covStore := data.NewCoverageStore(db, dir)
 	cov := planning.NewCoverageService(planning.CoverageConfig{Radio: radio}, dem.Terrain{Store: dems}, covStore, props)
 	nets := planning.NewNetworkService(data.NewNetworkStore(db), orgs, radio)
-	gaps := planning.NewGapService(data.NewGapStore(db), nets, cov, dem.CoverageGrids{Store: covStore}, nil)
+	gaps := planning.NewGapService(data.NewGapStore(db), nets, cov, nil)
 	svc := planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db), props, admin, orgs, layers, nil)
 	cal, err := planning.DefaultCalendar()
 	if err != nil {
