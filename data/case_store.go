@@ -63,6 +63,9 @@ var (
 type CaseStore struct {
 	db    *DB
 	props *ProposalStore
+	// notify queues the jobs of a change's webhook deliveries in its
+	// transaction; nil: no deliveries are stored.
+	notify func(ctx context.Context, tx pgx.Tx, deliveryIDs []int64) error
 }
 
 var _ planning.CaseStore = (*CaseStore)(nil)
@@ -74,6 +77,15 @@ func NewCaseStore(db *DB) *CaseStore { return &CaseStore{db: db, props: NewPropo
 // proposal revision, as ProposalStore.AfterCreate does (the coverage job).
 func (s *CaseStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, proposalID int64) error) {
 	s.props.AfterCreate(f)
+}
+
+// OnNotice makes every change of a case's state (planning's
+// CaseChange.Notice and NewSubmission.Notice) store one delivery per
+// webhook concerned and call f with their ids, inside the change's
+// transaction, so that f queues their jobs (jobs.Queue.InsertDeliveriesTx)
+// to commit or roll back with the change. Call it before the store is used.
+func (s *CaseStore) OnNotice(f func(ctx context.Context, tx pgx.Tx, deliveryIDs []int64) error) {
+	s.notify = f
 }
 
 // Submit stores a new revision and the case's move (see
@@ -167,6 +179,9 @@ func (s *CaseStore) submit(ctx context.Context, tx pgx.Tx, sub *planning.NewSubm
 	if err := s.history(ctx, tx, c.ID, sub.Events, sub.Audit); err != nil {
 		return err
 	}
+	if err := queueNotice(ctx, s.db, tx, c, sub.Notice, s.notify); err != nil {
+		return err
+	}
 	if k := sub.Idempotency; k != nil {
 		if err := s.db.exec(ctx, tx, qIdempotencyInsert, k.Org, k.Key, k.RequestHash, p.ID); err != nil {
 			return err
@@ -252,7 +267,10 @@ func (s *CaseStore) Change(ctx context.Context, ch *planning.CaseChange) error {
 				return err
 			}
 		}
-		return s.history(ctx, tx, c.ID, ch.Events, ch.Audit)
+		if err := s.history(ctx, tx, c.ID, ch.Events, ch.Audit); err != nil {
+			return err
+		}
+		return queueNotice(ctx, s.db, tx, c, ch.Notice, s.notify)
 	})
 	if err != nil {
 		return opError(op, translate(err))

@@ -173,6 +173,7 @@ func (r *Review) Submit(ctx context.Context, p Principal, site Site, m RequestMe
 			StateBefore: before, StateAfter: c.State, RequestID: m.RequestID,
 			Details: map[string]string{"site_code": site.Code, "verdict": string(a.Verdict), "rule_set": a.RuleSetVersion}}},
 	}
+	sub.Notice = r.notice(c, events[0].Event, before, now)
 	if err := r.cases.Submit(ctx, sub); err != nil {
 		return Submitted{}, fmt.Errorf("%s %s/%s: %w", op, site.Carrier, truncate(site.Code, 64), err)
 	}
@@ -363,6 +364,7 @@ func (r *Review) record(ch *CaseChange, p Principal, ev CaseEvent, to CaseState,
 	c.Due = r.due(*c)
 	ch.Events = append(ch.Events, CaseEventRecord{Event: ev, From: from, To: to, At: now, UserID: p.UserID,
 		Actor: p.Actor(), ProposalID: c.ProposalID, Note: note})
+	ch.Notice = r.notice(*c, ev, from, now)
 	ch.Audit = append(ch.Audit, AuditEntry{At: now, UserID: p.UserID, Actor: p.Actor(), Org: p.Org,
 		Action: "case." + string(ev), CaseID: c.ID, ProposalID: c.ProposalID, StateBefore: from, StateAfter: to,
 		RequestID: m.RequestID})
