@@ -79,6 +79,12 @@ type Config struct {
 	// the case routes 503; submissions then go to the service alone,
 	// without a case (tests that predate the workflow).
 	Review *planning.Review
+	// Notify manages webhooks (/v1/webhooks) and areas of interest
+	// (/v1/areas-of-interest); nil answers those routes 503.
+	Notify *planning.Notifications
+	// Decisions serves the public decisions (/v1/decisions, open); nil
+	// answers those routes 503.
+	Decisions *planning.Decisions
 
 	// MaxInFlight caps the requests served at once; beyond it a request
 	// answers 503 with Retry-After at once. /healthz, /readyz and

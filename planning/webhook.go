@@ -401,3 +401,10 @@ func (r *Review) notice(c Case, ev CaseEvent, from CaseState, now time.Time) *No
 	}
 	return &Notice{Event: ev, From: from, To: c.State, At: now, Orgs: orgs}
 }
+
+// The kinds of the notification jobs: one delivery of a notification to
+// one webhook, and the periodic expiry of approvals (Expiry.Run).
+const (
+	JobKindWebhookDelivery = "webhook_delivery"
+	JobKindExpireApprovals = "expire_approvals"
+)

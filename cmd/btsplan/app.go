@@ -44,6 +44,13 @@ type app struct {
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
+	// hooks stores webhooks, deliveries and areas of interest; notify and
+	// decisions serve them and the public decisions; expiry expires
+	// approvals (run by the workers).
+	hooks     *data.WebhookStore
+	notify    *planning.Notifications
+	decisions *planning.Decisions
+	expiry    *planning.Expiry
 }
 
 // loadApp reads the configuration from the environment and opens the app.
@@ -122,7 +129,14 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	}
 	cases := data.NewCaseStore(db)
 	cases.AfterCreate(a.jobs.InsertProposalCoverageTx)
+	// Every change of a case's state queues its webhook deliveries in its
+	// own transaction.
+	cases.OnNotice(a.jobs.InsertDeliveriesTx)
 	a.review = planning.NewReview(planning.ReviewConfig{}, a.svc, cases, props, cal, nil)
+	a.hooks = data.NewWebhookStore(db)
+	a.notify = planning.NewNotifications(planning.NotifyConfig{AllowPrivate: cfg.WebhookAllowPrivate}, a.hooks, nil)
+	a.decisions = planning.NewDecisions(cases)
+	a.expiry = planning.NewExpiry(a.review, a.hooks)
 	a.users = data.NewUserStore(db)
 	return a, nil
 }
@@ -135,7 +149,8 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill})
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill,
+		Webhooks: a.hooks, WebhookAllowPrivate: a.cfg.WebhookAllowPrivate, Expiry: a.expiry, ExpiryInterval: a.cfg.ExpiryInterval})
 	if err != nil {
 		return nil, err
 	}
@@ -227,6 +242,8 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		StreamTimeout: a.cfg.StreamTimeout,
 		Auth:          auth,
 		Review:        a.review,
+		Notify:        a.notify,
+		Decisions:     a.decisions,
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

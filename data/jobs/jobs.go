@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -65,6 +66,20 @@ type Config struct {
 	// GapFill, when set, makes the proposal-coverage job compute and store
 	// each proposal's gap fill after its coverage.
 	GapFill *planning.GapFillService
+	// Webhooks, when set with Workers > 0, makes the queue deliver webhook
+	// notifications, WebhookWorkers at once (default 2), each attempt
+	// bounded by WebhookTimeout (default DefaultWebhookTimeout).
+	// WebhookAllowPrivate lets deliveries reach loopback and private
+	// addresses (BTSPLAN_WEBHOOK_ALLOW_PRIVATE).
+	Webhooks            *data.WebhookStore
+	WebhookWorkers      int
+	WebhookTimeout      time.Duration
+	WebhookAllowPrivate bool
+	// Expiry, when set with Workers > 0, expires approvals every
+	// ExpiryInterval (default DefaultExpiryInterval) and once at start, on
+	// the elected leader among the workers.
+	Expiry         *planning.Expiry
+	ExpiryInterval time.Duration
 }
 
 // Queue is the job queue over one database schema: it queues jobs, reports
@@ -122,6 +137,15 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 	// before the GapService that would run them. The gaps queue is worked
 	// only with Gaps set (below).
 	river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
+	if cfg.WebhookTimeout <= 0 {
+		cfg.WebhookTimeout = DefaultWebhookTimeout
+	}
+	if cfg.ExpiryInterval <= 0 {
+		cfg.ExpiryInterval = DefaultExpiryInterval
+	}
+	river.AddWorker(workers, &webhookWorker{store: cfg.Webhooks, allowPrivate: cfg.WebhookAllowPrivate,
+		client: newWebhookClient(cfg.WebhookAllowPrivate, cfg.WebhookTimeout), log: log})
+	river.AddWorker(workers, &expiryWorker{expiry: cfg.Expiry, log: log})
 	rc := &river.Config{
 		Logger:               riverLogger(log),
 		Schema:               schema,
@@ -135,6 +159,15 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 		rc.Queues = map[string]river.QueueConfig{queueCoverage: {MaxWorkers: cfg.Workers}}
 		if cfg.Gaps != nil {
 			rc.Queues[queueGaps] = river.QueueConfig{MaxWorkers: max(1, cfg.GapWorkers)}
+		}
+		if cfg.Webhooks != nil {
+			rc.Queues[queueWebhooks] = river.QueueConfig{MaxWorkers: cmp.Or(max(0, cfg.WebhookWorkers), 2)}
+		}
+		if cfg.Expiry != nil {
+			rc.Queues[queueExpiry] = river.QueueConfig{MaxWorkers: 1}
+			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ExpiryInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return ExpireApprovalsArgs{}, nil },
+				&river.PeriodicJobOpts{ID: planning.JobKindExpireApprovals, RunOnStart: true})}
 		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), rc)
