@@ -165,6 +165,9 @@ func NewWebhookSecret() (string, error) {
 // Names are resolved only when delivering, where the dialer checks the
 // address again (PublicAddr). Errors: Invalid naming field.
 func CheckWebhookURL(field, raw string, allowPrivate bool) error {
+	if strings.TrimSpace(raw) == "" {
+		return FieldError(field, "the URL is empty: want http://host/… or https://host/…")
+	}
 	if err := CheckLine(field, raw, MaxWebhookURLChars); err != nil {
 		return err
 	}
