@@ -455,15 +455,27 @@ func (s *CaseStore) Decisions(ctx context.Context, caseID int64) ([]planning.Dec
 		return ds, nil
 	}
 	ids := make([]int64, len(ds))
-	at := map[int64]int{}
 	for i, d := range ds {
-		ids[i], at[d.ID] = d.ID, i
+		ids[i] = d.ID
 	}
-	rows, err = s.db.pool.Query(ctx, qDecisionConditions, ids)
+	conds, err := s.conditionsOf(ctx, ids)
 	if err != nil {
-		return nil, opError(op, translate(err))
+		return nil, opError(op, err)
+	}
+	for i := range ds {
+		ds[i].Conditions = conds[ds[i].ID]
+	}
+	return ds, nil
+}
+
+// conditionsOf reads the conditions of decisions ids, in order, by decision.
+func (s *CaseStore) conditionsOf(ctx context.Context, ids []int64) (map[int64][]planning.Condition, error) {
+	rows, err := s.db.pool.Query(ctx, qDecisionConditions, ids)
+	if err != nil {
+		return nil, translate(err)
 	}
 	defer rows.Close()
+	out := map[int64][]planning.Condition{}
 	for rows.Next() {
 		var did int64
 		var cd planning.Condition
@@ -471,21 +483,18 @@ func (s *CaseStore) Decisions(ctx context.Context, caseID int64) ([]planning.Dec
 		var params []byte
 		var changed *time.Time
 		if err := rows.Scan(&did, &cd.ID, &typ, &params, &status, &cd.Note, &cd.ChangedBy, &changed); err != nil {
-			return nil, opError(op, translate(err))
+			return nil, translate(err)
 		}
 		cd.Type, cd.Status = planning.ConditionType(typ), planning.ConditionStatus(status)
 		if err := json.Unmarshal(params, &cd.Params); err != nil {
-			return nil, opError(op, err)
+			return nil, err
 		}
 		if changed != nil {
 			cd.ChangedAt = *changed
 		}
-		ds[at[did]].Conditions = append(ds[at[did]].Conditions, cd)
+		out[did] = append(out[did], cd)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, opError(op, translate(err))
-	}
-	return ds, nil
+	return out, translate(rows.Err())
 }
 
 // Idempotent returns the request hash and proposal stored under an

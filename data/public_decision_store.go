@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -107,30 +106,19 @@ func (s *CaseStore) publicConditions(ctx context.Context, ds []planning.PublicDe
 		return nil
 	}
 	ids := make([]int64, len(ds))
-	at := map[int64]int{}
 	for i, d := range ds {
-		ids[i], at[d.Decision.ID] = d.Decision.ID, i
+		ids[i] = d.Decision.ID
 	}
-	rows, err := s.db.pool.Query(ctx, qDecisionConditions, ids)
+	conds, err := s.conditionsOf(ctx, ids)
 	if err != nil {
-		return translate(err)
+		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var did, by int64
-		var cd planning.Condition
-		var typ, status, note string
-		var params []byte
-		var changed *time.Time
-		if err := rows.Scan(&did, &cd.ID, &typ, &params, &status, &note, &by, &changed); err != nil {
-			return translate(err)
+	for i := range ds {
+		d := &ds[i].Decision
+		for _, cd := range conds[d.ID] {
+			cd.Note, cd.ChangedBy = "", 0
+			d.Conditions = append(d.Conditions, cd)
 		}
-		cd.Type, cd.Status = planning.ConditionType(typ), planning.ConditionStatus(status)
-		if err := json.Unmarshal(params, &cd.Params); err != nil {
-			return err
-		}
-		d := &ds[at[did]].Decision
-		d.Conditions = append(d.Conditions, cd)
 	}
-	return translate(rows.Err())
+	return nil
 }

@@ -23,7 +23,9 @@ type Expiry struct {
 }
 
 // NewExpiry returns the expiry of review's cases over store.
-func NewExpiry(review *Review, store ExpiryStore) *Expiry { return &Expiry{review: review, store: store} }
+func NewExpiry(review *Review, store ExpiryStore) *Expiry {
+	return &Expiry{review: review, store: store}
+}
 
 // Run moves every case whose approval has expired to expired, each in its
 // own transaction with its case event, audit row and notification, as

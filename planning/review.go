@@ -304,7 +304,9 @@ func checkVersion(op string, c Case, ifVersion int) error {
 
 // Act applies one event that is not a decision nor a revision:
 // start_review, request_documents (pauses the clock), resubmit_documents
-// (resumes it), withdraw (stops it) and expire. ifVersion, when not 0,
+// (resumes it), withdraw (stops it), expire (the system's, Expiry) and
+// report_built (the carrier built the approved site: it never expires).
+// A change of state is notified (CaseChange.Notice). ifVersion, when not 0,
 // must be the case's version. A carrier acts only on its own cases.
 // Errors: NotFound (also for a case p may not see); Invalid for a
 // decision or revision event; Stale; Forbidden; WrongState.

@@ -392,8 +392,8 @@ func (n *Notifications) Deliveries(ctx context.Context, p Principal, id int64, l
 	return ds, nil
 }
 
-// noticeOf is the notification of ch's state change, nil when the state
-// stays (a signature).
+// notice is the notification of case c's change from state from to its
+// current one by ev; nil when the state stays (a signature).
 func (r *Review) notice(c Case, ev CaseEvent, from CaseState, now time.Time) *Notice {
 	if from == c.State {
 		return nil

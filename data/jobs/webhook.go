@@ -45,7 +45,9 @@ func (WebhookDeliveryArgs) Kind() string { return planning.JobKindWebhookDeliver
 
 // InsertOpts puts the job in the webhooks queue. Each delivery is queued
 // once, by the transaction that changes the case.
-func (WebhookDeliveryArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: queueWebhooks} }
+func (WebhookDeliveryArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: queueWebhooks}
+}
 
 // InsertDeliveriesTx queues the jobs of webhook deliveries ids in tx, the
 // transaction that changes the case and stores the deliveries, so that
