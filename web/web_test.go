@@ -1,54 +1,80 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/paulmach/orb/geojson"
-
-	"btsplan/api"
 	"btsplan/data"
 	"btsplan/data/datatest"
-	"btsplan/data/dem"
-	"btsplan/geo/synth"
-	"btsplan/planning"
-	"btsplan/web"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser; the
 // test never downloads one.
 const chromiumPath = "/usr/bin/chromium"
 
-// TestMapInBrowser serves the API with the embedded web map over a
-// throwaway database loaded with the demo district, and runs
-// webtest/map.test.mjs against it in headless Chromium. The screenshots
-// go to $WEBTEST_SCREENSHOTS when set, else to the test's temporary folder.
+// TestMapInBrowser runs the server as it ships: it builds btsplan, loads
+// the demo district with `btsplan demo` into a throwaway schema, makes
+// three demo cases overdue (testdata/overdue.sql), starts `btsplan serve`
+// on a free port and runs webtest/map.test.mjs against it in headless
+// Chromium, signed in as the demo's admin, carrier, reviewer and analyst
+// in turn. The screenshots go to $WEBTEST_SCREENSHOTS when set, else to
+// the test's temporary folder.
 func TestMapInBrowser(t *testing.T) {
 	node := browserTools(t)
-	h := demoHandler(t)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	url := datatest.NewURL(t) // migrated
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+
+	t0 := time.Now()
+	bin := buildBtsplan(ctx, t)
+	t.Logf("go build: %.1f s", time.Since(t0).Seconds())
+	env := append(os.Environ(), "DATABASE_URL="+url, "BTSPLAN_DATA_DIR="+t.TempDir(),
+		"BTSPLAN_WEB_DIR=", "BTSPLAN_LOG_LEVEL=warn", "BTSPLAN_WORKERS=1",
+		// The demo computes 20 coverages: let it use both cores of a small CI box.
+		"BTSPLAN_COVERAGE_WORKERS=2")
+	tokFile := filepath.Join(t.TempDir(), "demo-tokens.env")
+	if out, err := command(ctx, bin, env, "demo", "--tokens", tokFile).CombinedOutput(); err != nil {
+		t.Fatalf("btsplan demo: %v\n%s", err, out)
+	}
+	t.Logf("btsplan demo: %.1f s", time.Since(t0).Seconds())
+	tokens := readTokens(t, tokFile)
+	overdue := makeOverdue(ctx, t, url)
+	base := serve(ctx, t, bin, env)
+	t.Logf("btsplan serve: %.1f s", time.Since(t0).Seconds())
 
 	shots := os.Getenv("WEBTEST_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("webtest", "map.test.mjs"), srv.URL)
-	cmd.Env = append(os.Environ(), "WEBTEST_SCREENSHOTS="+shots, "CHROMIUM="+chromiumPath, "WEBTEST_TOKEN="+adminToken)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("webtest", "map.test.mjs"), base)
+	cmd.Env = append(os.Environ(), "WEBTEST_SCREENSHOTS="+shots, "CHROMIUM="+chromiumPath,
+		"WEBTEST_OVERDUE="+strings.Join(overdue, ","))
+	for _, role := range []string{"ADMIN", "CARRIER", "REVIEWER", "ANALYST"} {
+		if tokens["BTSPLAN_TOKEN_"+role] == "" {
+			t.Fatalf("btsplan demo wrote no BTSPLAN_TOKEN_%s to %s", role, tokFile)
+		}
+	}
+	// Every demo user's token, the other authorities' reviewers too
+	// (WEBTEST_TOKEN_REVIEWER_SXD, ...).
+	for k, tok := range tokens {
+		if role, ok := strings.CutPrefix(k, "BTSPLAN_TOKEN_"); ok {
+			cmd.Env = append(cmd.Env, "WEBTEST_TOKEN_"+role+"="+tok)
+		}
+	}
 	out, err := cmd.CombinedOutput()
-	t.Logf("node webtest/map.test.mjs %s:\n%s", srv.URL, out)
+	t.Logf("node webtest/map.test.mjs %s:\n%s", base, out)
 	if err != nil {
 		t.Fatalf("browser test: %v (screenshots in %s)", err, shots)
 	}
@@ -80,108 +106,148 @@ func browserTools(t *testing.T) string {
 	return node
 }
 
-// demoHandler wires the API over a fresh migrated schema as cmd/btsplan
-// does, and loads the demo district into it as btsplan demo does: the
-// admin units and layers through the stores, the proposals through the API.
-func demoHandler(t *testing.T) http.Handler {
+// buildBtsplan builds the command (with this web map embedded) into a
+// temporary folder. go test puts its own go first on PATH.
+func buildBtsplan(ctx context.Context, t *testing.T) string {
 	t.Helper()
-	url := datatest.NewURL(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-
-	pc := data.PoolConfig{MaxConns: 8, QueryTimeout: 30 * time.Second}
-	pool, err := data.Open(ctx, url, pc)
+	bin := filepath.Join(t.TempDir(), "btsplan")
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "btsplan/cmd/btsplan").CombinedOutput()
 	if err != nil {
-		t.Fatalf("open database: %v", err)
+		t.Fatalf("go build btsplan/cmd/btsplan: %v\n%s", err, out)
 	}
-	t.Cleanup(pool.Close)
-	db := data.NewDB(pool, pc)
-	book, err := planning.LoadRuleBook(nil)
-	if err != nil {
-		t.Fatalf("rule book: %v", err)
-	}
-	admin, orgs := data.NewAdminStore(db), data.NewOrgStore(db)
-	svc := planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
-		data.NewProposalStore(db), admin, orgs, data.NewLayerStore(db, book), nil)
-	if err := svc.CheckRules(ctx); err != nil {
-		t.Fatalf("check rules: %v", err)
-	}
-
-	d, err := synth.Generate(synth.Config{})
-	if err != nil {
-		t.Fatalf("generate demo: %v", err)
-	}
-	// d.Admin lists each parent before its children.
-	for _, a := range d.Admin {
-		f := geojson.NewFeature(a.Boundary)
-		f.Properties = geojson.Properties{"code": a.Unit.Code, "name": a.Unit.Name, "parent": a.Unit.Parent}
-		fc := geojson.NewFeatureCollection().Append(f)
-		spec := data.AdminSpec{Level: a.Unit.Level, CodeField: "code", NameField: "name",
-			ValidFrom: a.Unit.ValidFrom, ValidTo: a.Unit.ValidTo}
-		if a.Unit.Parent != "" {
-			spec.ParentField = "parent"
-		}
-		if _, err := admin.ImportAdminUnits(ctx, spec, bytes.NewReader(mustJSON(t, fc))); err != nil {
-			t.Fatalf("import admin unit %s: %v", a.Unit.Code, err)
-		}
-	}
-	for _, l := range d.Layers {
-		if _, err := svc.ImportLayer(ctx, l.Spec, bytes.NewReader(mustJSON(t, l.Features)), nil); err != nil {
-			t.Fatalf("import layer %s: %v", l.Spec.Name, err)
-		}
-	}
-
-	// The demo terrain in a DEM store, and the coverage service over it.
-	dems := dem.NewStore(pool, t.TempDir())
-	tileName, hgt := d.HGT()
-	tile := filepath.Join(t.TempDir(), tileName)
-	if err := os.WriteFile(tile, hgt, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dems.Import(ctx, "synthetic-demo", tile); err != nil {
-		t.Fatalf("import demo terrain: %v", err)
-	}
-	cov := planning.NewCoverageService(planning.CoverageConfig{}, dem.Terrain{Store: dems},
-		data.NewCoverageStore(db, t.TempDir()), data.NewProposalStore(db))
-
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	// The browser signs in through the map's form with adminToken; the
-	// demo proposals below are submitted with it as a bearer token.
-	h := api.NewHandler(log, api.Config{Web: web.Static(), Orgs: orgs, Coverage: cov, Auth: adminAuth{}}, svc)
-	for _, p := range d.Proposals {
-		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/proposals", bytes.NewReader(mustJSON(t, p.Feature)))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+adminToken)
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
-		if w.Code != http.StatusCreated {
-			t.Fatalf("submit demo proposal %s: status %d, want %d: %s", p.Site.Code, w.Code, http.StatusCreated, w.Body)
-		}
-	}
-	// The first proposal's coverage, as serve computes it after a submission.
-	if _, err := cov.ProposalCoverage(ctx, 1, nil); err != nil {
-		t.Fatalf("coverage of proposal 1: %v", err)
-	}
-	return h
+	return bin
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func command(ctx context.Context, bin string, env []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	return cmd
+}
+
+// readTokens reads the demo's shell exports (export NAME=VALUE).
+func readTokens(t *testing.T, path string) map[string]string {
 	t.Helper()
-	b, err := json.Marshal(v)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("demo tokens: %v", err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "="); ok && !strings.HasPrefix(line, "#") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// siteCodesLine is where testdata/overdue.sql names the cases it changes.
+var siteCodesLine = regexp.MustCompile(`(?m)^-- site codes: (\S+)$`)
+
+// makeOverdue runs testdata/overdue.sql on the demo's schema and returns
+// the site codes of the cases it made overdue, sorted as the SQL lists
+// them. It fails when the SQL does not change exactly those cases (the
+// demo renamed them).
+func makeOverdue(ctx context.Context, t *testing.T, url string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "overdue.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	m := siteCodesLine.FindSubmatch(b)
+	if m == nil {
+		t.Fatal("testdata/overdue.sql has no \"-- site codes:\" line")
+	}
+	codes := strings.Split(string(m[1]), ",")
+	pool, err := data.Open(ctx, url, data.PoolConfig{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	tag, err := pool.Exec(ctx, string(b))
+	if err != nil {
+		t.Fatalf("testdata/overdue.sql: %v", err)
+	}
+	if tag.RowsAffected() != int64(len(codes)) {
+		t.Fatalf("testdata/overdue.sql changed %d cases, want %d (%v): are they still in the demo?", tag.RowsAffected(), len(codes), codes)
+	}
+	return codes
 }
 
-const adminToken = "web-test-admin"
+// servingLine is what serve prints once it listens.
+var servingLine = regexp.MustCompile(`serving the API and the web map on (http://\S+)`)
 
-// adminAuth lets adminToken in as an admin.
-type adminAuth struct{}
-
-func (adminAuth) Authenticate(_ context.Context, tok string) (planning.Principal, error) {
-	if tok != adminToken {
-		return planning.Principal{}, &planning.Error{Kind: planning.Unauthenticated, Err: errors.New("unknown token")}
+// serve starts `btsplan serve` on a free loopback port and returns its
+// URL; the server is interrupted, and its log shown on failure, when the
+// test ends.
+func serve(ctx context.Context, t *testing.T, bin string, env []string) string {
+	t.Helper()
+	cmd := command(ctx, bin, env, "serve", "--addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return planning.Principal{Name: "web-test", Org: "SNNMT", Roles: []planning.Role{planning.RoleAdmin}}, nil
+	var log syncBuffer
+	cmd.Stderr = &log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("btsplan serve: %v", err)
+	}
+	// done is closed once serve has exited, with waitErr set.
+	done := make(chan struct{})
+	var waitErr error
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			fmt.Fprintln(&log, sc.Text())
+			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case urls <- m[1]:
+				default:
+				}
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+		waitErr = cmd.Wait()
+		close(done)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("btsplan serve's output:\n%s", log.String())
+		}
+	})
+	select {
+	case u := <-urls:
+		return u
+	case <-done:
+		t.Fatalf("btsplan serve stopped: %v\n%s", waitErr, log.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("btsplan serve did not say where it listens within 60 s:\n%s", log.String())
+	}
+	return ""
+}
+
+// syncBuffer is a bytes.Buffer that the server's stdout reader and its
+// stderr may write at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

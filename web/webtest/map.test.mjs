@@ -1,14 +1,24 @@
 // Browser test of the btsplan web map, in headless Chromium driven by
-// playwright-core. go test ./web/ runs it against a throwaway database
-// loaded with the demo district:
+// playwright-core. go test ./web/ runs it against `btsplan serve` over a
+// throwaway database loaded by `btsplan demo`:
 //
 //   node web/webtest/map.test.mjs URL
 //
-// URL is the API serving the map (http://127.0.0.1:PORT). It needs the
-// demo district loaded, and it submits one proposal (site code WEB-TEST-…).
-// Environment: CHROMIUM (default /usr/bin/chromium); WEBTEST_SCREENSHOTS,
-// the folder for the screenshots (default a new temporary folder).
-// It exits 0 when every step passes and 1 at the first failure.
+// URL is the server (http://127.0.0.1:PORT) with the demo district loaded
+// and nothing else changed but the overdue fixture. The test walks each
+// role's flow through the map's own forms and checks every number it sees
+// against the API: an admin checks sites on the map; a carrier submits,
+// revises and withdraws; a reviewer filters the overdue cases, opens one
+// and approves it with a condition; an analyst downloads and reads the
+// gap analysis, its villages and its table.
+//
+// Environment: WEBTEST_TOKEN_ADMIN, _CARRIER, _REVIEWER and _ANALYST (the
+// demo users' tokens) and WEBTEST_TOKEN_REVIEWER_<AUTHORITY> (the other
+// authorities' reviewers, who sign); WEBTEST_OVERDUE, the site codes of the cases the
+// fixture made overdue (comma-separated); CHROMIUM (default
+// /usr/bin/chromium); WEBTEST_SCREENSHOTS, the folder for the screenshots
+// (default a new temporary folder). It exits 0 when every step passes and
+// 1 at the first failure.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +35,20 @@ const origin = new URL(base).origin;
 const shots = process.env.WEBTEST_SCREENSHOTS || mkdtempSync(join(tmpdir(), 'btsplan-webtest-'));
 mkdirSync(shots, { recursive: true });
 
+const tokens = {};
+for (const role of ['admin', 'carrier', 'reviewer', 'analyst']) {
+  tokens[role] = process.env[`WEBTEST_TOKEN_${role.toUpperCase()}`] || '';
+  if (!tokens[role]) {
+    console.error(`WEBTEST_TOKEN_${role.toUpperCase()} is not set`);
+    process.exit(2);
+  }
+}
+for (const [k, v] of Object.entries(process.env)) {
+  const m = /^WEBTEST_TOKEN_REVIEWER_(\w+)$/.exec(k);
+  if (m) tokens[`reviewer:${m[1].replace(/_/g, '-')}`] = v;
+}
+const overdueCodes = (process.env.WEBTEST_OVERDUE || '').split(',').filter(Boolean).sort();
+
 async function step(name, fn) {
   const t0 = Date.now();
   try {
@@ -36,16 +60,14 @@ async function step(name, fn) {
   console.log(`ok   ${name} (${Date.now() - t0} ms)`);
 }
 
-// token signs the browser in through the map's form, and the test's own
-// requests in with a bearer header.
-const token = process.env.WEBTEST_TOKEN || '';
-
-async function api(path) {
-  const r = await fetch(base + path, { headers: { Authorization: `Bearer ${token}` } });
-  assert.equal(r.status, 200, `GET ${path}`);
+// api is the test's own view of the API, as role.
+async function api(role, path, opts = {}) {
+  const r = await fetch(base + path, { ...opts, headers: { Authorization: `Bearer ${tokens[role]}`, ...(opts.headers || {}) } });
+  assert.equal(r.status, opts.status || 200, `${opts.method || 'GET'} ${path} as ${role}`);
   return r.json();
 }
 
+const sortedCodes = (items) => items.map((k) => k.site_code).sort();
 // inside reports whether pt is inside a GeoJSON Polygon's rings (even-odd).
 function inside(pt, rings) {
   let c = false;
@@ -98,8 +120,57 @@ function parkPoint(park, proposals) {
 
 const profile = mkdtempSync(join(tmpdir(), 'btsplan-chromium-'));
 let context;
+let page;
 const problems = [];
 let failed = false;
+
+// signIn signs the browser in through the map's form as role and waits
+// for the page to be ready.
+async function signIn(role) {
+  await page.goto(base + '/', { waitUntil: 'load' });
+  await page.waitForSelector('#signin:not([hidden])');
+  await page.fill('#signin input[name=token]', tokens[role]);
+  await page.click('#signin button[type=submit]');
+  await page.waitForSelector('#whoami:not([hidden])');
+  await page.waitForSelector('html[data-ready="true"]');
+}
+
+async function signOut() {
+  await page.click('#signout');
+  await page.waitForSelector('#signin:not([hidden])');
+}
+
+async function tab(name) {
+  await page.click(`#tabs [data-tab="${name}"]`);
+  await page.waitForSelector(`#tab-${name}:not([hidden])`);
+}
+
+async function visibleTabs() {
+  return page.$$eval('#tabs [data-tab]:not([hidden])', (bs) => bs.map((b) => b.dataset.tab));
+}
+
+// caseRows waits for the case list to settle and returns its rows.
+async function caseRows() {
+  await page.waitForSelector('#case-list:not([aria-busy])');
+  return page.$$eval('#case-list .case-row', (rs) => rs.map((r) => ({
+    proposal: Number(r.dataset.proposal), state: r.dataset.state, site_code: r.dataset.siteCode, overdue: r.dataset.overdue === 'true',
+  })));
+}
+
+// clickMapAt centres the map on [lon, lat] at zoom and clicks there.
+async function clickMapAt(pt, zoom = 14) {
+  const at = await page.evaluate(([p, z]) => {
+    const { map } = window.btsplan;
+    map.setView([p[1], p[0]], z, { animate: false });
+    return map.latLngToContainerPoint([p[1], p[0]]);
+  }, [pt, zoom]);
+  await page.locator('#map').click({ position: { x: at.x, y: at.y } });
+}
+
+async function caseState() {
+  await page.waitForSelector('#case-page:not([aria-busy]) #case-state');
+  return page.locator('#case-state').getAttribute('data-state');
+}
 
 try {
   context = await chromium.launchPersistentContext(profile, {
@@ -109,7 +180,7 @@ try {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1400, height: 900 },
   });
-  const page = context.pages()[0] || (await context.newPage());
+  page = context.pages()[0] || (await context.newPage());
   page.setDefaultTimeout(15000);
 
   // The map must fetch nothing but its own origin, and run without errors.
@@ -126,31 +197,35 @@ try {
     }
   });
 
-  const layers = (await api('/v1/layers')).layers.filter((l) => l.current);
+  const layers = (await api('admin', '/v1/layers')).layers.filter((l) => l.current);
   const parkLayer = layers.find((l) => l.kind === 'protected_area');
   assert.ok(parkLayer, 'the demo has a current protected_area layer');
-  const parkFC = await api(parkLayer.geojson);
+  const parkFC = await api('admin', parkLayer.geojson);
   const park = parkFC.features[0];
   const parkName = park.properties.name;
-  const proposalFC = await api('/v1/proposals.geojson?limit=1000');
+  const proposalFC = await api('admin', '/v1/proposals.geojson?limit=1000');
   const target = parkPoint(park, proposalFC.features.map((f) => f.geometry.coordinates));
-  const siteCode = `WEB-TEST-${Date.now()}`;
+  const stamp = Date.now();
 
-  await step('sign-in: a wrong token is refused, the right one signs in', async () => {
+  // ---- Admin: the map, its layers and a check -------------------------
+
+  await step('sign-in: a wrong token is refused next to the field, the right one signs in', async () => {
     await page.goto(base + '/', { waitUntil: 'load' });
     await page.waitForSelector('#signin:not([hidden])');
     await page.fill('#signin input[name=token]', 'not-a-token');
     await page.click('#signin button[type=submit]');
     await page.waitForFunction(() => document.querySelector('#signin .field-error').textContent.length > 0);
-    await page.fill('#signin input[name=token]', token);
+    assert.equal(await page.locator('#signin input[name=token]').getAttribute('aria-invalid'), 'true');
+    await page.fill('#signin input[name=token]', tokens.admin);
     await page.click('#signin button[type=submit]');
     await page.waitForSelector('#whoami:not([hidden])');
     const cookies = await page.context().cookies();
     const c = cookies.find((k) => k.name === 'btsplan_session');
     assert.ok(c && c.httpOnly && c.sameSite === 'Strict', 'an HttpOnly SameSite=Strict session cookie');
+    assert.deepEqual((await visibleTabs()).sort(), ['cases', 'downloads', 'gaps', 'map'], 'an admin sees every tab');
   });
 
-  await step('page loads, layers and proposals drawn', async () => {
+  await step('admin: layers and proposals drawn', async () => {
     await page.waitForSelector('html[data-ready="true"]');
     const n = await page.locator('.leaflet-proposals-pane path.proposal').count();
     assert.ok(n >= 20, `proposal markers = ${n}, want 20+`);
@@ -171,14 +246,14 @@ try {
     }
   });
 
-  await step('demo data is labelled SYNTHETIC', async () => {
+  await step('admin: demo data is labelled SYNTHETIC', async () => {
     await page.locator('#synthetic-banner').waitFor({ state: 'visible' });
     assert.match(await page.locator('#synthetic-banner').innerText(), /SYNTHETIC/);
     assert.match(await page.locator('#synthetic-map-label').innerText(), /SYNTHETIC/);
     assert.ok(await page.locator('#layers .synthetic-badge').count() >= 7, 'SYNTHETIC badges on the demo layers');
   });
 
-  await step('map fits the demo district', async () => {
+  await step('admin: the map fits the demo district', async () => {
     const fits = await page.evaluate(([p]) => {
       const { map, zones } = window.btsplan;
       const view = map.getBounds();
@@ -189,7 +264,7 @@ try {
     await page.screenshot({ path: join(shots, 'overview.png') });
   });
 
-  await step('layers toggle', async () => {
+  await step('admin: layers toggle', async () => {
     const landuse = layers.find((l) => l.kind === 'landuse').name;
     const onMap = () => page.evaluate((name) => window.btsplan.map.hasLayer(window.btsplan.zones.find((z) => z.meta.name === name).group), landuse);
     await page.locator(`#layers input[data-layer="${landuse}"]`).uncheck();
@@ -205,7 +280,7 @@ try {
     await page.locator('#legend input[data-verdict="APPROVE"]').check();
   });
 
-  await step('a proposal opens with its reports', async () => {
+  await step('admin: a proposal opens with its reports', async () => {
     const f = proposalFC.features.find((x) => x.properties.verdict === 'CONFLICT');
     await page.locator(`#proposals .prop[data-id="${f.properties.id}"]`).click();
     const popup = page.locator('.leaflet-popup .proposal-popup');
@@ -223,7 +298,7 @@ try {
     await page.evaluate(() => window.btsplan.map.closePopup());
   });
 
-  await step('a proposal with a computed coverage shows it on the map', async () => {
+  await step('admin: a proposal with a computed coverage shows it on the map', async () => {
     const f = proposalFC.features.find((x) => x.properties.coverage_png);
     assert.ok(f, 'the demo has a proposal with its coverage computed');
     await page.locator(`#proposals .prop[data-id="${f.properties.id}"]`).click();
@@ -236,24 +311,18 @@ try {
     await page.locator('img.leaflet-image-layer').waitFor();
     await page.screenshot({ path: join(shots, 'coverage.png') });
     await btn.click(); // toggles it off again
-    assert.equal(await page.locator('img.leaflet-image-layer').count(), 0, 'coverage toggled off');
+    await page.waitForFunction(() => document.querySelectorAll('img.leaflet-image-layer').length === 0);
     await page.evaluate(() => window.btsplan.map.closePopup());
   });
 
-  await step('a click in the national park is checked as CONFLICT', async () => {
-    // Centre the park point, as an engineer pans to it, then click it.
-    const at = await page.evaluate(([p]) => {
-      const { map } = window.btsplan;
-      map.setView([p[1], p[0]], 14, { animate: false });
-      return map.latLngToContainerPoint([p[1], p[0]]);
-    }, [target]);
-    await page.locator('#map').click({ position: { x: at.x, y: at.y } });
+  await step('admin: a click in the national park is checked as CONFLICT', async () => {
+    await clickMapAt(target);
     const lon = Number(await page.locator('input[name=lon]').inputValue());
     const lat = Number(await page.locator('input[name=lat]').inputValue());
     assert.ok(distM([lon, lat], target) < 30, `form got ${lon},${lat}, clicked ${target}`);
     assert.equal(await page.locator('.leaflet-site-pane path.site-marker').count(), 1, 'site marker placed');
     await page.selectOption('select[name=carrier]', '452-04');
-    await page.fill('input[name=site_code]', siteCode);
+    await page.fill('input[name=site_code]', `WEB-CHECK-${stamp}`);
     await page.selectOption('select[name=structure]', 'A2b');
     await page.fill('input[name=height_m]', '36');
     await page.click('#check-site');
@@ -274,37 +343,14 @@ try {
     await page.screenshot({ path: join(shots, 'check-conflict.png') });
   });
 
-  await step('the messages follow the language', async () => {
+  await step('admin: the messages follow the language', async () => {
     await page.selectOption('#lang', 'en');
     await page.click('#check-site');
     await page.waitForFunction(() => /Site is/.test(document.querySelector('#result')?.innerText || ''));
     await page.selectOption('#lang', 'vi');
   });
 
-  await step('submit stores the proposal', async () => {
-    const before = await page.locator('path.proposal').count();
-    await page.click('#submit-proposal');
-    const stored = page.locator('#stored');
-    await stored.waitFor();
-    const id = await stored.getAttribute('data-id');
-    assert.match(id, /^\d+$/);
-    assert.match(await stored.innerText(), new RegExp(`#${id}`));
-    const href = await stored.locator('a[data-lang="en"]').getAttribute('href');
-    const r = await page.request.get(base + href);
-    assert.equal(r.status(), 200, href);
-    assert.match(await r.text(), new RegExp(siteCode));
-    await page.waitForFunction((n) => document.querySelectorAll('path.proposal').length === n + 1, before);
-    assert.equal(await page.locator(`#proposals .prop[data-id="${id}"]`).count(), 1, 'listed');
-  });
-
-  await step('the same submission again shows the existing proposal', async () => {
-    await page.click('#submit-proposal');
-    await page.locator('#result .problem').waitFor();
-    assert.match(await page.locator('#result .problem').innerText(), /409/);
-    assert.equal(await page.locator('#result .problem a[href^="/v1/proposals/"]').count() > 0, true, 'link to the existing proposal');
-  });
-
-  await step('swapped coordinates and a bad height show field errors', async () => {
+  await step('admin: swapped coordinates and a bad height show field errors', async () => {
     const lon = await page.locator('input[name=lon]').inputValue();
     const lat = await page.locator('input[name=lat]').inputValue();
     await page.fill('input[name=lon]', lat);
@@ -314,6 +360,7 @@ try {
     const coords = page.locator('.field-error[data-for~="lon"]');
     await coords.waitFor({ state: 'visible' });
     assert.match(await coords.innerText(), /swapped/);
+    assert.match(await coords.innerText(), /\/geometry\/coordinates/, 'the field pointer is shown next to the field');
     assert.match(await page.locator('.field-error[data-for~="height_m"]').innerText(), /height/);
     assert.equal(await page.locator('input[name=lon]').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.locator('input[name=height_m]').getAttribute('aria-invalid'), 'true');
@@ -324,16 +371,402 @@ try {
     await page.screenshot({ path: join(shots, 'field-errors.png'), fullPage: true });
   });
 
-  await step('a missing site code on submit is named', async () => {
-    await page.fill('input[name=lon]', String(target[0]));
-    await page.fill('input[name=lat]', String(target[1]));
-    await page.fill('input[name=height_m]', '36');
-    await page.fill('input[name=site_code]', '');
+  await signOut();
+
+  // ---- Carrier: own cases, submit, revise, withdraw ----------------------
+
+  const carrierOrg = (await api('carrier', '/v1/session')).org;
+  const siteCode = `WEB-TEST-${stamp}`;
+  // A point in the valley, away from every proposal marker.
+  const valley = [104.5400, 21.5600];
+  let submitted = 0;
+
+  await step('carrier: signs in to its own cases', async () => {
+    await signIn('carrier');
+    assert.deepEqual(await visibleTabs(), ['cases', 'map', 'gaps'], 'a carrier sees cases, map and gaps');
+    assert.equal(await page.locator('#tab-cases').isVisible(), true, 'the cases tab first');
+    const want = (await api('carrier', '/v1/cases?limit=500')).items;
+    const rows = await caseRows();
+    assert.deepEqual(rows.map((r) => r.site_code).sort(), sortedCodes(want), 'the case list is the API list');
+    assert.ok(rows.length > 0, 'the carrier has cases');
+    for (const r of rows) {
+      const k = want.find((x) => x.proposal_id === r.proposal);
+      assert.ok(k.carrier === carrierOrg || ['approved', 'approved_with_conditions', 'rejected', 'relocation_requested', 'expired'].includes(k.state),
+        `case ${k.site_code} of ${k.carrier} is neither own nor public`);
+    }
+    await page.selectOption('#case-filter select[name=state]', 'assessed');
+    await page.waitForFunction(() => /đã kiểm tra/.test(document.querySelector('#case-count').textContent));
+    const assessed = await caseRows();
+    assert.deepEqual(assessed.map((r) => r.site_code).sort(), sortedCodes((await api('carrier', '/v1/cases?state=assessed&limit=500')).items), 'state filter');
+    assert.ok(assessed.every((r) => r.state === 'assessed'), 'only assessed cases');
+    await page.selectOption('#case-filter select[name=state]', '');
+  });
+
+  await step('carrier: the map shows only its own proposals, the form only its own carrier', async () => {
+    await tab('map');
+    await page.waitForSelector('#proposals:not([aria-busy])');
+    const mine = await api('carrier', '/v1/proposals.geojson?limit=1000');
+    assert.ok(mine.features.every((f) => f.properties.carrier === carrierOrg), 'the API gives only own proposals');
+    assert.equal(await page.locator('path.proposal').count(), mine.features.length, 'a marker per own proposal');
+    assert.equal(await page.locator('select[name=carrier]').inputValue(), carrierOrg);
+    assert.equal(await page.locator('select[name=carrier]').isDisabled(), true, 'a carrier submits only for itself');
+    assert.equal(await page.locator('#submit-proposal').isVisible(), true, 'a carrier may submit');
+    submitted = mine.features.length;
+    // A proposal's popup opens its case.
+    const f = mine.features[0];
+    await page.locator(`#proposals .prop[data-id="${f.properties.id}"]`).click();
+    await page.locator('.leaflet-popup .open-case').click();
+    await page.waitForSelector('#tab-cases:not([hidden]) #case-page:not([aria-busy]) .case-head');
+    assert.equal(await page.locator('#case-page .case-head').getAttribute('data-proposal'), String(f.properties.id));
+    await tab('map');
+  });
+
+  await step('carrier: an antenna without EIRP is named next to its field', async () => {
+    await clickMapAt(valley);
+    await page.fill('input[name=site_code]', siteCode);
+    await page.selectOption('select[name=structure]', 'A2b');
+    await page.fill('input[name=height_m]', '30');
+    await page.click('#add-antenna');
+    await page.click('#add-antenna');
+    const second = page.locator('#antennas .antenna').nth(1);
+    await second.locator('[data-name=azimuth_deg]').fill('180');
+    await second.locator('[data-name=eirp_dbm]').fill('');
     await page.click('#submit-proposal');
-    const box = page.locator('.field-error[data-for~="site_code"]');
+    const box = second.locator('.field-error');
     await box.waitFor({ state: 'visible' });
-    assert.ok((await box.innerText()).length > 0);
-    assert.equal(await page.locator('.field-error[data-for~="lon"]').innerText(), '', 'old errors cleared');
+    assert.match(await box.innerText(), /\/properties\/antennas\/1\/eirp_dbm/);
+    assert.equal(await second.locator('[data-name=eirp_dbm]').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#antennas .antenna').nth(0).locator('[aria-invalid]').count(), 0, 'the first antenna is fine');
+    assert.equal(await page.locator('#stored').count(), 0, 'nothing stored');
+    await page.screenshot({ path: join(shots, 'carrier-antenna-error.png') });
+  });
+
+  let caseProposal = 0;
+  await step('carrier: submits the proposal and opens its case', async () => {
+    await page.locator('#antennas .antenna').nth(1).locator('[data-name=eirp_dbm]').fill('58');
+    await page.click('#submit-proposal');
+    const stored = page.locator('#stored');
+    await stored.waitFor();
+    caseProposal = Number(await stored.getAttribute('data-id'));
+    assert.ok(caseProposal > 0);
+    const f = await api('carrier', `/v1/proposals/${caseProposal}`);
+    assert.equal(f.properties.site_code, siteCode);
+    assert.deepEqual(f.properties.antennas.map((a) => [a.azimuth_deg, a.eirp_dbm]), [[0, 60], [180, 58]], 'antennas as entered');
+    assert.ok(distM(f.geometry.coordinates, valley) < 30, 'the clicked location');
+    await page.waitForFunction((n) => document.querySelectorAll('path.proposal').length === n + 1, submitted);
+    await stored.locator('.open-stored-case').click();
+    assert.equal(await caseState(), 'assessed');
+    assert.match(await page.locator('#case-page h3').innerText(), new RegExp(`${siteCode}.*r1`));
+    assert.equal(await page.locator('#case-verdict').innerText(), (await api('carrier', `/v1/proposals/${caseProposal}/assessment`)).verdict);
+    const href = await page.locator('#case-page a[data-lang="en"]').getAttribute('href');
+    const r = await page.request.get(base + href);
+    assert.equal(r.status(), 200, href);
+    assert.match(await r.text(), new RegExp(siteCode));
+    assert.equal(await page.locator('.leaflet-site-pane path.case-site').count(), 1, 'the case site on the map');
+    assert.equal(await page.locator('#case-actions [data-event="start_review"]').count(), 0, 'a carrier cannot start a review');
+  });
+
+  await step('carrier: revises the case (a new revision, assessed again)', async () => {
+    await page.click('#case-actions [data-do="revise"]');
+    await page.waitForSelector('#tab-map:not([hidden]) #revising:not([hidden])');
+    assert.equal(await page.locator('input[name=site_code]').inputValue(), siteCode);
+    assert.equal(await page.locator('#antennas .antenna').count(), 2, 'the antennas of the revision');
+    await page.fill('input[name=height_m]', '24');
+    await page.click('#submit-proposal');
+    await page.locator('#stored').waitFor();
+    assert.match(await page.locator('#stored').innerText(), /r2/);
+    const id = Number(await page.locator('#stored').getAttribute('data-id'));
+    await page.locator('#stored .open-stored-case').click();
+    assert.equal(await caseState(), 'assessed');
+    assert.match(await page.locator('#case-page h3').innerText(), /r2/);
+    const k = await api('carrier', `/v1/proposals/${id}/case`);
+    assert.equal(k.revision, 2);
+    assert.equal(k.proposal_id, id);
+  });
+
+  await step('carrier: withdraws the case', async () => {
+    await page.click('#case-actions [data-do="withdraw"]');
+    await page.click('#case-actions .confirm [data-event="withdraw"]');
+    await page.waitForFunction(() => document.querySelector('#case-state')?.dataset.state === 'withdrawn');
+    assert.match(await page.locator('#case-message').innerText(), /withdrawn|đã rút/);
+    const k = await api('carrier', `/v1/proposals/${caseProposal}/case`);
+    assert.equal(k.state, 'withdrawn');
+    assert.equal(await page.locator('#case-actions [data-do]').count(), 0, 'nothing left to do on a withdrawn case');
+    await page.screenshot({ path: join(shots, 'carrier-case.png') });
+  });
+
+  await signOut();
+
+  // ---- Reviewer: overdue list, a case, a decision with a condition ---------
+
+  await step('reviewer: filters the overdue cases', async () => {
+    await signIn('reviewer');
+    assert.deepEqual(await visibleTabs(), ['cases', 'map', 'gaps'], 'a reviewer sees cases, map and gaps');
+    await caseRows();
+    await page.check('#case-filter input[name=overdue]');
+    await page.waitForFunction(() => /quá hạn/.test(document.querySelector('#case-count').textContent));
+    const rows = await caseRows();
+    const want = (await api('reviewer', '/v1/cases?overdue=true&limit=500')).items;
+    assert.ok(overdueCodes.length > 0, 'the fixture made cases overdue');
+    assert.deepEqual(sortedCodes(want), overdueCodes, 'the API lists the overdue fixture');
+    assert.deepEqual(rows.map((r) => r.site_code).sort(), overdueCodes, 'the page lists the overdue cases');
+    assert.ok(rows.every((r) => r.overdue), 'each marked overdue');
+    assert.equal(await page.locator('#case-list .overdue-badge').count(), rows.length);
+    await page.selectOption('#case-filter select[name=state]', 'assessed');
+    await page.waitForFunction(() => /đã kiểm tra/.test(document.querySelector('#case-count').textContent));
+    const both = await caseRows();
+    assert.deepEqual(both.map((r) => r.site_code).sort(), sortedCodes((await api('reviewer', '/v1/cases?overdue=true&state=assessed&limit=500')).items));
+    await page.screenshot({ path: join(shots, 'reviewer-overdue.png') });
+  });
+
+  // An overdue case with no signature to collect: the lead authority decides alone.
+  const cases = (await api('reviewer', '/v1/cases?overdue=true&state=assessed&limit=500')).items;
+  const chosen = cases.find((k) => k.required_signatures.length === 0) || cases[0];
+  assert.ok(chosen, 'an overdue assessed case');
+
+  await step(`reviewer: opens ${chosen.site_code} with its report and map`, async () => {
+    await page.click(`#case-list .case-row[data-proposal="${chosen.proposal_id}"]`);
+    assert.equal(await caseState(), 'assessed');
+    assert.equal(await page.locator('#case-page .case-head .overdue-badge').count(), 1, 'overdue on the page');
+    const report = await api('reviewer', `/v1/proposals/${chosen.proposal_id}/report`);
+    assert.equal(await page.locator('#case-verdict').innerText(), report.assessment.verdict);
+    assert.equal(await page.locator('#case-page .finding').count(), report.assessment.findings.length, 'a finding per finding');
+    assert.equal(await page.locator('.leaflet-site-pane path.case-site').count(), 1, 'the site on the map');
+    assert.match(await page.locator('#case-page .missing-signatures').innerText(), /No signature missing/);
+  });
+
+  await step('reviewer: starts the review', async () => {
+    await page.click('#case-actions [data-event="start_review"]');
+    await page.waitForFunction(() => document.querySelector('#case-state')?.dataset.state === 'under_review');
+    await page.waitForSelector('#decision-form');
+  });
+
+  await step('reviewer: a condition without its height is named next to it', async () => {
+    await page.selectOption('#decision-form select[name=outcome]', 'approve_with_conditions');
+    const cond = page.locator('#decision-form .condition').first();
+    await cond.waitFor();
+    assert.equal(await cond.locator('[data-name=type]').inputValue(), 'max_height');
+    await page.fill('#decision-form textarea[name=note]', 'Đồng ý có điều kiện (web test)');
+    await page.click('#decide');
+    const box = cond.locator('.field-error');
+    await box.waitFor({ state: 'visible' });
+    assert.match(await box.innerText(), /\/conditions\/0\/params\/height_m/);
+    assert.equal(await cond.locator('[data-param=height_m]').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#decision-form .form-problem').innerText(), /422/);
+    assert.equal(await caseState(), 'under_review', 'nothing decided');
+    await page.screenshot({ path: join(shots, 'reviewer-condition-error.png') });
+  });
+
+  await step('reviewer: a decision on a case changed meanwhile is refused (412) and offers a reload', async () => {
+    // Meanwhile documents are requested and resubmitted: the same state, a newer version.
+    const post = (role, event) => api(role, `/v1/proposals/${chosen.proposal_id}/actions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ event }) });
+    await post('reviewer', 'request_documents');
+    assert.equal((await post('carrier', 'resubmit_documents')).state, 'under_review');
+    await page.locator('#decision-form .condition').first().locator('[data-param=height_m]').fill('30');
+    await page.click('#decide');
+    const problem = page.locator('#decision-form .form-problem');
+    await problem.locator('button.reload').waitFor();
+    assert.match(await problem.innerText(), /412/);
+    assert.equal(await caseState(), 'under_review', 'nothing decided');
+    await problem.locator('button.reload').click();
+    await page.waitForFunction(() => !document.querySelector('#decision-form .form-problem')?.textContent);
+    await page.selectOption('#decision-form select[name=outcome]', 'approve_with_conditions');
+  });
+
+  await step('reviewer: approves with a condition and sees the state change', async () => {
+    const cond = page.locator('#decision-form .condition').first();
+    await cond.locator('[data-param=height_m]').fill('30');
+    await page.click('#decide');
+    await page.waitForFunction(() => document.querySelector('#case-state')?.dataset.state === 'approved_with_conditions');
+    const out = page.locator('#case-page .decision .condition-out');
+    assert.equal(await out.count(), 1);
+    assert.equal(await out.getAttribute('data-type'), 'max_height');
+    assert.equal(await out.getAttribute('data-status'), 'open');
+    assert.match(await out.innerText(), /height_m=30/);
+    const k = await api('reviewer', `/v1/proposals/${chosen.proposal_id}/case`);
+    assert.equal(k.state, 'approved_with_conditions');
+    assert.deepEqual(k.decisions[0].conditions.map((c) => [c.type, c.params.height_m]), [['max_height', '30']]);
+    assert.equal(await page.locator('#decision-form').count(), 0, 'no decision form on a decided case');
+    await page.screenshot({ path: join(shots, 'reviewer-decided.png') });
+  });
+
+  let signer = null;
+  await step('reviewer: a CONDITIONAL case shows whose signatures are missing', async () => {
+    // The list leaves the signatures to each case's page.
+    let k = null;
+    let view = null;
+    for (const x of (await api('reviewer', '/v1/cases?state=assessed&limit=500')).items) {
+      view = await api('reviewer', `/v1/proposals/${x.proposal_id}/case`);
+      if (view.missing_signatures.length > 0) {
+        k = x;
+        break;
+      }
+    }
+    assert.ok(k, 'a case that needs another authority');
+    await page.evaluate((id) => window.btsplan.openCase(id), k.proposal_id);
+    await page.waitForFunction((id) => document.querySelector('#case-page .case-head')?.dataset.proposal === String(id), k.proposal_id);
+    const missing = await page.$$eval('#case-page .missing-signatures li', (ls) => ls.map((l) => l.dataset.authority));
+    assert.deepEqual(missing, view.missing_signatures);
+    assert.ok(missing.length > 0);
+    await page.waitForFunction(() => document.querySelectorAll('.leaflet-findings-pane path.finding-zone').length > 0);
+    assert.equal(await page.locator('#sign-form').count(), 0, `${view.missing_signatures} sign, not SNNMT`);
+    await page.click('#case-actions [data-event="start_review"]');
+    await page.waitForFunction(() => document.querySelector('#case-state')?.dataset.state === 'under_review');
+    signer = { authority: view.missing_signatures[0], proposal: k.proposal_id, site_code: k.site_code };
+  });
+
+  await signOut();
+
+  await step(`${signer.authority} reviewer: signs its consent, and no signature is missing`, async () => {
+    const role = `reviewer:${signer.authority}`;
+    assert.ok(tokens[role], `WEBTEST_TOKEN_REVIEWER_${signer.authority} is set`);
+    await signIn(role);
+    await caseRows();
+    await page.click(`#case-list .case-row[data-proposal="${signer.proposal}"]`);
+    assert.equal(await caseState(), 'under_review');
+    assert.equal(await page.locator('#sign-form').count(), 1, 'the sign form');
+    assert.equal(await page.locator('#decision-form').count(), 0, 'no decision form: the lead authority decides');
+    await page.fill('#sign-form input[name=note]', 'Đồng ý (web test)');
+    await page.click('#sign-form button[type=submit]');
+    await page.waitForFunction((a) => document.querySelector(`#case-page .signature[data-authority="${a}"]`), signer.authority);
+    assert.match(await page.locator(`#case-page .signature[data-authority="${signer.authority}"]`).innerText(), /consents/);
+    assert.match(await page.locator('#case-page .missing-signatures').innerText(), /No signature missing/);
+    assert.equal(await page.locator('#sign-form').count(), 0, 'signed once');
+    const v = await api('reviewer', `/v1/proposals/${signer.proposal}/case`);
+    assert.deepEqual(v.missing_signatures, []);
+    assert.deepEqual(v.signatures.map((x) => [x.authority, x.consent]), [[signer.authority, true]]);
+  });
+
+  await signOut();
+
+  // ---- Analyst: downloads, the gap analysis and its table -----------------
+
+  await step('analyst: the downloads', async () => {
+    await signIn('analyst');
+    assert.deepEqual(await visibleTabs(), ['cases', 'map', 'gaps', 'downloads'], 'an analyst sees every tab');
+    assert.equal(await page.locator('#tab-downloads').isVisible(), true, 'the downloads first');
+    await page.waitForSelector('#dl-cases:not([aria-busy])');
+    const names = [...new Set((await api('analyst', '/v1/layers')).layers.map((l) => l.name))].sort();
+    assert.deepEqual(await page.$$eval('#downloads .dl-layer', (ls) => ls.map((l) => l.dataset.layer).sort()), names, 'a download per layer');
+    const hrefs = await page.$$eval('#downloads .dl-layer > a', (as) => as.map((a) => a.getAttribute('href')));
+    for (const href of hrefs) {
+      const r = await page.request.get(base + href);
+      assert.equal(r.status(), 200, href);
+      assert.match(r.headers()['content-type'], /geo\+json/, href);
+    }
+    assert.equal(await page.locator('#downloads a[href^="/v1/proposals.geojson"]').count(), 0, 'no proposals.geojson for an analyst (403)');
+    // The case the reviewer decided is public now.
+    const row = page.locator(`#dl-cases .dl-case[data-proposal="${chosen.proposal_id}"]`);
+    assert.equal(await row.count(), 1, 'the decided case is public');
+    const fhref = await row.locator('a[href$="findings.geojson"]').getAttribute('href');
+    assert.equal((await page.request.get(base + fhref)).status(), 200, fhref);
+    for (const href of ['/openapi.json', '/v1/sites']) {
+      assert.equal(await page.locator(`#downloads a[href="${href}"]`).count(), 1, href);
+      assert.equal((await page.request.get(base + href)).status(), 200, href);
+    }
+    await page.screenshot({ path: join(shots, 'analyst-downloads.png') });
+  });
+
+  const gap = await api('analyst', '/v1/gap-analyses/1');
+  const villages = await api('analyst', '/v1/gap-analyses/1/villages.geojson');
+  const gapAreas = await api('analyst', '/v1/gap-analyses/1/gaps.geojson');
+  const vs = villages.features.map((f) => f.properties);
+
+  await step('analyst: the demo gap analysis on the map and in the table', async () => {
+    await tab('gaps');
+    await page.waitForSelector('#gap-view[data-ready="true"]');
+    assert.equal(await page.locator('#gap-id').innerText(), '1', 'the demo analysis opens');
+    assert.equal(vs.length, gap.counts.villages);
+    assert.ok(vs.length >= 5, `villages = ${vs.length}`);
+    assert.equal(await page.locator('.leaflet-villages-pane path.village').count(), vs.length, 'a marker per village');
+    assert.equal(await page.locator('#village-table tbody tr').count(), vs.length, 'a row per village');
+    assert.equal(await page.locator('.n-villages').innerText(), String(gap.counts.villages));
+    assert.equal(await page.locator('.leaflet-gapareas-pane path.gap-area').count(), gapAreas.features.length, 'a polygon per gap');
+    assert.ok(gapAreas.features.length > 0);
+    for (const ns of ['total', 'partial', 'none']) {
+      const want = vs.filter((p) => p.not_spot === ns).length;
+      assert.equal(await page.locator(`path.village.st-${ns}`).count(), want, `${ns} not-spot markers`);
+    }
+    assert.equal(await page.locator('path.village.st-total').first().getAttribute('fill'), '#c53030', 'a total not-spot is red');
+    const carriers = gap.params.carriers;
+    assert.deepEqual(await page.$$eval('#village-table thead button.sort', (bs) => bs.map((b) => b.dataset.key).slice(3)), carriers.map((m) => `carrier:${m}`));
+    await page.waitForFunction(() => document.querySelectorAll('.leaflet-sites-pane path.existing-site').length > 0);
+  });
+
+  await step('analyst: colour by one carrier', async () => {
+    const mnc = '452-04';
+    await page.selectOption('#gap-colour', mnc);
+    for (const st of ['covered', 'lom_song', 'trang_song']) {
+      const want = vs.filter((p) => p.coverage[mnc]?.status === st).length;
+      assert.equal(await page.locator(`path.village.st-${st}`).count(), want, `${mnc} ${st} markers`);
+      assert.equal(await page.locator(`#gap-legend [data-status="${st}"] .n`).innerText(), String(want), `${st} in the legend`);
+    }
+    await page.selectOption('#gap-colour', '');
+  });
+
+  await step('analyst: the village table sorts', async () => {
+    const names = () => page.$$eval('#village-table tbody td.name', (ts) => ts.map((t) => t.textContent));
+    const byPop = [...vs].sort((a, b) => b.population - a.population || a.zone_id - b.zone_id).map((p) => p.name);
+    await page.click('#village-table thead button[data-key="population"]');
+    assert.deepEqual(await names(), byPop, 'most people first');
+    assert.equal(await page.locator('#village-table thead th[aria-sort="descending"] button').getAttribute('data-key'), 'population');
+    await page.click('#village-table thead button[data-key="population"]');
+    const fewest = [...vs].sort((a, b) => a.population - b.population || a.zone_id - b.zone_id).map((p) => p.name);
+    assert.deepEqual(await names(), fewest, 'fewest first');
+    await page.click('#village-table thead button[data-key="name"]');
+    assert.deepEqual(await names(), [...vs].map((p) => p.name).sort((a, b) => a.localeCompare(b, 'vi')), 'by name');
+    await page.click('#village-table thead button[data-key="carrier:452-04"]');
+    const first = (await names())[0];
+    assert.notEqual(vs.find((p) => p.name === first).coverage['452-04'].status, 'covered', 'uncovered first for 452-04');
+  });
+
+  await step('analyst: a row shows its village on the map', async () => {
+    const v = vs.find((p) => p.not_spot === 'total');
+    await page.click(`#village-table tbody tr[data-id="${v.zone_id}"]`);
+    await page.waitForSelector(`.leaflet-popup .village-popup[data-id="${v.zone_id}"]`);
+    assert.equal(await page.locator('#village-table tbody tr.selected').getAttribute('data-id'), String(v.zone_id));
+    assert.equal(await page.locator(`path.village.v-${v.zone_id}.selected`).count(), 1, 'the marker is highlighted');
+    assert.match(await page.locator('.leaflet-popup .village-popup').innerText(), new RegExp(v.name.replace(/[()]/g, '.')));
+    const inView = await page.evaluate(([lon, lat]) => window.btsplan.map.getBounds().contains([lat, lon]), villages.features.find((f) => f.properties.zone_id === v.zone_id).geometry.coordinates);
+    assert.ok(inView, 'the map shows the village');
+    await page.screenshot({ path: join(shots, 'gaps.png') });
+  });
+
+  await step('analyst: site-search results draw in their own layer', async () => {
+    const fc = { type: 'FeatureCollection', features: [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [104.52, 21.59] }, properties: { rank: 2, people_covered: 300 } },
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [104.55, 21.62] }, properties: { rank: 1, people_covered: 600 } },
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [104.60, 21.58] }, properties: { rank: 3, people_covered: 100 } },
+    ] };
+    assert.equal(await page.evaluate((x) => window.btsplan.drawSiteSearch(x), fc), 3);
+    assert.equal(await page.locator('.leaflet-search-pane path.search-result').count(), 3);
+    const ranks = await page.$$eval('.leaflet-tooltip.search-rank', (ts) => ts.map((t) => t.textContent).sort());
+    assert.deepEqual(ranks, ['1', '2', '3']);
+    const toggle = page.locator('#site-search-layer input[data-layer="site-search"]');
+    assert.equal(await toggle.isChecked(), true);
+    await toggle.uncheck();
+    assert.equal(await page.locator('path.search-result').count(), 0, 'toggled off');
+    await toggle.check();
+    assert.equal(await page.locator('path.search-result').count(), 3, 'toggled on');
+    await page.evaluate(() => window.btsplan.drawSiteSearch(null));
+    assert.equal(await page.locator('path.search-result').count(), 0, 'cleared');
+  });
+
+  await step('analyst: runs a new gap analysis and it opens when done', async () => {
+    await page.fill('#gap-start input[name=admin_unit]', 'NO-SUCH-UNIT');
+    await page.click('#gap-start button[type=submit]');
+    const err = page.locator('#tab-gaps .field-error[data-for~="admin_unit"]');
+    await err.waitFor({ state: 'visible' });
+    assert.match(await err.innerText(), /\/admin_unit/);
+    await page.fill('#gap-start input[name=admin_unit]', 'SYN999');
+    await page.click('#gap-start button[type=submit]');
+    await page.waitForFunction(() => Number(document.querySelector('#gap-id')?.textContent) > 1, null, { timeout: 40000 });
+    const id = Number(await page.locator('#gap-id').innerText());
+    const a = await api('analyst', `/v1/gap-analyses/${id}`);
+    assert.equal(a.state, 'done');
+    assert.equal(await page.locator('#village-table tbody tr').count(), a.counts.villages);
+    assert.match(page.url(), new RegExp(`gap=${id}`));
   });
 
   await step('no foreign requests, page errors or console errors', async () => {
@@ -345,7 +778,6 @@ try {
   console.error(`FAIL ${e.stack || e}`);
   if (problems.length) console.error(`also: ${problems.join('\n      ')}`);
   try {
-    const page = context?.pages()[0];
     if (page) {
       await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true });
       console.error(`screenshot of the failure: ${join(shots, 'failure.png')}`);
