@@ -53,9 +53,6 @@ func (in areaFeatureIn) multiPolygon() (orb.MultiPolygon, error) {
 	return nil, planning.FieldError("/geometry/type", "is %s: an area of interest is a Polygon or MultiPolygon", echo(*g.Type))
 }
 
-// areaID reads the :id of an area route.
-func areaID(c *gin.Context) (int64, error) { return parseID("id", "area id", c.Param("id")) }
-
 func areaFeature(a planning.Area) *geojson.Feature {
 	f := geojson.NewFeature(a.Geom)
 	f.ID = a.ID
@@ -123,10 +120,7 @@ func (s *server) handleListAreas() handlerFunc {
 // handleDeleteArea serves DELETE /v1/areas-of-interest/{id}.
 func (s *server) handleDeleteArea() handlerFunc {
 	return func(c *gin.Context) error {
-		if s.cfg.Notify == nil {
-			return errNoNotify
-		}
-		id, err := areaID(c)
+		id, err := s.notifyID(c, "area id")
 		if err != nil {
 			return err
 		}

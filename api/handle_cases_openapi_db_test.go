@@ -3,9 +3,6 @@ package api_test
 import (
 	"net/http"
 	"testing"
-
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // TestCaseResponsesMatchOpenAPI validates the answers of the case routes
@@ -13,14 +10,7 @@ import (
 // TestResponsesMatchOpenAPI does for the routes over fakes.
 func TestCaseResponsesMatchOpenAPI(t *testing.T) {
 	a := newAuthzAPI(t)
-	doc, err := openapi3.NewLoader().LoadFromData(a.do(t, "", "GET", "/openapi.json", "").Body.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	router := a.openAPIRouter(t)
 	if rec := a.do(t, "carrier", "POST", "/v1/proposals", dbSiteBody(t, "DOC-1"), "Idempotency-Key", "doc-1"); rec.Code != http.StatusCreated {
 		t.Fatalf("submit = %d %s", rec.Code, rec.Body)
 	}

@@ -47,8 +47,14 @@ func newWebhookOut(w planning.Webhook, withSecret bool) webhookOut {
 	return out
 }
 
-// webhookID reads the :id of a webhook route.
-func webhookID(c *gin.Context) (int64, error) { return parseID("id", "webhook id", c.Param("id")) }
+// notifyID reads the :id of a webhook or area route (what names it),
+// once notifications are configured.
+func (s *server) notifyID(c *gin.Context, what string) (int64, error) {
+	if s.cfg.Notify == nil {
+		return 0, errNoNotify
+	}
+	return parseID("id", what, c.Param("id"))
+}
 
 // handleCreateWebhook serves POST /v1/webhooks.
 func (s *server) handleCreateWebhook() handlerFunc {
@@ -107,10 +113,7 @@ func (s *server) handleListWebhooks() handlerFunc {
 // handleDeleteWebhook serves DELETE /v1/webhooks/{id}.
 func (s *server) handleDeleteWebhook() handlerFunc {
 	return func(c *gin.Context) error {
-		if s.cfg.Notify == nil {
-			return errNoNotify
-		}
-		id, err := webhookID(c)
+		id, err := s.notifyID(c, "webhook id")
 		if err != nil {
 			return err
 		}
@@ -144,10 +147,7 @@ type deliveryOut struct {
 // the deliveries, newest first, with every attempt.
 func (s *server) handleWebhookDeliveries() handlerFunc {
 	return func(c *gin.Context) error {
-		if s.cfg.Notify == nil {
-			return errNoNotify
-		}
-		id, err := webhookID(c)
+		id, err := s.notifyID(c, "webhook id")
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
@@ -278,14 +279,7 @@ func TestPublicDecisions(t *testing.T) {
 // area and public decision routes against openapi.json.
 func TestNotifyResponsesMatchOpenAPI(t *testing.T) {
 	a := newAuthzAPI(t)
-	doc, err := openapi3.NewLoader().LoadFromData(a.do(t, "", "GET", "/openapi.json", "").Body.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	router := a.openAPIRouter(t)
 	if rec := a.do(t, "carrier", "POST", "/v1/proposals", dbSiteBody(t, "DOC-1")); rec.Code != http.StatusCreated {
 		t.Fatalf("submit = %d %s", rec.Code, rec.Body)
 	}
@@ -319,4 +313,19 @@ func TestNotifyResponsesMatchOpenAPI(t *testing.T) {
 			checkResponse(t, router, tt.method, tt.target, rec)
 		})
 	}
+}
+
+// openAPIRouter is a router over the OpenAPI document a serves, for
+// checkResponse.
+func (a *authzAPI) openAPIRouter(t *testing.T) routers.Router {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(a.do(t, "", "GET", "/openapi.json", "").Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return router
 }
