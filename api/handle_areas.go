@@ -83,7 +83,7 @@ func (s *server) handleCreateArea() handlerFunc {
 		if err != nil {
 			return err
 		}
-		a, err := s.cfg.Notify.RegisterArea(c.Request.Context(), principal(c), name, g)
+		a, err := s.cfg.Notify.RegisterArea(c.Request.Context(), principal(c), name, g, planning.RequestMeta{RequestID: requestID(c)})
 		if err != nil {
 			return fieldAs(err, "/name", "/properties/name")
 		}
@@ -124,7 +124,7 @@ func (s *server) handleDeleteArea() handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := s.cfg.Notify.DeleteArea(c.Request.Context(), principal(c), id); err != nil {
+		if err := s.cfg.Notify.DeleteArea(c.Request.Context(), principal(c), id, planning.RequestMeta{RequestID: requestID(c)}); err != nil {
 			return notFound(err, "area of interest %d", id)
 		}
 		c.Status(http.StatusNoContent)

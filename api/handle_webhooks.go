@@ -73,7 +73,7 @@ func (s *server) handleCreateWebhook() handlerFunc {
 		for _, e := range in.Events {
 			wi.Events = append(wi.Events, planning.CaseEvent(e))
 		}
-		w, err := s.cfg.Notify.RegisterWebhook(c.Request.Context(), principal(c), wi)
+		w, err := s.cfg.Notify.RegisterWebhook(c.Request.Context(), principal(c), wi, planning.RequestMeta{RequestID: requestID(c)})
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (s *server) handleDeleteWebhook() handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := s.cfg.Notify.DeleteWebhook(c.Request.Context(), principal(c), id); err != nil {
+		if err := s.cfg.Notify.DeleteWebhook(c.Request.Context(), principal(c), id, planning.RequestMeta{RequestID: requestID(c)}); err != nil {
 			return notFound(err, "webhook %d", id)
 		}
 		c.Status(http.StatusNoContent)

@@ -218,6 +218,11 @@ func (s *CaseStore) history(ctx context.Context, tx pgx.Tx, caseID int64, events
 			return err
 		}
 	}
+	return s.db.audit(ctx, tx, audit...)
+}
+
+// audit appends audit rows in tx (audit_event refuses UPDATE and DELETE).
+func (d *DB) audit(ctx context.Context, tx pgx.Tx, audit ...planning.AuditEntry) error {
 	for _, a := range audit {
 		details := a.Details
 		if details == nil {
@@ -227,7 +232,7 @@ func (s *CaseStore) history(ctx context.Context, tx pgx.Tx, caseID int64, events
 		if err != nil {
 			return err
 		}
-		if err := s.db.exec(ctx, tx, qAuditInsert, a.At, a.Actor, a.Action, nullID(a.ProposalID), payload,
+		if err := d.exec(ctx, tx, qAuditInsert, a.At, a.Actor, a.Action, nullID(a.ProposalID), payload,
 			nullID(a.UserID), a.Org, a.RequestID, nullID(a.CaseID), string(a.StateBefore), string(a.StateAfter)); err != nil {
 			return err
 		}

@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -66,9 +68,10 @@ func (s *WebhookStore) tx(ctx context.Context, op string, f func(pgx.Tx) error) 
 	return nil
 }
 
-// CreateWebhook stores w. Errors: Invalid when its organization has
+// CreateWebhook stores w and its audit row (given the webhook's id as
+// detail "webhook_id"). Errors: Invalid when its organization has
 // planning.MaxWebhooksPerOrg already; Unavailable.
-func (s *WebhookStore) CreateWebhook(ctx context.Context, w *planning.Webhook) error {
+func (s *WebhookStore) CreateWebhook(ctx context.Context, w *planning.Webhook, audit planning.AuditEntry) error {
 	events := make([]string, len(w.Events))
 	for i, e := range w.Events {
 		events[i] = string(e)
@@ -83,7 +86,10 @@ func (s *WebhookStore) CreateWebhook(ctx context.Context, w *planning.Webhook) e
 		if planning.KindOf(err) == planning.NotFound {
 			return planning.FieldError("/url", "%s has %d webhooks already: delete one first", w.Org, planning.MaxWebhooksPerOrg)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.db.audit(ctx, tx, withDetail(audit, "webhook_id", w.ID))
 	})
 }
 
@@ -127,12 +133,15 @@ func (s *WebhookStore) Webhook(ctx context.Context, id int64) (planning.Webhook,
 	return w, nil
 }
 
-// DeleteWebhook deletes webhook id and fails its pending deliveries.
-// Errors: NotFound, Unavailable.
-func (s *WebhookStore) DeleteWebhook(ctx context.Context, id int64) error {
+// DeleteWebhook deletes webhook id and fails its pending deliveries, with
+// the audit row. Errors: NotFound, Unavailable.
+func (s *WebhookStore) DeleteWebhook(ctx context.Context, id int64, audit planning.AuditEntry) error {
 	return s.tx(ctx, fmt.Sprintf("delete webhook %d", id), func(tx pgx.Tx) error {
 		var got int64
-		return s.db.queryRow(ctx, tx, qWebhookDelete, []any{id}, &got)
+		if err := s.db.queryRow(ctx, tx, qWebhookDelete, []any{id}, &got); err != nil {
+			return err
+		}
+		return s.db.audit(ctx, tx, withDetail(audit, "webhook_id", id))
 	})
 }
 
@@ -230,11 +239,11 @@ func (s *WebhookStore) RecordAttempt(ctx context.Context, id int64, a planning.D
 	})
 }
 
-// CreateArea stores a after PostGIS has found it valid and within an
-// admin unit of province ("" for any) in force today. Errors: Invalid
-// naming "/geometry"; Invalid when the authority has
+// CreateArea stores a, with its audit row, after PostGIS has found it
+// valid and within an admin unit of province ("" for any) in force today.
+// Errors: Invalid naming "/geometry"; Invalid when the authority has
 // planning.MaxAreasPerOrg already; Unavailable.
-func (s *WebhookStore) CreateArea(ctx context.Context, a *planning.Area, province string) error {
+func (s *WebhookStore) CreateArea(ctx context.Context, a *planning.Area, province string, audit planning.AuditEntry) error {
 	g, err := ewkbOf(a.Geom)
 	if err != nil {
 		return opError("create area of interest", planning.FieldError("/geometry", "%v", err))
@@ -260,7 +269,10 @@ func (s *WebhookStore) CreateArea(ctx context.Context, a *planning.Area, provinc
 		if planning.KindOf(err) == planning.NotFound {
 			return planning.FieldError("/geometry", "%s has %d areas of interest already: delete one first", a.Org, planning.MaxAreasPerOrg)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.db.audit(ctx, tx, withDetail(audit, "area_id", a.ID))
 	})
 }
 
@@ -312,12 +324,25 @@ func (s *WebhookStore) Area(ctx context.Context, id int64) (planning.Area, error
 	return a, nil
 }
 
-// DeleteArea deletes area id. Errors: NotFound, Unavailable.
-func (s *WebhookStore) DeleteArea(ctx context.Context, id int64) error {
+// DeleteArea deletes area id, with its audit row. Errors: NotFound,
+// Unavailable.
+func (s *WebhookStore) DeleteArea(ctx context.Context, id int64, audit planning.AuditEntry) error {
 	return s.tx(ctx, fmt.Sprintf("delete area of interest %d", id), func(tx pgx.Tx) error {
 		var got int64
-		return s.db.queryRow(ctx, tx, qAreaDelete, []any{id}, &got)
+		if err := s.db.queryRow(ctx, tx, qAreaDelete, []any{id}, &got); err != nil {
+			return err
+		}
+		return s.db.audit(ctx, tx, withDetail(audit, "area_id", id))
 	})
+}
+
+// withDetail returns a with details key = id (a's map is not changed).
+func withDetail(a planning.AuditEntry, key string, id int64) planning.AuditEntry {
+	d := make(map[string]string, len(a.Details)+1)
+	maps.Copy(d, a.Details)
+	d[key] = strconv.FormatInt(id, 10)
+	a.Details = d
+	return a
 }
 
 // ExpiredApprovals returns the approved cases whose validity ended before

@@ -81,7 +81,7 @@ func CheckArea(g orb.MultiPolygon) error {
 // of one province registers areas that lie in it. Errors: Forbidden (not
 // a reviewer or admin of an authority); Invalid naming "/name" or
 // "/geometry…" (see CheckArea and WebhookStore.CreateArea); Unavailable.
-func (n *Notifications) RegisterArea(ctx context.Context, p Principal, name string, g orb.MultiPolygon) (Area, error) {
+func (n *Notifications) RegisterArea(ctx context.Context, p Principal, name string, g orb.MultiPolygon, m RequestMeta) (Area, error) {
 	const op = "register area of interest"
 	if !mayManageAreas(p) {
 		return Area{}, &Error{Op: op, Kind: Forbidden, Err: errors.New("only a reviewer or an admin of an authority registers areas of interest")}
@@ -93,7 +93,7 @@ func (n *Notifications) RegisterArea(ctx context.Context, p Principal, name stri
 		return Area{}, err
 	}
 	a := Area{Org: p.Org, Name: name, Geom: g, CreatedBy: p.UserID}
-	if err := n.store.CreateArea(ctx, &a, p.Province); err != nil {
+	if err := n.store.CreateArea(ctx, &a, p.Province, n.audit(p, "area.create", m, "name", name)); err != nil {
 		return Area{}, fmt.Errorf("%s: %w", op, err)
 	}
 	return a, nil
@@ -118,7 +118,7 @@ func (n *Notifications) Areas(ctx context.Context, p Principal) ([]Area, error) 
 
 // DeleteArea deletes area id of p's authority (any for an admin).
 // Errors: Forbidden; NotFound; Unavailable.
-func (n *Notifications) DeleteArea(ctx context.Context, p Principal, id int64) error {
+func (n *Notifications) DeleteArea(ctx context.Context, p Principal, id int64, m RequestMeta) error {
 	const op = "delete area of interest"
 	if !mayManageAreas(p) && !p.Has(RoleAdmin) {
 		return &Error{Op: op, Kind: Forbidden, Err: errors.New("only an authority's reviewers and admins have areas of interest")}
@@ -130,5 +130,5 @@ func (n *Notifications) DeleteArea(ctx context.Context, p Principal, id int64) e
 	if err != nil {
 		return fmt.Errorf("%s %d: %w", op, id, err)
 	}
-	return n.store.DeleteArea(ctx, id)
+	return n.store.DeleteArea(ctx, id, n.audit(p, "area.delete", m, "name", a.Name, "organization", a.Org))
 }

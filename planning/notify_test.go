@@ -110,11 +110,13 @@ type webhookStore struct {
 	hooks    []planning.Webhook
 	areas    []planning.Area
 	province string // the province CreateArea was given
+	audit    []planning.AuditEntry
 }
 
-func (s *webhookStore) CreateWebhook(_ context.Context, w *planning.Webhook) error {
+func (s *webhookStore) CreateWebhook(_ context.Context, w *planning.Webhook, a planning.AuditEntry) error {
 	w.ID = int64(len(s.hooks) + 1)
 	s.hooks = append(s.hooks, *w)
+	s.audit = append(s.audit, a)
 	return nil
 }
 
@@ -137,8 +139,9 @@ func (s *webhookStore) Webhook(_ context.Context, id int64) (planning.Webhook, e
 	return planning.Webhook{}, planning.Errorf(planning.NotFound, "no webhook")
 }
 
-func (s *webhookStore) DeleteWebhook(_ context.Context, id int64) error {
+func (s *webhookStore) DeleteWebhook(_ context.Context, id int64, a planning.AuditEntry) error {
 	s.hooks = slices.DeleteFunc(s.hooks, func(w planning.Webhook) bool { return w.ID == id })
+	s.audit = append(s.audit, a)
 	return nil
 }
 
@@ -146,9 +149,10 @@ func (s *webhookStore) Deliveries(context.Context, int64, int, int) ([]planning.
 	return nil, nil
 }
 
-func (s *webhookStore) CreateArea(_ context.Context, a *planning.Area, province string) error {
+func (s *webhookStore) CreateArea(_ context.Context, a *planning.Area, province string, e planning.AuditEntry) error {
 	a.ID, s.province = int64(len(s.areas)+1), province
 	s.areas = append(s.areas, *a)
+	s.audit = append(s.audit, e)
 	return nil
 }
 
@@ -163,7 +167,10 @@ func (s *webhookStore) Area(_ context.Context, id int64) (planning.Area, error) 
 	return planning.Area{}, planning.Errorf(planning.NotFound, "no area")
 }
 
-func (s *webhookStore) DeleteArea(context.Context, int64) error { return nil }
+func (s *webhookStore) DeleteArea(_ context.Context, _ int64, e planning.AuditEntry) error {
+	s.audit = append(s.audit, e)
+	return nil
+}
 
 // TestWebhookRights: an organization's carriers, reviewers and admins
 // manage its webhooks; another organization's is NotFound; an admin
@@ -174,17 +181,17 @@ func TestWebhookRights(t *testing.T) {
 	n := planning.NewNotifications(planning.NotifyConfig{}, st, nil)
 	adminP := planning.Principal{UserID: 9, Name: "root", Org: "SNNMT", OrgKind: "authority", Roles: []planning.Role{planning.RoleAdmin}}
 	w, err := n.RegisterWebhook(ctx, carrierP, planning.WebhookInput{URL: "https://hooks.example.org/in",
-		Events: []planning.CaseEvent{planning.EventApprove, planning.EventApprove}})
+		Events: []planning.CaseEvent{planning.EventApprove, planning.EventApprove}}, planning.RequestMeta{RequestID: "req-7"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w.Org != carrierVT || len(w.Secret) != 64 || len(w.Events) != 1 || w.CreatedBy != carrierP.UserID {
 		t.Errorf("webhook = %+v, want %s's, a random secret, the event once", w, carrierVT)
 	}
-	if _, err := n.RegisterWebhook(ctx, analystP, planning.WebhookInput{URL: "https://hooks.example.org/in"}); planning.KindOf(err) != planning.Forbidden {
+	if _, err := n.RegisterWebhook(ctx, analystP, planning.WebhookInput{URL: "https://hooks.example.org/in"}, planning.RequestMeta{}); planning.KindOf(err) != planning.Forbidden {
 		t.Errorf("analyst's registration = %v, want Forbidden", err)
 	}
-	if err := n.DeleteWebhook(ctx, otherP, w.ID); planning.KindOf(err) != planning.NotFound {
+	if err := n.DeleteWebhook(ctx, otherP, w.ID, planning.RequestMeta{}); planning.KindOf(err) != planning.NotFound {
 		t.Errorf("another carrier's delete = %v, want NotFound", err)
 	}
 	if _, err := n.Deliveries(ctx, leadP, w.ID, 0, 0); planning.KindOf(err) != planning.NotFound {
@@ -196,8 +203,14 @@ func TestWebhookRights(t *testing.T) {
 	if ws, err := n.Webhooks(ctx, adminP); err != nil || len(ws) != 1 {
 		t.Errorf("the admin lists %v, %v; want every webhook", ws, err)
 	}
-	if err := n.DeleteWebhook(ctx, adminP, w.ID); err != nil {
+	if err := n.DeleteWebhook(ctx, adminP, w.ID, planning.RequestMeta{RequestID: "req-8"}); err != nil {
 		t.Errorf("the admin's delete: %v", err)
+	}
+	// Only the two changes are audited: who, what, the request.
+	if len(st.audit) != 2 || st.audit[0].Action != "webhook.create" || st.audit[0].UserID != carrierP.UserID ||
+		st.audit[0].RequestID != "req-7" || st.audit[0].Details["url"] != "https://hooks.example.org/in" ||
+		st.audit[1].Action != "webhook.delete" || st.audit[1].Actor != "root" || st.audit[1].Details["organization"] != carrierVT {
+		t.Errorf("audit = %+v, want the creation by the carrier and the deletion by the admin", st.audit)
 	}
 }
 
@@ -208,13 +221,13 @@ func TestAreaRights(t *testing.T) {
 	st := &webhookStore{}
 	n := planning.NewNotifications(planning.NotifyConfig{}, st, nil)
 	square := orb.MultiPolygon{{{{105.5, 21.3}, {105.7, 21.3}, {105.7, 21.5}, {105.5, 21.5}, {105.5, 21.3}}}}
-	if _, err := n.RegisterArea(ctx, carrierP, "x", square); planning.KindOf(err) != planning.Forbidden {
+	if _, err := n.RegisterArea(ctx, carrierP, "x", square, planning.RequestMeta{}); planning.KindOf(err) != planning.Forbidden {
 		t.Errorf("a carrier's area = %v, want Forbidden", err)
 	}
-	if _, err := n.RegisterArea(ctx, analystP, "x", square); planning.KindOf(err) != planning.Forbidden {
+	if _, err := n.RegisterArea(ctx, analystP, "x", square, planning.RequestMeta{}); planning.KindOf(err) != planning.Forbidden {
 		t.Errorf("an analyst's area = %v, want Forbidden", err)
 	}
-	a, err := n.RegisterArea(ctx, sxdP, "QL3", square)
+	a, err := n.RegisterArea(ctx, sxdP, "QL3", square, planning.RequestMeta{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,10 +235,10 @@ func TestAreaRights(t *testing.T) {
 		t.Errorf("area of %s checked in province %q, want SXD's in %q", a.Org, st.province, province)
 	}
 	swapped := orb.MultiPolygon{{{{21.3, 105.5}, {21.3, 105.7}, {21.5, 105.7}, {21.3, 105.5}}}}
-	if _, err := n.RegisterArea(ctx, sxdP, "x", swapped); planning.FieldOf(err) != "/geometry/coordinates/0/0/0" {
+	if _, err := n.RegisterArea(ctx, sxdP, "x", swapped, planning.RequestMeta{}); planning.FieldOf(err) != "/geometry/coordinates/0/0/0" {
 		t.Errorf("swapped area = %v, want an error naming /geometry/coordinates/0/0/0", err)
 	}
-	if err := n.DeleteArea(ctx, leadP, a.ID); planning.KindOf(err) != planning.NotFound {
+	if err := n.DeleteArea(ctx, leadP, a.ID, planning.RequestMeta{}); planning.KindOf(err) != planning.NotFound {
 		t.Errorf("another authority's delete = %v, want NotFound", err)
 	}
 }

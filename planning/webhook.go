@@ -221,31 +221,32 @@ func PublicAddr(a netip.Addr) bool {
 
 // WebhookStore stores webhooks, their deliveries and areas of interest.
 type WebhookStore interface {
-	// CreateWebhook stores w, filling in ID and Created. Errors: Invalid
-	// when its organization has MaxWebhooksPerOrg already.
-	CreateWebhook(ctx context.Context, w *Webhook) error
+	// CreateWebhook stores w, filling in ID and Created, with the audit
+	// row. Errors: Invalid when its organization has MaxWebhooksPerOrg
+	// already.
+	CreateWebhook(ctx context.Context, w *Webhook, audit AuditEntry) error
 	// Webhooks returns the live webhooks of org ("" for every one), in id
 	// order, with their secrets.
 	Webhooks(ctx context.Context, org string) ([]Webhook, error)
 	// Webhook returns live webhook id, or NotFound.
 	Webhook(ctx context.Context, id int64) (Webhook, error)
-	// DeleteWebhook deletes webhook id: its pending deliveries fail.
-	// Errors: NotFound.
-	DeleteWebhook(ctx context.Context, id int64) error
+	// DeleteWebhook deletes webhook id, with the audit row: its pending
+	// deliveries fail. Errors: NotFound.
+	DeleteWebhook(ctx context.Context, id int64, audit AuditEntry) error
 	// Deliveries returns a page of webhook id's deliveries, newest first,
 	// with their attempts.
 	Deliveries(ctx context.Context, webhookID int64, limit, offset int) ([]Delivery, error)
-	// CreateArea stores a, filling in ID and Created. Errors: Invalid
-	// naming "/geometry" for a geometry that is not valid (self-
-	// intersecting rings, …) or lies in no admin unit of province ("" for
-	// any).
-	CreateArea(ctx context.Context, a *Area, province string) error
+	// CreateArea stores a, filling in ID and Created, with the audit row.
+	// Errors: Invalid naming "/geometry" for a geometry that is not valid
+	// (self-intersecting rings, …) or lies in no admin unit of province
+	// ("" for any).
+	CreateArea(ctx context.Context, a *Area, province string, audit AuditEntry) error
 	// Areas returns the live areas of org ("" for every one), in id order.
 	Areas(ctx context.Context, org string) ([]Area, error)
 	// Area returns live area id, or NotFound.
 	Area(ctx context.Context, id int64) (Area, error)
-	// DeleteArea deletes area id. Errors: NotFound.
-	DeleteArea(ctx context.Context, id int64) error
+	// DeleteArea deletes area id, with the audit row. Errors: NotFound.
+	DeleteArea(ctx context.Context, id int64, audit AuditEntry) error
 }
 
 // NotifyConfig holds the notifications' settings.
@@ -289,7 +290,7 @@ func mayManageWebhooks(p Principal) bool { return p.HasAny(RoleCarrier, RoleRevi
 // RegisterWebhook registers a webhook of p's organization. Errors:
 // Forbidden (an analyst); Invalid naming "/url", "/secret" or
 // "/events/i"; Unavailable.
-func (n *Notifications) RegisterWebhook(ctx context.Context, p Principal, in WebhookInput) (Webhook, error) {
+func (n *Notifications) RegisterWebhook(ctx context.Context, p Principal, in WebhookInput, m RequestMeta) (Webhook, error) {
 	const op = "register webhook"
 	if !mayManageWebhooks(p) || p.Org == "" {
 		return Webhook{}, &Error{Op: op, Kind: Forbidden, Err: errors.New("only a carrier, a reviewer or an admin registers its organization's webhooks")}
@@ -321,7 +322,7 @@ func (n *Notifications) RegisterWebhook(ctx context.Context, p Principal, in Web
 		}
 	}
 	w := Webhook{Org: p.Org, URL: in.URL, Secret: secret, Events: events, CreatedBy: p.UserID}
-	if err := n.store.CreateWebhook(ctx, &w); err != nil {
+	if err := n.store.CreateWebhook(ctx, &w, n.audit(p, "webhook.create", m, "url", in.URL)); err != nil {
 		return Webhook{}, fmt.Errorf("%s: %w", op, err)
 	}
 	return w, nil
@@ -362,11 +363,23 @@ func (n *Notifications) webhook(ctx context.Context, p Principal, id int64, op s
 
 // DeleteWebhook deletes webhook id of p's organization (any for an
 // admin). Errors: Forbidden; NotFound; Unavailable.
-func (n *Notifications) DeleteWebhook(ctx context.Context, p Principal, id int64) error {
-	if _, err := n.webhook(ctx, p, id, "delete webhook"); err != nil {
+func (n *Notifications) DeleteWebhook(ctx context.Context, p Principal, id int64, m RequestMeta) error {
+	w, err := n.webhook(ctx, p, id, "delete webhook")
+	if err != nil {
 		return err
 	}
-	return n.store.DeleteWebhook(ctx, id)
+	return n.store.DeleteWebhook(ctx, id, n.audit(p, "webhook.delete", m, "url", w.URL, "organization", w.Org))
+}
+
+// audit is the audit row of p's action on a webhook or an area, with
+// details as key, value pairs.
+func (n *Notifications) audit(p Principal, action string, m RequestMeta, details ...string) AuditEntry {
+	d := map[string]string{}
+	for i := 0; i+1 < len(details); i += 2 {
+		d[details[i]] = details[i+1]
+	}
+	return AuditEntry{At: n.now(), UserID: p.UserID, Actor: p.Actor(), Org: p.Org, Action: action,
+		RequestID: m.RequestID, Details: d}
 }
 
 // Deliveries returns a page of the deliveries of webhook id, newest

@@ -118,7 +118,7 @@ func (f *notifyFixture) approve(t *testing.T, c planning.Case, validUntil time.T
 func (f *notifyFixture) webhook(t *testing.T, org, url string, events ...planning.CaseEvent) planning.Webhook {
 	t.Helper()
 	w := planning.Webhook{Org: org, URL: url, Secret: "secret-of-" + org + "-0123456789", Events: events}
-	if err := f.hooks.CreateWebhook(context.Background(), &w); err != nil {
+	if err := f.hooks.CreateWebhook(context.Background(), &w, planning.AuditEntry{At: time.Now(), Actor: "test", Org: org, Action: "webhook.create"}); err != nil {
 		t.Fatalf("webhook of %s: %v", org, err)
 	}
 	return w
@@ -303,7 +303,7 @@ func TestNotificationReachesConcerned(t *testing.T) {
 	outside := planning.Area{Org: "BQLVQG", Name: "elsewhere in the province", Geom: orb.MultiPolygon{{{{105.25, 21.25}, {105.35, 21.25},
 		{105.35, 21.35}, {105.25, 21.35}, {105.25, 21.25}}}}}
 	for _, a := range []*planning.Area{&inside, &outside} {
-		if err := f.hooks.CreateArea(ctx, a, "26"); err != nil {
+		if err := f.hooks.CreateArea(ctx, a, "26", planning.AuditEntry{At: time.Now(), Actor: "test", Org: a.Org, Action: "area.create"}); err != nil {
 			t.Fatalf("area of %s: %v", a.Org, err)
 		}
 	}
@@ -334,8 +334,11 @@ func TestNotificationReachesConcerned(t *testing.T) {
 		}
 	}
 	// A deleted area notifies no more.
-	if err := f.hooks.DeleteArea(ctx, outside.ID); err != nil {
+	if err := f.hooks.DeleteArea(ctx, outside.ID, planning.AuditEntry{At: time.Now(), Actor: "test", Org: "BQLVQG", Action: "area.delete"}); err != nil {
 		t.Fatal(err)
+	}
+	if n := count(t, f.pool, `SELECT count(*) FROM audit_event WHERE action = 'area.delete' AND (payload->>'area_id')::bigint = $1`, outside.ID); n != 1 {
+		t.Errorf("%d audit rows of the area's deletion, want 1", n)
 	}
 	f.submitCase(t, "AOI-3", orb.Point{105.31, 21.31})
 	if got := len(f.deliveries(t, hooks["BQLVQG"].ID)); got != 1 {
