@@ -88,10 +88,22 @@ var accessRules = map[string]access{
 	"GET /v1/gap-analyses/:id/villages":         {roles: anyone},
 	"GET /v1/gap-analyses/:id/villages.geojson": {roles: anyone},
 	"GET /v1/gap-analyses/:id/gaps.geojson":     {roles: anyone},
+	"POST /v1/gap-lists":                        {roles: []planning.Role{admin}},
 	"GET /v1/layers":                            {roles: anyone},
 	"POST /v1/layers":                           {roles: []planning.Role{admin}},
 	"GET /v1/layers/:file":                      {roles: anyone},
 
+	// A case's papers: its carrier and the reviewers (planning.CanSeeDocuments
+	// answers 404 to another carrier, even once the decision is public).
+	// Conditions: a reviewer marks them met or waived, the carrier reports
+	// evidence. The decision letter is as public as the decision.
+	"POST /v1/proposals/:id/comments":            {roles: []planning.Role{carrier, reviewer}, proposal: true},
+	"GET /v1/proposals/:id/comments":             {roles: []planning.Role{carrier, reviewer, admin}, proposal: true},
+	"POST /v1/proposals/:id/attachments":         {roles: []planning.Role{carrier, reviewer}, proposal: true},
+	"GET /v1/proposals/:id/attachments":          {roles: []planning.Role{carrier, reviewer, admin}, proposal: true},
+	"GET /v1/proposals/:id/attachments/:aid":     {roles: []planning.Role{carrier, reviewer, admin}, proposal: true},
+	"POST /v1/proposals/:id/conditions/:cid":     {roles: []planning.Role{carrier, reviewer}, proposal: true},
+	"GET /v1/proposals/:id/decision-letter.html": {roles: anyone, proposal: true},
 	// Webhooks belong to an organization: its carriers, reviewers and
 	// admins manage them (an admin every organization's); an analyst
 	// writes nothing. Another organization's webhook is 404.

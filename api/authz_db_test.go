@@ -12,6 +12,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"btsplan/api"
 	"btsplan/data"
 	"btsplan/data/datatest"
@@ -23,13 +25,15 @@ import (
 type authzAPI struct {
 	h      http.Handler
 	tokens map[string]string // by role name, and "other" (another carrier), "revoked", "expired"
+	pool   *pgxpool.Pool     // the throwaway schema's, to look at what was stored
 }
 
 // newAuthzAPI wires the API as cmd does, over a throwaway schema with the
 // province of badinput_db_test.go, and makes one user per role (a carrier
 // of 452-04, another of 452-01, a reviewer, an analyst and an admin of
-// SNNMT), each with a token, plus a revoked and an expired token.
-func newAuthzAPI(t *testing.T) *authzAPI {
+// SNNMT), each with a token, plus a revoked and an expired token. opts
+// change the Config before the handler is made.
+func newAuthzAPI(t *testing.T, opts ...func(*api.Config)) *authzAPI {
 	t.Helper()
 	pool := datatest.New(t)
 	db := data.NewDB(pool, data.PoolConfig{QueryTimeout: 30 * time.Second})
@@ -60,7 +64,12 @@ func newAuthzAPI(t *testing.T) *authzAPI {
 		Notify:    planning.NewNotifications(planning.NotifyConfig{}, data.NewWebhookStore(db), nil),
 		Decisions: planning.NewDecisions(cases),
 	}
-	a := &authzAPI{h: api.NewHandler(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})), cfg, svc), tokens: map[string]string{}}
+	cfg.Documents = planning.NewDocuments(cfg.Review, data.NewDocumentStore(db))
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a := &authzAPI{h: api.NewHandler(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})), cfg, svc),
+		tokens: map[string]string{}, pool: pool}
 
 	acc := planning.NewAccounts(users, orgs, nil, nil)
 	for _, u := range []struct{ key, name, org, role string }{
@@ -111,6 +120,11 @@ func (a *authzAPI) do(t *testing.T, who, method, target, body string, headers ..
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return a.serve(req, who, headers...)
+}
+
+// serve sends req with the token of who ("" for none) and headers.
+func (a *authzAPI) serve(req *http.Request, who string, headers ...string) *httptest.ResponseRecorder {
 	if who != "" {
 		req.Header.Set("Authorization", "Bearer "+a.tokens[who])
 	}
@@ -172,6 +186,13 @@ func TestAccessTable(t *testing.T) {
 		{"POST", "/v1/proposals/1/signatures", `{"consent":true}`, false, "403 403 ok 403 403"},
 		{"POST", "/v1/proposals/1/decisions", `{"outcome":"approve"}`, false, "403 403 ok 403 403"},
 		{"GET", "/v1/cases", "", false, "ok ok ok ok ok"},
+		{"POST", "/v1/proposals/1/comments", `{"text":"x"}`, false, "ok 404 ok 403 403"},
+		{"GET", "/v1/proposals/1/comments", "", false, "ok 404 ok 403 ok"},
+		{"POST", "/v1/proposals/1/attachments", `{}`, false, "ok 404 ok 403 403"},
+		{"GET", "/v1/proposals/1/attachments", "", false, "ok 404 ok 403 ok"},
+		{"GET", "/v1/proposals/1/attachments/1", "", false, "any 404 any 403 any"},
+		{"POST", "/v1/proposals/1/conditions/1", `{"status":"met"}`, false, "ok 404 ok 403 403"},
+		{"GET", "/v1/proposals/1/decision-letter.html", "", false, "ok 404 ok 404 ok"},
 		{"POST", "/v1/coverage", `{}`, false, "ok ok ok 403 ok"},
 		{"GET", "/v1/coverage/1", "", false, "any any any any any"},
 		{"GET", "/v1/coverage/1/legend.png", "", false, "any any any any any"},
@@ -185,6 +206,7 @@ func TestAccessTable(t *testing.T) {
 		{"GET", "/v1/gap-analyses/1/villages", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/villages.geojson", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/gaps.geojson", "", false, "any any any any any"},
+		{"POST", "/v1/gap-lists", "", false, "403 403 403 403 ok"},
 		{"GET", "/v1/layers", "", false, "ok ok ok ok ok"},
 		{"POST", "/v1/layers?kind=landuse&name=x&category=ONT", `{"type":"FeatureCollection","features":[]}`, false, "403 403 403 403 ok"},
 		{"GET", "/v1/layers/x.geojson", "", false, "any any any any any"},
@@ -247,7 +269,8 @@ func TestAccessTable(t *testing.T) {
 	}
 	for path, ops := range doc.Paths {
 		for m := range ops {
-			target := strings.NewReplacer("{id}", "1", "{name}", "x", "{coverageId}", "1", "{gapId}", "1").Replace(path)
+			target := strings.NewReplacer("{id}", "1", "{name}", "x", "{coverageId}", "1", "{gapId}", "1",
+				"{aid}", "1", "{cid}", "1").Replace(path)
 			if !covered[strings.ToUpper(m)+" "+target] {
 				t.Errorf("documented %s %s (as %s) has no row in TestAccessTable", strings.ToUpper(m), path, target)
 			}

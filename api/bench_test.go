@@ -32,6 +32,7 @@ import (
 	"btsplan/data/datatest"
 	"btsplan/geo/synth"
 	"btsplan/planning"
+	"btsplan/planning/demo"
 )
 
 // benchZones is the size of the generator's extra land-use layer.
@@ -113,7 +114,7 @@ func loadDistrict(b *testing.B, d *synth.District, layers *data.LayerStore, admi
 	for _, level := range []string{"province", "district", "commune"} {
 		sub := *fc
 		sub.Features = nil
-		var unit planning.AdminUnit
+		var unit synth.AdminUnit
 		for i, a := range d.Admin {
 			if a.Unit.Level == level {
 				sub.Features = append(sub.Features, fc.Features[i])
@@ -127,7 +128,7 @@ func loadDistrict(b *testing.B, d *synth.District, layers *data.LayerStore, admi
 		}
 	}
 	for _, l := range d.Layers {
-		if _, err := layers.ImportLayer(ctx, l.Spec, bytes.NewReader(mustMarshal(b, l.Features)), nil); err != nil {
+		if _, err := layers.ImportLayer(ctx, demo.LayerSpec(l.Spec), bytes.NewReader(mustMarshal(b, l.Features)), nil); err != nil {
 			b.Fatalf("import %s: %v", l.Spec.Name, err)
 		}
 	}
@@ -169,7 +170,7 @@ func bodySets(b *testing.B, d *synth.District) []bodySet {
 		if p.Site.Footprint != nil {
 			fp = "yes"
 		}
-		if p.Site.Structure == planning.StructureA2c {
+		if p.Site.Structure == synth.StructureA2c {
 			tall = "yes"
 		}
 		name := "footprint=" + fp + "/tall=" + tall

@@ -37,6 +37,10 @@ type Config struct {
 	// MaxLayerBytes is the largest layer body (POST /v1/layers) accepted;
 	// 0 means DefaultMaxLayerBytes.
 	MaxLayerBytes int64
+	// MaxAttachmentBytes is the largest attachment (POST
+	// /v1/proposals/{id}/attachments) accepted; larger ones get 413 before
+	// they are read whole. 0 means planning.DefaultMaxAttachmentBytes.
+	MaxAttachmentBytes int64
 	// Ready reports whether the database is reachable; /readyz answers 503
 	// when it returns an error. nil means always ready.
 	Ready func(ctx context.Context) error
@@ -69,6 +73,10 @@ type Config struct {
 	// and reads the stored one of proposals (assessment, report); nil
 	// answers ?with=gap_fill 503 and leaves the section out.
 	GapFill *planning.GapFillService
+	// GapLists imports the official gap list (POST /v1/gap-lists) and
+	// compares gap analyses with it; nil answers the import 503 and
+	// compares with no list.
+	GapLists *planning.GapListService
 
 	// Auth authenticates the bearer token of every protected route (see
 	// authz.go's table). nil answers every protected route 503
@@ -79,6 +87,9 @@ type Config struct {
 	// the case routes 503; submissions then go to the service alone,
 	// without a case (tests that predate the workflow).
 	Review *planning.Review
+	// Documents serves a case's comments, attachments and conditions;
+	// nil answers those routes 503.
+	Documents *planning.Documents
 	// Notify manages webhooks (/v1/webhooks) and areas of interest
 	// (/v1/areas-of-interest); nil answers those routes 503.
 	Notify *planning.Notifications
@@ -96,7 +107,7 @@ type Config struct {
 	CORSOrigins []string
 	// Per-route connection deadlines (see withDeadlines). ReadTimeout
 	// bounds the receipt of a plain request's body and WriteTimeout its
-	// answer; an upload (POST /v1/layers) has UploadTimeout for both and
+	// answer; an upload (POST /v1/layers, a case's attachments) has UploadTimeout for both and
 	// must keep up UploadMinRate bytes/s once ReadTimeout has passed;
 	// streamed exports have StreamTimeout to be written. Zero values take
 	// the defaults above.
@@ -115,6 +126,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxLayerBytes < 0 {
 		errs = append(errs, fmt.Errorf("max layer bytes %d is negative", c.MaxLayerBytes))
+	}
+	if c.MaxAttachmentBytes < 0 {
+		errs = append(errs, fmt.Errorf("max attachment bytes %d is negative", c.MaxAttachmentBytes))
 	}
 	for _, o := range c.CORSOrigins {
 		if err := checkOrigin(o); err != nil {
@@ -149,6 +163,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxLayerBytes <= 0 {
 		c.MaxLayerBytes = DefaultMaxLayerBytes
+	}
+	if c.MaxAttachmentBytes <= 0 {
+		c.MaxAttachmentBytes = planning.DefaultMaxAttachmentBytes
 	}
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = DefaultMaxInFlight

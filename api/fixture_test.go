@@ -62,6 +62,9 @@ type memProposals struct {
 	creates     int  // calls of CreateProposal, stored or not
 	plainExists bool // return Exists without the ID, as a store might
 	lastFilter  planning.ProposalFilter
+	// earlier are assessments a proposal had before its latest, newest
+	// first (a test sets them: the re-evaluation is the job's).
+	earlier map[int64][]planning.Assessment
 }
 
 type duplicateErr struct{ id int64 }
@@ -114,6 +117,14 @@ func (m *memProposals) store() *planningtest.ProposalStore {
 				return planning.Assessment{}, planning.Errorf(planning.NotFound, "assessment of proposal %d not found", id)
 			}
 			return a, nil
+		},
+		AssessmentsFunc: func(_ context.Context, id int64) ([]planning.Assessment, error) {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			if a, ok := m.assessments[id]; ok {
+				return append([]planning.Assessment{a}, m.earlier[id]...), nil
+			}
+			return nil, nil
 		},
 		ProposalsFunc: func(_ context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error) {
 			m.mu.Lock()

@@ -32,6 +32,12 @@ type conditionOut struct {
 	Params map[string]string `json:"params"`
 	Status string            `json:"status"`
 	Note   string            `json:"note,omitempty"`
+	// The tracking of the condition (handle_documents.go): when and with
+	// what note a reviewer marked it, and the evidence reported.
+	StatusChanged string `json:"status_changed,omitempty"`
+	StatusNote    string `json:"status_note,omitempty"`
+	EvidenceID    int64  `json:"evidence_attachment_id,omitempty"`
+	EvidenceNote  string `json:"evidence_note,omitempty"`
 }
 
 type decisionOut struct {
@@ -123,8 +129,12 @@ func newCaseOut(v planning.CaseView) caseOut {
 			Reviewer: d.Reviewer, Note: d.Note, ValidUntil: day(d.ValidUntil), Signed: d.Signed.UTC(),
 			Conditions: []conditionOut{}}
 		for _, k := range d.Conditions {
-			do.Conditions = append(do.Conditions, conditionOut{ID: k.ID, Type: string(k.Type),
-				Params: k.Params, Status: string(k.Status), Note: k.Note})
+			ko := conditionOut{ID: k.ID, Type: string(k.Type), Params: k.Params, Status: string(k.Status),
+				Note: k.Note, StatusNote: k.StatusNote, EvidenceID: k.EvidenceID, EvidenceNote: k.EvidenceNote}
+			if !k.ChangedAt.IsZero() {
+				ko.StatusChanged = k.ChangedAt.UTC().Format(time.RFC3339)
+			}
+			do.Conditions = append(do.Conditions, ko)
 		}
 		out.Decisions = append(out.Decisions, do)
 	}
@@ -165,7 +175,7 @@ func ifMatch(c *gin.Context, id int64, required bool) (int, error) {
 	if tag == "" {
 		if required {
 			return 0, &planning.Error{Kind: planning.Invalid, Field: "If-Match",
-				Err: fmt.Errorf("%w: a decision must carry If-Match with the ETag of the case (GET …/case)", errPreconditionRequired)}
+				Err: fmt.Errorf("%w: a decision or a condition change must carry If-Match with the ETag of the case (GET …/case)", errPreconditionRequired)}
 		}
 		return 0, nil
 	}

@@ -11,7 +11,8 @@ import (
 
 // handleCheck serves POST /v1/checks: a dry run that assesses the site in
 // the body and stores nothing but, with ?with=gap_fill, the coverage it
-// computes (cached by inputs) for the gap-fill section it adds.
+// computes (cached by inputs) for the gap-fill section it adds; the rules
+// on the gap fill then apply to the verdict.
 func (s *server) handleCheck() handlerFunc {
 	return func(c *gin.Context) error {
 		l, err := queryLang(c)
@@ -36,15 +37,19 @@ func (s *server) handleCheck() handlerFunc {
 		if err != nil {
 			return err
 		}
-		out := newAssessmentOut(a, l)
+		var gf *gapFillOut
 		if withFill {
 			g, err := fill.Check(c.Request.Context(), site, a.Province)
 			if err != nil {
 				return err
 			}
-			gf := newGapFillOut(g)
-			out.GapFill = &gf
+			// The rules on the gap fill apply at once (consider sharing…).
+			a = s.svc.ApplyGapFill(a, site, g)
+			o := newGapFillOut(g)
+			gf = &o
 		}
+		out := newAssessmentOut(a, l)
+		out.GapFill = gf
 		s.metrics.countAssessment("check", a.Verdict)
 		writeJSON(c, http.StatusOK, contentTypeJSON, out)
 		return nil

@@ -125,7 +125,18 @@ func (s *server) handleGetGaps() handlerFunc {
 		if err != nil {
 			return err
 		}
-		writeJSON(c, http.StatusOK, contentTypeJSON, newGapOut(a))
+		out := newGapOut(a)
+		if a.State == planning.JobDone {
+			// Predicted against official: the counts of the comparison
+			// with the latest list, read now (the list may be newer than
+			// the analysis).
+			_, _, cmp, err := s.comparedVillages(c, svc, id)
+			if err != nil {
+				return err
+			}
+			out.Official = newOfficialCountsOut(cmp)
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, out)
 		return nil
 	}
 }
@@ -148,13 +159,14 @@ func (s *server) handleGapVillages() handlerFunc {
 		if err != nil {
 			return err
 		}
-		a, vs, err := svc.Villages(c.Request.Context(), id)
+		a, vs, cmp, err := s.comparedVillages(c, svc, id)
 		if err != nil {
 			return err
 		}
-		out := gapVillagesOut{Analysis: a.ID, Carriers: nonNil(a.Params.Carriers), Villages: make([]gapVillageOut, 0, len(vs))}
+		out := gapVillagesOut{Analysis: a.ID, Carriers: nonNil(a.Params.Carriers), Villages: make([]gapVillageOut, 0, len(vs)),
+			Official: newOfficialCountsOut(cmp)}
 		for _, v := range vs {
-			out.Villages = append(out.Villages, newGapVillageOut(v))
+			out.Villages = append(out.Villages, newGapVillageOut(v, cmp.Villages[v.ZoneID]))
 		}
 		writeJSON(c, http.StatusOK, contentTypeJSON, out)
 		return nil
@@ -168,11 +180,11 @@ func (s *server) handleGapVillagesGeoJSON() handlerFunc {
 		if err != nil {
 			return err
 		}
-		_, vs, err := svc.Villages(c.Request.Context(), id)
+		_, vs, cmp, err := s.comparedVillages(c, svc, id)
 		if err != nil {
 			return err
 		}
-		writeJSON(c, http.StatusOK, contentTypeGeoJSON, GapVillagesFeatureCollection(vs))
+		writeJSON(c, http.StatusOK, contentTypeGeoJSON, GapVillagesFeatureCollection(vs, cmp))
 		return nil
 	}
 }
@@ -205,6 +217,9 @@ type gapOut struct {
 	CreatedAt time.Time     `json:"created_at"`
 	DoneAt    *time.Time    `json:"done_at,omitempty"`
 	Links     gapLinks      `json:"links"`
+
+	// Official compares a done analysis with the latest official list.
+	Official *officialCountsOut `json:"official,omitempty"`
 }
 
 type progressOut struct {
@@ -299,6 +314,8 @@ type gapVillagesOut struct {
 	Analysis int64           `json:"analysis"`
 	Carriers []string        `json:"carriers"`
 	Villages []gapVillageOut `json:"villages"`
+	// Official sums up the comparison with the latest official list.
+	Official *officialCountsOut `json:"official"`
 }
 
 type gapVillageOut struct {
@@ -310,6 +327,12 @@ type gapVillageOut struct {
 	Properties map[string]any           `json:"properties"`
 	Coverage   map[string]carrierCovOut `json:"coverage"`
 	NotSpot    string                   `json:"not_spot"`
+	// Predicted is the status over every carrier (planning.PredictedStatus),
+	// compared with Official, what the latest official list says (null
+	// when it does not list the village); Agreement says how they stand.
+	Predicted string       `json:"predicted_status"`
+	Official  *officialOut `json:"official"`
+	Agreement string       `json:"agreement"`
 }
 
 type carrierCovOut struct {
@@ -317,9 +340,10 @@ type carrierCovOut struct {
 	LevelDBm *float64 `json:"level_dbm"`
 }
 
-func newGapVillageOut(v planning.GapVillage) gapVillageOut {
+func newGapVillageOut(v planning.GapVillage, vc planning.VillageComparison) gapVillageOut {
 	o := gapVillageOut{ID: v.ZoneID, Name: v.Name, Category: v.Category, Centre: [2]float64{v.Centre[0], v.Centre[1]},
-		Properties: v.Properties, Coverage: map[string]carrierCovOut{}, NotSpot: string(v.NotSpot)}
+		Properties: v.Properties, Coverage: map[string]carrierCovOut{}, NotSpot: string(v.NotSpot),
+		Predicted: string(vc.Predicted), Official: newOfficialOut(vc.Official), Agreement: string(vc.Agreement)}
 	if o.Properties == nil {
 		o.Properties = map[string]any{}
 	}
@@ -344,9 +368,11 @@ func newCarrierCovOut(cc planning.CarrierCoverage) carrierCovOut {
 
 // GapVillagesFeatureCollection is the village map layer: each village's
 // geometry with its source properties, to which it adds zone_id, name,
-// category, population, coverage ({MNC: {status, level_dbm}}) and
-// not_spot (these win over source properties of the same name).
-func GapVillagesFeatureCollection(vs []planning.GapVillage) *geojson.FeatureCollection {
+// category, population, coverage ({MNC: {status, level_dbm}}), not_spot,
+// predicted_status, official ({status, date, list_version, line, name} or
+// null) and agreement, from cmp (these win over source properties of the
+// same name).
+func GapVillagesFeatureCollection(vs []planning.GapVillage, cmp planning.OfficialComparison) *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
 	for _, v := range vs {
 		g := v.Geometry
@@ -357,13 +383,16 @@ func GapVillagesFeatureCollection(vs []planning.GapVillage) *geojson.FeatureColl
 		for k, val := range v.Properties {
 			f.Properties[k] = val
 		}
-		o := newGapVillageOut(v)
+		o := newGapVillageOut(v, cmp.Villages[v.ZoneID])
 		f.Properties["zone_id"] = v.ZoneID
 		f.Properties["name"] = v.Name
 		f.Properties["category"] = v.Category
 		f.Properties["population"] = o.Population
 		f.Properties["coverage"] = o.Coverage
 		f.Properties["not_spot"] = o.NotSpot
+		f.Properties["predicted_status"] = o.Predicted
+		f.Properties["official"] = o.Official
+		f.Properties["agreement"] = o.Agreement
 		fc.Append(f)
 	}
 	return fc

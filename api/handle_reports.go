@@ -21,16 +21,22 @@ import (
 	"btsplan/planning"
 )
 
-//go:embed templates/report.html.tmpl
+//go:embed templates/*.html.tmpl
 var templateFS embed.FS
 
 // parseReportTemplate parses the HTML report. It runs once per handler; the
 // template is embedded, so an error is a bug that the tests catch.
 func parseReportTemplate() (*template.Template, error) {
-	return template.New("report.html.tmpl").Funcs(template.FuncMap{
+	return parsePage("report.html.tmpl")
+}
+
+// parsePage parses the page template name with the site map it shares
+// (templates/sitemap.html.tmpl) and the map's functions.
+func parsePage(name string) (*template.Template, error) {
+	return template.New(name).Funcs(template.FuncMap{
 		"px":  fmtPx,
 		"add": func(a, b float64) float64 { return a + b },
-	}).ParseFS(templateFS, "templates/report.html.tmpl")
+	}).ParseFS(templateFS, "templates/"+name, "templates/sitemap.html.tmpl")
 }
 
 // orgOut is an organization on the wire.
@@ -52,6 +58,37 @@ type reportOut struct {
 	// Coverage is the proposal's coverage when it has been computed
 	// (GET /v1/proposals/{id}/coverage computes it).
 	Coverage *coverageSummaryOut `json:"coverage,omitempty"`
+	// EarlierAssessments are the assessments the latest one replaced
+	// (such as the zoning-only one before the re-evaluation with the gap
+	// fill), newest first; they are kept, never rewritten.
+	EarlierAssessments []assessmentRefOut `json:"earlier_assessments"`
+}
+
+// assessmentRefOut names one earlier assessment of a proposal.
+type assessmentRefOut struct {
+	ID             int64     `json:"id"`
+	Revision       int       `json:"revision"`
+	Verdict        string    `json:"verdict"`
+	Basis          string    `json:"basis"`
+	RuleSetVersion string    `json:"rule_set_version"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// earlierAssessments lists the assessments of r other than the latest.
+func earlierAssessments(r report) []assessmentRefOut {
+	out := []assessmentRefOut{}
+	for _, a := range r.history {
+		if a.ID == r.assessment.ID {
+			continue
+		}
+		basis := a.Basis
+		if basis == "" {
+			basis = planning.BasisZoning
+		}
+		out = append(out, assessmentRefOut{ID: a.ID, Revision: a.Revision, Verdict: string(a.Verdict), Basis: basis,
+			RuleSetVersion: a.RuleSetVersion, CreatedAt: a.CreatedAt.UTC()})
+	}
+	return out
 }
 
 // report is what both forms of the report are made from.
@@ -61,8 +98,9 @@ type report struct {
 	carrier     orgOut
 	authorities []orgOut // the authorities named by the findings, in order
 	generatedAt time.Time
-	coverage    *planning.Coverage // nil when not computed
-	gapFill     *planning.GapFill  // nil when not computed (or no gap fill service)
+	coverage    *planning.Coverage    // nil when not computed
+	gapFill     *planning.GapFill     // nil when not computed (or no gap fill service)
+	history     []planning.Assessment // every assessment, newest first
 }
 
 // loadReport reads a proposal, its assessment and the names of the
@@ -77,6 +115,9 @@ func (s *server) loadReport(ctx context.Context, id int64) (report, error) {
 		return report{}, notFound(err, "assessment of proposal %d", id)
 	}
 	r := report{proposal: p, assessment: a, generatedAt: s.now().UTC()}
+	if r.history, err = s.svc.Assessments(ctx, id); err != nil {
+		return report{}, err
+	}
 	if r.carrier, err = s.orgName(ctx, p.Site.Carrier); err != nil {
 		return report{}, err
 	}
@@ -144,6 +185,7 @@ func (s *server) handleReportJSON() handlerFunc {
 			GeneratedAt:    r.generatedAt,
 			Lang:           string(l),
 		}
+		out.EarlierAssessments = earlierAssessments(r)
 		if out.Authorities == nil {
 			out.Authorities = []orgOut{}
 		}
@@ -217,6 +259,7 @@ type reportView struct {
 	Authorities                 []orgOut
 	Coverage                    *coverageView // nil when no coverage service is configured
 	GapFill                     *gapFillView  // nil when no gap fill service is configured
+	History                     historyView
 }
 
 type findingView struct {
@@ -296,6 +339,7 @@ func newReportView(r report, l lang) reportView {
 	}
 	v.Map = drawSiteMap(p.Site, p.Site.HeightM, features)
 	v.Authorities = append([]orgOut{{Name: t.ReviewingAuthority}}, r.authorities...)
+	v.History = newHistoryView(r, l)
 	return v
 }
 

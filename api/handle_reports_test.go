@@ -9,6 +9,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"golang.org/x/net/html"
+
+	"btsplan/planning"
 )
 
 func TestReportJSON(t *testing.T) {
@@ -187,4 +189,45 @@ func textOf(n *html.Node) string {
 		b.WriteString(textOf(c))
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// TestReportListsEarlierAssessments: a proposal re-evaluated with its gap
+// fill shows the latest assessment and lists the earlier one, in the JSON
+// and the HTML report.
+func TestReportListsEarlierAssessments(t *testing.T) {
+	ta := newTestAPI(t)
+	c := submit(t, ta, siteBody(inForest))
+	ta.props.mu.Lock()
+	first := ta.props.assessments[c.ID]
+	latest := first
+	latest.ID, latest.Basis = first.ID+1, planning.BasisGapFill
+	ta.props.assessments[c.ID] = latest
+	ta.props.earlier = map[int64][]planning.Assessment{c.ID: {first}}
+	ta.props.mu.Unlock()
+
+	rec := ta.do(t, "GET", "/v1/proposals/"+itoa(c.ID)+"/report?lang=en", nil)
+	var r struct {
+		Assessment struct {
+			ID    int64  `json:"id"`
+			Basis string `json:"basis"`
+		} `json:"assessment"`
+		Earlier []struct {
+			ID      int64  `json:"id"`
+			Verdict string `json:"verdict"`
+			Basis   string `json:"basis"`
+		} `json:"earlier_assessments"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+		t.Fatalf("%v: %s", err, rec.Body)
+	}
+	if r.Assessment.ID != latest.ID || r.Assessment.Basis != "gap_fill" || len(r.Earlier) != 1 || r.Earlier[0].ID != first.ID ||
+		r.Earlier[0].Verdict != string(first.Verdict) || r.Earlier[0].Basis != "zoning" {
+		t.Errorf("report = %+v, want the latest (gap_fill) and the first listed as earlier (zoning)", r)
+	}
+	page := ta.do(t, "GET", "/v1/proposals/"+itoa(c.ID)+"/report.html?lang=en", nil).Body.String()
+	for _, want := range []string{"Earlier assessments (kept as they were)", "Assessment #" + itoa(first.ID), "re-evaluated once the gap fill was computed"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
 }

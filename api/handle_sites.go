@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -131,25 +130,13 @@ func siteImportSpec(q url.Values) (planning.NetworkSpec, error) {
 	return spec, nil
 }
 
-// checkSitesContentType accepts a CSV body as text/csv (or text/plain,
-// application/octet-stream, none), a GeoJSON body as JSON types.
+// checkSitesContentType accepts a CSV body as checkCSVContentType does,
+// a GeoJSON body as JSON types.
 func checkSitesContentType(c *gin.Context, format string) error {
 	if format == planning.FormatGeoJSON {
 		return checkJSONContentType(c)
 	}
-	ct := c.GetHeader("Content-Type")
-	if ct == "" {
-		return nil
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return malformed("Content-Type", "invalid Content-Type %q", ct)
-	}
-	switch mt {
-	case "text/csv", "application/csv", "text/plain", "application/octet-stream", "application/x-www-form-urlencoded":
-		return nil
-	}
-	return &httpError{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("Content-Type %q: an OpenCelliD import is text/csv", mt)}
+	return checkCSVContentType(c, "an OpenCelliD import")
 }
 
 // siteImportOut is the body of 201 after an import.

@@ -31,6 +31,8 @@ type server struct {
 
 	reportTmpl *template.Template
 	reportErr  error // a template bug: the HTML report answers 500
+	letterTmpl *template.Template
+	letterErr  error // a template bug: the decision letter answers 500
 }
 
 func newEngine(log *slog.Logger, cfg Config, svc *planning.Service) *gin.Engine {
@@ -45,6 +47,10 @@ func newEngine(log *slog.Logger, cfg Config, svc *planning.Service) *gin.Engine 
 	s.reportTmpl, s.reportErr = parseReportTemplate()
 	if s.reportErr != nil {
 		log.Error("parse report template", "err", s.reportErr)
+	}
+	s.letterTmpl, s.letterErr = parsePage("decision_letter.html.tmpl")
+	if s.letterErr != nil {
+		log.Error("parse decision letter template", "err", s.letterErr)
 	}
 
 	// gin's debug mode prints every route as plain text to stdout, which

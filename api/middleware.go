@@ -225,12 +225,13 @@ type routeClass int
 
 const (
 	classPlain  routeClass = iota // small bodies and answers
-	classUpload                   // POST /v1/layers: up to MaxLayerBytes in
+	classUpload                   // POST /v1/layers, attachments: up to MaxLayerBytes in
 	classStream                   // streamed exports: large answers out
 )
 
 var routeClasses = map[string]routeClass{
 	"POST /v1/layers":                        classUpload,
+	"POST /v1/proposals/:id/attachments":     classUpload,
 	"GET /v1/layers/:file":                   classStream,
 	"GET /v1/proposals.geojson":              classStream,
 	"GET /v1/proposals/:id/findings.geojson": classStream,

@@ -50,15 +50,10 @@ func tooLarge(limit int64) error {
 // type is not a "simple" request and needs a CORS preflight, which this
 // server never grants.
 func checkJSONContentType(c *gin.Context) error {
-	ct := c.GetHeader("Content-Type")
-	if ct == "" {
-		return &httpError{status: http.StatusUnsupportedMediaType,
-			msg: "no Content-Type: send the body as application/json or application/geo+json"}
-	}
-	mt, params, err := mime.ParseMediaType(ct)
+	const want = "application/json or application/geo+json"
+	mt, params, err := requestMediaType(c, want)
 	if err != nil {
-		return &httpError{status: http.StatusUnsupportedMediaType,
-			msg: fmt.Sprintf("invalid Content-Type %s: send application/json or application/geo+json", echo(ct))}
+		return err
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		// RFC 8259 §8.1: JSON between systems is UTF-8; a body declared
@@ -66,18 +61,52 @@ func checkJSONContentType(c *gin.Context) error {
 		return &httpError{status: http.StatusUnsupportedMediaType,
 			msg: fmt.Sprintf("charset %s: JSON must be sent as UTF-8", echo(cs))}
 	}
-	if ce := c.GetHeader("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-		// The body would be read as it came: say so rather than
-		// misread a compressed one.
-		return &httpError{status: http.StatusUnsupportedMediaType,
-			msg: fmt.Sprintf("Content-Encoding %s: send the body uncompressed", echo(ce))}
-	}
 	if mt == "application/json" || mt == "application/geo+json" ||
 		strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json") {
 		return nil
 	}
 	return &httpError{status: http.StatusUnsupportedMediaType,
-		msg: fmt.Sprintf("Content-Type %s: send application/json or application/geo+json", echo(mt))}
+		msg: fmt.Sprintf("Content-Type %s: send %s", echo(mt), want)}
+}
+
+// checkUploadContentType accepts a raw file body whose Content-Type is one
+// of types (an attachment's), and returns that type; anything else,
+// a missing Content-Type included, is 415. Like JSON, none of these is a
+// type a browser's cross-site form can send without a CORS preflight.
+func checkUploadContentType(c *gin.Context, types []string) (string, error) {
+	want := strings.Join(types, ", ")
+	mt, _, err := requestMediaType(c, want)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(types, mt) {
+		return "", &httpError{status: http.StatusUnsupportedMediaType,
+			msg: fmt.Sprintf("Content-Type %s: send one of %s", echo(mt), want)}
+	}
+	return mt, nil
+}
+
+// requestMediaType returns the request's media type (lower case) and its
+// parameters. A missing or unparsable Content-Type, or a compressed body,
+// is 415 naming want, the types the route takes.
+func requestMediaType(c *gin.Context, want string) (string, map[string]string, error) {
+	ct := c.GetHeader("Content-Type")
+	if ct == "" {
+		return "", nil, &httpError{status: http.StatusUnsupportedMediaType,
+			msg: "no Content-Type: send the body as " + want}
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "", nil, &httpError{status: http.StatusUnsupportedMediaType,
+			msg: fmt.Sprintf("invalid Content-Type %s: send %s", echo(ct), want)}
+	}
+	if ce := c.GetHeader("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		// The body would be read as it came: say so rather than
+		// misread a compressed one.
+		return "", nil, &httpError{status: http.StatusUnsupportedMediaType,
+			msg: fmt.Sprintf("Content-Encoding %s: send the body uncompressed", echo(ce))}
+	}
+	return mt, params, nil
 }
 
 // echo quotes a client's value for a message: at most 64 bytes of it, so a

@@ -32,6 +32,13 @@ func (s *server) routes(e *gin.Engine) {
 	v1.POST("/proposals/:id/actions", w(s.handleCaseAction()))
 	v1.POST("/proposals/:id/signatures", w(s.handleSign()))
 	v1.POST("/proposals/:id/decisions", w(s.handleDecide()))
+	v1.POST("/proposals/:id/comments", w(s.handleAddComment()))
+	v1.GET("/proposals/:id/comments", w(s.handleListComments()))
+	v1.POST("/proposals/:id/attachments", w(s.handleUpload()))
+	v1.GET("/proposals/:id/attachments", w(s.handleListAttachments()))
+	v1.GET("/proposals/:id/attachments/:aid", w(s.handleDownload()))
+	v1.POST("/proposals/:id/conditions/:cid", w(s.handleCondition()))
+	v1.GET("/proposals/:id/decision-letter.html", w(s.handleDecisionLetter()))
 	v1.GET("/cases", w(s.handleListCases()))
 
 	v1.POST("/webhooks", w(s.handleCreateWebhook()))
@@ -58,6 +65,7 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/gap-analyses/:id/villages", w(s.handleGapVillages()))
 	v1.GET("/gap-analyses/:id/villages.geojson", w(s.handleGapVillagesGeoJSON()))
 	v1.GET("/gap-analyses/:id/gaps.geojson", w(s.handleGapAreasGeoJSON()))
+	v1.POST("/gap-lists", w(s.handleImportGapList()))
 
 	v1.GET("/layers", w(s.handleListLayers()))
 	v1.POST("/layers", w(s.handleImportLayer()))

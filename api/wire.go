@@ -92,6 +92,9 @@ type assessmentOut struct {
 	// GapFill is the gap-fill section: a check's with ?with=gap_fill, a
 	// proposal's once its background job has stored it.
 	GapFill *gapFillOut `json:"gap_fill,omitempty"`
+	// Basis is what the assessment weighed: zoning, or gap_fill (the
+	// zoning and the rules on the gap fill).
+	Basis string `json:"basis"`
 }
 
 func newAssessmentOut(a planning.Assessment, l lang) assessmentOut {
@@ -106,6 +109,10 @@ func newAssessmentOut(a planning.Assessment, l lang) assessmentOut {
 		Province:       a.Province,
 		AdminUnit:      a.AdminUnit,
 		Lang:           string(l),
+		Basis:          a.Basis,
+	}
+	if out.Basis == "" {
+		out.Basis = planning.BasisZoning
 	}
 	if out.LayerVersions == nil {
 		out.LayerVersions = map[string]int{}

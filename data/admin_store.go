@@ -45,19 +45,24 @@ func (s *AdminStore) UnitsAt(ctx context.Context, p orb.Point, at time.Time) ([]
 	if err != nil {
 		return nil, opError(op, translate(err))
 	}
-	units, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (planning.AdminUnit, error) {
-		var u planning.AdminUnit
-		var to *time.Time
-		err := r.Scan(&u.Code, &u.Name, &u.Level, &u.Parent, &u.ValidFrom, &to)
-		u.ValidFrom = fromDate(u.ValidFrom)
-		if to != nil {
-			t := fromDate(*to)
-			u.ValidTo = &t
-		}
-		return u, err
-	})
+	units, err := pgx.CollectRows(rows, scanAdminUnit)
 	if err != nil {
 		return nil, opError(op, translate(err))
 	}
 	return units, nil
+}
+
+// scanAdminUnit reads a row of code, name, level, parent (empty for none),
+// valid_from and valid_to (NULL while in force); dates come back as the
+// start of the day in Vietnam.
+func scanAdminUnit(r pgx.CollectableRow) (planning.AdminUnit, error) {
+	var u planning.AdminUnit
+	var to *time.Time
+	err := r.Scan(&u.Code, &u.Name, &u.Level, &u.Parent, &u.ValidFrom, &to)
+	u.ValidFrom = fromDate(u.ValidFrom)
+	if to != nil {
+		t := fromDate(*to)
+		u.ValidTo = &t
+	}
+	return u, err
 }

@@ -38,6 +38,7 @@ import (
 	"btsplan/geo"
 	"btsplan/geo/synth"
 	"btsplan/planning"
+	"btsplan/planning/demo"
 )
 
 // benchZones is the size of the generator's extra land-use layer: the
@@ -164,7 +165,7 @@ func loadDistrict50k(tb testing.TB) *district50k {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if _, err := s.layers.ImportLayer(ctx, l.Spec, bytes.NewReader(body), nil); err != nil {
+		if _, err := s.layers.ImportLayer(ctx, demo.LayerSpec(l.Spec), bytes.NewReader(body), nil); err != nil {
 			tb.Fatalf("import %s: %v", l.Spec.Name, err)
 		}
 	}
@@ -197,10 +198,7 @@ func loadDistrict50k(tb testing.TB) *district50k {
 //     from every extra zone.
 func (fx *district50k) checkSets(tb testing.TB) []checkSet {
 	tb.Helper()
-	var demo []planning.Site
-	for _, p := range fx.d.Proposals {
-		demo = append(demo, p.Site)
-	}
+	demoSites := demo.Sites(fx.d)
 	b := fx.d.Bound
 	r := rand.New(rand.NewPCG(2, 2))
 	mix := checkSet{name: "mix"}
@@ -209,7 +207,7 @@ func (fx *district50k) checkSets(tb testing.TB) []checkSet {
 			b.Min[0] + (0.02+0.96*r.Float64())*(b.Max[0]-b.Min[0]),
 			b.Min[1] + (0.02+0.96*r.Float64())*(b.Max[1]-b.Min[1]),
 		}
-		mix.sites = append(mix.sites, movedSite(demo[i%len(demo)], to))
+		mix.sites = append(mix.sites, movedSite(demoSites[i%len(demoSites)], to))
 	}
 	mix.queries = fx.queriesOf(tb, mix.sites)
 	groups := map[string]*checkSet{}
@@ -231,7 +229,7 @@ func (fx *district50k) checkSets(tb testing.TB) []checkSet {
 	for _, name := range slices.Sorted(maps.Keys(groups)) {
 		sets = append(sets, *groups[name])
 	}
-	return append(sets, checkSet{name: "demo", sites: demo, queries: fx.queriesOf(tb, demo)})
+	return append(sets, checkSet{name: "demo", sites: demoSites, queries: fx.queriesOf(tb, demoSites)})
 }
 
 // importAdmin imports the district's admin units, one import per level
@@ -242,7 +240,7 @@ func importAdmin(tb testing.TB, s stores, d *synth.District) {
 	for _, level := range []string{"province", "district", "commune"} {
 		sub := *fc
 		sub.Features = nil
-		var unit planning.AdminUnit
+		var unit synth.AdminUnit
 		for i, a := range d.Admin {
 			if a.Unit.Level == level {
 				sub.Features = append(sub.Features, fc.Features[i])
@@ -505,7 +503,7 @@ func layerFile50k(b *testing.B) (string, planning.LayerSpec) {
 			return
 		}
 		benchFile.err = os.Rename(tmp, path)
-		benchFile.path, benchFile.spec = path, l.Spec
+		benchFile.path, benchFile.spec = path, demo.LayerSpec(l.Spec)
 	})
 	if benchFile.err != nil {
 		b.Fatalf("write the 50k layer file: %v", benchFile.err)

@@ -51,6 +51,8 @@ var (
 	qDecisions string
 	//go:embed sql/decision_conditions.sql
 	qDecisionConditions string
+	//go:embed sql/condition_update.sql
+	qConditionUpdate string
 	//go:embed sql/idempotency.sql
 	qIdempotency string
 	//go:embed sql/idempotency_insert.sql
@@ -218,11 +220,12 @@ func (s *CaseStore) history(ctx context.Context, tx pgx.Tx, caseID int64, events
 			return err
 		}
 	}
-	return s.db.audit(ctx, tx, audit...)
+	return s.db.insertAudit(ctx, tx, audit)
 }
 
-// audit appends audit rows in tx (audit_event refuses UPDATE and DELETE).
-func (d *DB) audit(ctx context.Context, tx pgx.Tx, audit ...planning.AuditEntry) error {
+// insertAudit appends audit rows in tx (audit_event refuses UPDATE and
+// DELETE): the change they record commits with them or not at all.
+func (d *DB) insertAudit(ctx context.Context, tx pgx.Tx, audit []planning.AuditEntry) error {
 	for _, a := range audit {
 		details := a.Details
 		if details == nil {
@@ -269,6 +272,13 @@ func (s *CaseStore) Change(ctx context.Context, ch *planning.CaseChange) error {
 		}
 		if d := ch.Decision; d != nil {
 			if err := s.insertDecision(ctx, tx, d); err != nil {
+				return err
+			}
+		}
+		if k := ch.Condition; k != nil {
+			var id int64
+			if err := s.db.queryRow(ctx, tx, qConditionUpdate, []any{k.ID, string(k.Status), nullID(k.ChangedBy),
+				nullTime(k.ChangedAt), k.StatusNote, nullID(k.EvidenceID), k.EvidenceNote}, &id); err != nil {
 				return err
 			}
 		}
@@ -487,7 +497,8 @@ func (s *CaseStore) conditionsOf(ctx context.Context, ids []int64) (map[int64][]
 		var typ, status string
 		var params []byte
 		var changed *time.Time
-		if err := rows.Scan(&did, &cd.ID, &typ, &params, &status, &cd.Note, &cd.ChangedBy, &changed); err != nil {
+		if err := rows.Scan(&did, &cd.ID, &typ, &params, &status, &cd.Note, &cd.ChangedBy, &changed,
+			&cd.StatusNote, &cd.EvidenceID, &cd.EvidenceNote); err != nil {
 			return nil, translate(err)
 		}
 		cd.Type, cd.Status = planning.ConditionType(typ), planning.ConditionStatus(status)

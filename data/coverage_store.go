@@ -21,6 +21,7 @@ import (
 	"btsplan/geo"
 	"btsplan/geo/coverage"
 	"btsplan/geo/raster"
+	"btsplan/geo/raster/geotiff"
 	"btsplan/planning"
 )
 
@@ -82,7 +83,7 @@ func (s *CoverageStore) SaveCoverage(ctx context.Context, c *planning.Coverage) 
 	if err != nil {
 		return fmt.Errorf("%s: encode inputs: %w", op, err)
 	}
-	limits, err := json.Marshal(c.Limits)
+	limits, err := json.Marshal(c.Limits.JSON())
 	if err != nil {
 		return fmt.Errorf("%s: encode limits: %w", op, err)
 	}
@@ -172,7 +173,7 @@ func writeFileAtomic(name string, b []byte) error {
 // legend. cmd's coverage command writes the same files.
 func WriteCoverageFiles(g *geo.Grid, metric coverage.Metric, thresholdDBm float64, tif, png, legend io.Writer) error {
 	if tif != nil {
-		if err := raster.WriteGeoTIFF(tif, g, CoverageNoData); err != nil {
+		if err := geotiff.Write(tif, g, CoverageNoData); err != nil {
 			return fmt.Errorf("coverage geotiff: %w", err)
 		}
 	}
@@ -347,9 +348,11 @@ func (r *coverageRow) coverage() (planning.Coverage, error) {
 	if err := json.Unmarshal(r.inputs, &c.Inputs); err != nil {
 		return c, fmt.Errorf("decode inputs of coverage %d: %w", c.ID, err)
 	}
-	if err := json.Unmarshal(r.limits, &c.Limits); err != nil {
+	var limits coverage.LimitsJSON
+	if err := json.Unmarshal(r.limits, &limits); err != nil {
 		return c, fmt.Errorf("decode limits of coverage %d: %w", c.ID, err)
 	}
+	c.Limits = planning.CoverageLimitsOf(limits)
 	if err := json.Unmarshal(r.files, &c.Files); err != nil {
 		return c, fmt.Errorf("decode files of coverage %d: %w", c.ID, err)
 	}

@@ -3,6 +3,7 @@ package data_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"math"
 	"os"
@@ -204,4 +205,78 @@ func TestCoverageStore(t *testing.T) {
 			t.Errorf("no grid: %v, want Invalid", err)
 		}
 	})
+}
+
+// The stored inputs and limits are the snake_case wire form, and 0017
+// rewrites rows stored in the Go-named form of before into it.
+func TestCoverageStoreWireNames(t *testing.T) {
+	s := newStores(t)
+	cs := data.NewCoverageStore(s.db, t.TempDir())
+	ctx := context.Background()
+	c := testCoverage(t, 52)
+	if err := cs.SaveCoverage(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	var snake bool
+	if err := s.pool.QueryRow(ctx, `SELECT inputs ? 'height_m' AND inputs -> 'sectors' -> 0 ? 'eirp_dbm'
+		AND inputs -> 'radio' ->> 'polarization' = 'vertical' AND limits ? 'terrain_limited_cells'
+		AND NOT inputs ? 'HeightM' AND NOT limits ? 'RadiusM' FROM coverage_result WHERE id = $1`, c.ID).Scan(&snake); err != nil {
+		t.Fatal(err)
+	}
+	if !snake {
+		t.Errorf("stored inputs and limits are not in their snake_case wire form")
+	}
+
+	// A row as stored before 0017: encoding/json of the Go structs. A
+	// type defined on Inputs' struct has none of its methods, so it
+	// marshals with the Go field names as the old code did.
+	type goNamedInputs coverage.Inputs
+	old := c.Inputs
+	old.Radio.Polarization = 0 // horizontal
+	old.TerrainSampling = ""   // stored before the option: bilinear
+	old.Sectors = append(old.Sectors, coverage.SectorInputs{AzimuthDeg: 120, EIRPdBm: 50, GainDBi: 16,
+		FrontToBackDB: 25, SideLobeDB: 20, Pattern: "K80010622", PatternSHA256: "sha256:ab"})
+	oldLimits := c.Limits
+	oldLimits.FirstModelError = "itm: path too short"
+	if _, err := s.pool.Exec(ctx, `UPDATE coverage_result SET inputs = $2, limits = $3 WHERE id = $1`,
+		c.ID, mustJSON(t, goNamedInputs(old)), mustJSON(t, oldLimits)); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := data.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var applied bool
+	for _, m := range ms {
+		if m.Version == "0017_coverage_wire_names" {
+			if _, err := s.pool.Exec(ctx, m.SQL); err != nil {
+				t.Fatalf("0017: %v", err)
+			}
+			applied = true
+		}
+	}
+	if !applied {
+		t.Fatal("no migration 0017_coverage_wire_names")
+	}
+	got, err := cs.Coverage(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := old
+	want.TerrainSampling = coverage.SamplingBilinear
+	if !reflect.DeepEqual(got.Inputs, want) {
+		t.Errorf("inputs after 0017 = %+v, want %+v", got.Inputs, want)
+	}
+	if !reflect.DeepEqual(got.Limits, oldLimits) {
+		t.Errorf("limits after 0017 = %+v, want %+v", got.Limits, oldLimits)
+	}
+}
+
+func mustJSON(tb testing.TB, v any) []byte {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }

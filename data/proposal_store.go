@@ -36,6 +36,10 @@ var (
 	qProposals string
 	//go:embed sql/assessment_latest.sql
 	qAssessmentLatest string
+	//go:embed sql/assessments.sql
+	qAssessments string
+	//go:embed sql/proposal_set_verdict.sql
+	qProposalSetVerdict string
 	//go:embed sql/findings.sql
 	qFindings string
 	//go:embed sql/rule_set_files_insert.sql
@@ -230,18 +234,7 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 	}
 
 	a.ProposalID, a.Revision = p.ID, p.Revision
-	if err := s.db.queryRow(ctx, tx, qAssessmentInsert,
-		[]any{a.ProposalID, a.Revision, string(a.Verdict), a.RuleSetVersion, a.Province, a.AdminUnit},
-		&a.ID, &a.CreatedAt); err != nil {
-		return err
-	}
-	if err := s.linkLayers(ctx, tx, a); err != nil {
-		return err
-	}
-	if err := s.insertFindings(ctx, tx, a); err != nil {
-		return err
-	}
-	if err := s.keepRuleSet(ctx, tx, a); err != nil {
+	if err := s.insertAssessment(ctx, tx, a); err != nil {
 		return err
 	}
 	if s.afterCreate != nil && len(site.Antennas) > 0 {
@@ -253,6 +246,84 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 		}
 	}
 	return nil
+}
+
+// insertAssessment stores assessment a of a stored proposal revision
+// with its layer versions, findings and rule set text, in tx.
+func (s *ProposalStore) insertAssessment(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
+	basis := a.Basis
+	if basis == "" {
+		basis = planning.BasisZoning
+	}
+	if err := s.db.queryRow(ctx, tx, qAssessmentInsert,
+		[]any{a.ProposalID, a.Revision, string(a.Verdict), a.RuleSetVersion, a.Province, a.AdminUnit, basis},
+		&a.ID, &a.CreatedAt); err != nil {
+		return err
+	}
+	a.Basis = basis
+	if err := s.linkLayers(ctx, tx, a); err != nil {
+		return err
+	}
+	if err := s.insertFindings(ctx, tx, a); err != nil {
+		return err
+	}
+	return s.keepRuleSet(ctx, tx, a)
+}
+
+// AddAssessment stores a further assessment of proposal a.ProposalID (a
+// re-evaluation) with the signatures its conditions require
+// (planning.RequiredAuthorities), and makes its verdict the proposal's, in
+// one transaction. Errors: NotFound for an unknown proposal, Unavailable.
+func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessment) error {
+	op := fmt.Sprintf("add assessment of proposal %d", a.ProposalID)
+	tx, err := s.db.pool.Begin(ctx)
+	if err != nil {
+		return opError(op, translate(err))
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
+	var id int64
+	if err := s.db.queryRow(ctx, tx, qProposalSetVerdict, []any{a.ProposalID, string(a.Verdict)}, &id); err != nil {
+		return opError(op, err)
+	}
+	if err := s.insertAssessment(ctx, tx, a); err != nil {
+		return opError(op, err)
+	}
+	// The review reads the latest assessment's required signatures: the
+	// new one needs those of its own conditions (as a submission's does).
+	if req := planning.RequiredAuthorities(*a); len(req) > 0 {
+		if err := s.db.exec(ctx, tx, qRequiredSignaturesInsert, a.ID, req); err != nil {
+			return opError(op, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return opError(op, translate(err))
+	}
+	s.ruleSets.Store(a.RuleSetVersion, true)
+	return nil
+}
+
+// Assessments returns every assessment of proposal proposalID, newest
+// first, without findings. Errors: Unavailable.
+func (s *ProposalStore) Assessments(ctx context.Context, proposalID int64) ([]planning.Assessment, error) {
+	op := fmt.Sprintf("assessments of proposal %d", proposalID)
+	ctx, cancel := s.db.query(ctx)
+	defer cancel()
+	rows, err := s.db.pool.Query(ctx, qAssessments, proposalID)
+	if err != nil {
+		return nil, opError(op, translate(err))
+	}
+	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (planning.Assessment, error) {
+		var a planning.Assessment
+		var revision int32
+		var verdict string
+		err := r.Scan(&a.ID, &a.ProposalID, &revision, &verdict, &a.RuleSetVersion, &a.Province, &a.AdminUnit, &a.CreatedAt, &a.Basis)
+		a.Revision, a.Verdict = int(revision), planning.Verdict(verdict)
+		return a, err
+	})
+	if err != nil {
+		return nil, opError(op, translate(err))
+	}
+	return as, nil
 }
 
 // keepRuleSet stores the text of a's rule set once per version; versions
@@ -497,7 +568,7 @@ func (s *ProposalStore) Assessment(ctx context.Context, proposalID int64) (plann
 	var names []string
 	var versions []int32
 	err := s.db.pool.QueryRow(ctx, qAssessmentLatest, proposalID).Scan(&a.ID, &a.ProposalID, &revision, &verdict,
-		&a.RuleSetVersion, &a.Province, &a.AdminUnit, &a.CreatedAt, &names, &versions)
+		&a.RuleSetVersion, &a.Province, &a.AdminUnit, &a.CreatedAt, &names, &versions, &a.Basis)
 	if err != nil {
 		return a, opError(op, translate(err))
 	}

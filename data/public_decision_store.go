@@ -100,7 +100,7 @@ func scanPublicDecision(r pgx.CollectableRow) (planning.PublicDecision, error) {
 }
 
 // publicConditions reads the conditions of the decisions in ds, without
-// their notes and who changed them.
+// their notes, their evidence and who changed them.
 func (s *CaseStore) publicConditions(ctx context.Context, ds []planning.PublicDecision) error {
 	if len(ds) == 0 {
 		return nil
@@ -116,7 +116,10 @@ func (s *CaseStore) publicConditions(ctx context.Context, ds []planning.PublicDe
 	for i := range ds {
 		d := &ds[i].Decision
 		for _, cd := range conds[d.ID] {
-			cd.Note, cd.ChangedBy = "", 0
+			// The review's notes and the carrier's evidence (a document)
+			// are not public.
+			cd.Note, cd.StatusNote, cd.EvidenceNote = "", "", ""
+			cd.ChangedBy, cd.EvidenceID = 0, 0
 			d.Conditions = append(d.Conditions, cd)
 		}
 	}

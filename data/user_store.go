@@ -4,6 +4,8 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,11 +41,11 @@ var _ planning.UserStore = (*UserStore)(nil)
 // NewUserStore returns a UserStore on db.
 func NewUserStore(db *DB) *UserStore { return &UserStore{db: db} }
 
-// CreateUser stores u and its roles in one transaction, filling in u.ID
-// and u.Created. Errors: Exists for a taken name; Invalid naming "org" for
-// an unknown organization or "role" for a role the role table lacks;
-// Unavailable.
-func (s *UserStore) CreateUser(ctx context.Context, u *planning.User) error {
+// CreateUser stores u, its roles and audit in one transaction, filling in
+// u.ID and u.Created. Errors: Exists for a taken name; Invalid naming
+// "org" for an unknown organization or "role" for a role the role table
+// lacks; Unavailable.
+func (s *UserStore) CreateUser(ctx context.Context, u *planning.User, audit ...planning.AuditEntry) error {
 	op := fmt.Sprintf("create user %q", u.Name)
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
 		if err := s.db.queryRow(ctx, tx, qUserInsert, []any{u.Name, u.Org, u.Province, u.Disabled}, &u.ID, &u.Created); err != nil {
@@ -62,7 +64,10 @@ func (s *UserStore) CreateUser(ctx context.Context, u *planning.User) error {
 			}
 			return err
 		}
-		return nil
+		for i := range audit {
+			audit[i].Details = withDetail(audit[i].Details, "user_id", strconv.FormatInt(u.ID, 10))
+		}
+		return s.db.insertAudit(ctx, tx, audit)
 	})
 	if err != nil {
 		return opError(op, translate(err))
@@ -93,13 +98,20 @@ func toRoles(rs []string) []planning.Role {
 	return out
 }
 
-// CreateToken stores t's prefix and hash (never a token's text), filling
-// in t.ID and t.Created. Errors: Exists for a taken prefix; Invalid for an
-// unknown user or an expiry not after now; Unavailable.
-func (s *UserStore) CreateToken(ctx context.Context, t *planning.Token) error {
-	ctx, cancel := s.db.query(ctx)
-	defer cancel()
-	err := s.db.pool.QueryRow(ctx, qTokenInsert, t.UserID, t.Prefix, t.Hash[:], t.Note, t.Expires).Scan(&t.ID, &t.Created)
+// CreateToken stores t's prefix and hash (never a token's text) and audit
+// in one transaction, filling in t.ID and t.Created. Errors: Exists for a
+// taken prefix; Invalid for an unknown user or an expiry not after now;
+// Unavailable.
+func (s *UserStore) CreateToken(ctx context.Context, t *planning.Token, audit ...planning.AuditEntry) error {
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		if err := s.db.queryRow(ctx, tx, qTokenInsert, []any{t.UserID, t.Prefix, t.Hash[:], t.Note, t.Expires}, &t.ID, &t.Created); err != nil {
+			return err
+		}
+		for i := range audit {
+			audit[i].Details = withDetail(audit[i].Details, "token_id", strconv.FormatInt(t.ID, 10))
+		}
+		return s.db.insertAudit(ctx, tx, audit)
+	})
 	if err != nil {
 		return opError("create token", translate(err))
 	}
@@ -137,15 +149,36 @@ func (s *UserStore) TokenByPrefix(ctx context.Context, prefix string) (planning.
 }
 
 // RevokeTokens revokes, at at, the unrevoked tokens sel picks and returns
-// how many. Errors: Unavailable.
-func (s *UserStore) RevokeTokens(ctx context.Context, sel planning.TokenSelector, at time.Time) (int, error) {
-	ctx, cancel := s.db.query(ctx)
-	defer cancel()
-	tag, err := s.db.pool.Exec(ctx, qTokensRevoke, sel.ID, sel.Prefix, sel.UserName, at)
+// how many; when it revoked any, it writes audit (with the ids revoked) in
+// the same transaction. Errors: Unavailable.
+func (s *UserStore) RevokeTokens(ctx context.Context, sel planning.TokenSelector, at time.Time, audit ...planning.AuditEntry) (int, error) {
+	n := 0
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		qctx, cancel := s.db.query(ctx)
+		rows, err := tx.Query(qctx, qTokensRevoke, sel.ID, sel.Prefix, sel.UserName, at)
+		if err != nil {
+			cancel()
+			return translate(err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		cancel()
+		if err != nil || len(ids) == 0 {
+			return translate(err)
+		}
+		n = len(ids)
+		list := make([]string, len(ids))
+		for i, id := range ids {
+			list[i] = strconv.FormatInt(id, 10)
+		}
+		for i := range audit {
+			audit[i].Details = withDetail(audit[i].Details, "token_ids", strings.Join(list, ","))
+		}
+		return s.db.insertAudit(ctx, tx, audit)
+	})
 	if err != nil {
 		return 0, opError("revoke tokens", translate(err))
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
 
 // TouchToken records that token id was used at at. Errors: Unavailable.

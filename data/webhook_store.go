@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"strconv"
 	"time"
 
@@ -89,7 +88,7 @@ func (s *WebhookStore) CreateWebhook(ctx context.Context, w *planning.Webhook, a
 		if err != nil {
 			return err
 		}
-		return s.db.audit(ctx, tx, withDetail(audit, "webhook_id", w.ID))
+		return s.db.insertAudit(ctx, tx, []planning.AuditEntry{auditWithID(audit, "webhook_id", w.ID)})
 	})
 }
 
@@ -141,7 +140,7 @@ func (s *WebhookStore) DeleteWebhook(ctx context.Context, id int64, audit planni
 		if err := s.db.queryRow(ctx, tx, qWebhookDelete, []any{id}, &got); err != nil {
 			return err
 		}
-		return s.db.audit(ctx, tx, withDetail(audit, "webhook_id", id))
+		return s.db.insertAudit(ctx, tx, []planning.AuditEntry{auditWithID(audit, "webhook_id", id)})
 	})
 }
 
@@ -272,7 +271,7 @@ func (s *WebhookStore) CreateArea(ctx context.Context, a *planning.Area, provinc
 		if err != nil {
 			return err
 		}
-		return s.db.audit(ctx, tx, withDetail(audit, "area_id", a.ID))
+		return s.db.insertAudit(ctx, tx, []planning.AuditEntry{auditWithID(audit, "area_id", a.ID)})
 	})
 }
 
@@ -332,16 +331,13 @@ func (s *WebhookStore) DeleteArea(ctx context.Context, id int64, audit planning.
 		if err := s.db.queryRow(ctx, tx, qAreaDelete, []any{id}, &got); err != nil {
 			return err
 		}
-		return s.db.audit(ctx, tx, withDetail(audit, "area_id", id))
+		return s.db.insertAudit(ctx, tx, []planning.AuditEntry{auditWithID(audit, "area_id", id)})
 	})
 }
 
-// withDetail returns a with details key = id (a's map is not changed).
-func withDetail(a planning.AuditEntry, key string, id int64) planning.AuditEntry {
-	d := make(map[string]string, len(a.Details)+1)
-	maps.Copy(d, a.Details)
-	d[key] = strconv.FormatInt(id, 10)
-	a.Details = d
+// auditWithID returns a with details key = id (a's map is not changed).
+func auditWithID(a planning.AuditEntry, key string, id int64) planning.AuditEntry {
+	a.Details = withDetail(a.Details, key, strconv.FormatInt(id, 10))
 	return a
 }
 

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -94,4 +95,23 @@ func (g *Grid) Bilinear(p orb.Point) float64 {
 	top := a + (b-a)*tx
 	bot := c + (d-c)*tx
 	return top + (bot-top)*ty
+}
+
+// Check returns an error unless g can be encoded: not nil, a positive
+// size, Pix long enough for its stride, a positive finite cell size and a
+// finite origin. A nil g is an error, not a panic.
+func (g *Grid) Check() error {
+	switch {
+	case g == nil:
+		return errors.New("nil grid")
+	case g.W <= 0 || g.H <= 0:
+		return fmt.Errorf("grid size %dx%d must be positive", g.W, g.H)
+	case g.Stride < g.W || len(g.Pix) < (g.H-1)*g.Stride+g.W:
+		return fmt.Errorf("grid of %dx%d has stride %d and %d samples", g.W, g.H, g.Stride, len(g.Pix))
+	case !(g.DLon > 0) || !(g.DLat > 0) || math.IsInf(g.DLon, 0) || math.IsInf(g.DLat, 0):
+		return fmt.Errorf("cell size %gx%g must be positive", g.DLon, g.DLat)
+	case math.IsNaN(g.West) || math.IsNaN(g.North) || math.IsInf(g.West, 0) || math.IsInf(g.North, 0):
+		return fmt.Errorf("origin (%g, %g) must be finite", g.West, g.North)
+	}
+	return nil
 }

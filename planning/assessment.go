@@ -72,4 +72,8 @@ type Assessment struct {
 	Province      string
 	AdminUnit     string
 	CreatedAt     time.Time
+	// Basis is what the assessment weighed: BasisZoning, or BasisGapFill
+	// for a re-evaluation with the proposal's gap fill ("" reads as
+	// zoning).
+	Basis string
 }

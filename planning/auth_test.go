@@ -261,3 +261,53 @@ func TestRevokeTokensSelection(t *testing.T) {
 		t.Errorf("RevokeTokens(bad text) error = %v, want Invalid", err)
 	}
 }
+
+// TestAccountsAudit: each change of users and tokens hands the store one
+// audit row naming the actor (As), the action and what changed; a refused
+// change hands none.
+func TestAccountsAudit(t *testing.T) {
+	users := &planningtest.UserStore{
+		CreateUserFunc: func(_ context.Context, u *planning.User) error { u.ID = 7; return nil },
+		UserByNameFunc: func(_ context.Context, name string) (planning.User, error) {
+			return planning.User{ID: 7, Name: name}, nil
+		},
+		CreateTokenFunc:  func(_ context.Context, tk *planning.Token) error { tk.ID = 5; return nil },
+		RevokeTokensFunc: func(context.Context, planning.TokenSelector, time.Time) (int, error) { return 1, nil },
+	}
+	orgs := &planningtest.OrgStore{OrganizationFunc: planningtest.Orgs(planning.Organization{Code: "452-04", Kind: "carrier"})}
+	op := planning.Principal{UserID: 9, Name: "cli:op", Org: "SNNMT"}
+	acc := planning.NewAccounts(users, orgs, func() time.Time { return testNow }, nil).As(op)
+	ctx := context.Background()
+	if _, err := acc.AddUser(ctx, planning.User{Name: "lan", Org: "452-04", Roles: []planning.Role{planning.RoleCarrier}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.AddUser(ctx, planning.User{Name: "bad name", Org: "452-04", Roles: []planning.Role{planning.RoleCarrier}}); err == nil {
+		t.Fatal("AddUser(bad name) succeeded")
+	}
+	if _, _, err := acc.CreateToken(ctx, "lan", time.Hour, "ci"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.RevokeTokens(ctx, planning.TokenSelector{UserName: "lan"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ action, key, value string }{
+		{"user.add", "roles", "carrier"}, {"token.create", "note", "ci"}, {"token.revoke", "user", "lan"},
+	}
+	if len(users.Audit) != len(want) {
+		t.Fatalf("audit rows = %+v, want %d", users.Audit, len(want))
+	}
+	for i, w := range want {
+		a := users.Audit[i]
+		if a.Action != w.action || a.Actor != "cli:op" || a.UserID != 9 || a.Org != "SNNMT" || !a.At.Equal(testNow) || a.Details[w.key] != w.value {
+			t.Errorf("audit row %d = %+v, want %s by cli:op with %s=%s", i, a, w.action, w.key, w.value)
+		}
+	}
+	// Without As, the service acts as the system.
+	users.Audit = nil
+	if _, err := planning.NewAccounts(users, orgs, nil, nil).AddUser(ctx, planning.User{Name: "minh", Org: "452-04", Roles: []planning.Role{planning.RoleCarrier}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(users.Audit) != 1 || users.Audit[0].Actor != "system" {
+		t.Errorf("audit without As = %+v, want the system", users.Audit)
+	}
+}

@@ -112,6 +112,12 @@ type Condition struct {
 	Note      string
 	ChangedBy int64 // the user who last changed Status; 0 when never changed
 	ChangedAt time.Time
+	// StatusNote is the reviewer's note when marking it met or waived.
+	StatusNote string
+	// EvidenceID is the attachment of the case reported as evidence (0:
+	// none), and EvidenceNote the carrier's note with it.
+	EvidenceID   int64
+	EvidenceNote string
 }
 
 // CheckConditions reports the first condition whose type or parameters are
@@ -245,6 +251,7 @@ type CaseChange struct {
 	ClosePause  time.Time  // non-zero: the open pause ends then
 	Decision    *Decision  // filled in with its ID and the conditions' IDs
 	Signature   *Signature // filled in with its ID
+	Condition   *Condition // a condition's new status, notes and evidence (by its ID)
 	// Notice is the notification of a change of state, queued in the same
 	// transaction (nil: the state stays, nobody is notified).
 	Notice *Notice

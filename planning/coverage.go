@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -72,6 +71,16 @@ type CoverageLimits struct {
 	// DEM, filled at import (TerrainInfo.Voids); Limits.DEMVoidCells
 	// counts those the engine itself filled.
 	DEMFilledVoids int
+}
+
+// JSON returns l in its wire form.
+func (l CoverageLimits) JSON() coverage.LimitsJSON {
+	return l.Limits.JSON(l.DEMTiles, l.DEMMissingCells, l.DEMFilledVoids)
+}
+
+// CoverageLimitsOf returns the limits of their wire form.
+func CoverageLimitsOf(j coverage.LimitsJSON) CoverageLimits {
+	return CoverageLimits{Limits: j.Limits(), DEMTiles: j.DEMTiles, DEMMissingCells: j.DEMMissingCells, DEMFilledVoids: j.DEMFilledVoids}
 }
 
 // CoverageConfig holds the CoverageService's tunables; zero fields take
@@ -141,8 +150,13 @@ type CoverageService struct {
 
 // NewCoverageService returns a CoverageService. props is the store the
 // proposals' sites and assessments are read from; it may be nil when only
-// Compute is used.
+// Compute is used. store may be nil too: then nothing is cached or
+// stored, every Compute computes (as `btsplan coverage --dem` without
+// --store does) and the coverages it returns have no ID.
 func NewCoverageService(cfg CoverageConfig, terrain TerrainSource, store CoverageStore, props ProposalStore) *CoverageService {
+	if store == nil {
+		store = noCoverageStore{}
+	}
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = DefaultCoverageMaxConcurrent
 	}
@@ -180,10 +194,10 @@ func NewCoverageService(cfg CoverageConfig, terrain TerrainSource, store Coverag
 // a turn; only with a turn does it read the DEM window. So a cache hit
 // reads no terrain, and a waiting request holds no memory.
 //
-// Errors: Invalid with Field the coverage.Params or Options field in Go
-// terms ("Sectors[0].EIRPdBm", "RadiusM") for bad inputs or inputs over
-// the budget (wrapping a *coverage.BudgetError), or "Location" when the
-// DEM does not cover the site's disc; Unavailable wrapping a *BusyError
+// Errors: Invalid with Field the input's wire path (coverage.Field*:
+// "sectors/0/eirp_dbm", "radius_m") for bad inputs or inputs over the
+// budget (wrapping a *coverage.BudgetError), or "location" when the DEM
+// does not cover the site's disc; Unavailable wrapping a *BusyError
 // when MaxWaiting requests wait already, or the context's error while
 // waiting; the terrain's and the store's errors (NotFound when no DEM
 // covers the site, Unavailable).
@@ -325,14 +339,14 @@ func NewCoverage(res *coverage.Result, info TerrainInfo) Coverage {
 
 // coverageError classifies the engine's errors: an *InputError is Invalid
 // naming its field, a DEM that does not cover the disc is Invalid at
-// "Location", a cancelled context Unavailable.
+// "location", a cancelled context Unavailable.
 func coverageError(op string, err error) error {
 	var ie *coverage.InputError
 	switch {
 	case errors.As(err, &ie):
 		return &Error{Op: op, Kind: Invalid, Field: ie.Field, Err: ie.Err}
 	case errors.Is(err, coverage.ErrDEMCoverage):
-		return &Error{Op: op, Kind: Invalid, Field: "Location", Err: err}
+		return &Error{Op: op, Kind: Invalid, Field: coverage.FieldLocation, Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &Error{Op: op, Kind: Unavailable, Err: err}
 	}
@@ -525,37 +539,45 @@ func ProposalCoverageParams(site Site, defs RadioDefaults) (p coverage.Params, o
 	return p, opts, sectorAntenna, nil
 }
 
-var sectorField = regexp.MustCompile(`^Sectors\[(\d+)\]\.(\w+)$`)
-
-// proposalField names the proposal member behind a coverage input field.
+// proposalField names the proposal member behind a coverage input's
+// wire path (coverage.Field*).
 func proposalField(f string, sectorAntenna []int) string {
 	first := 0
 	if len(sectorAntenna) > 0 {
 		first = sectorAntenna[0]
 	}
 	switch f {
-	case "Sectors":
+	case coverage.FieldSectors:
 		return FieldAntennas
-	case "Location":
+	case coverage.FieldLocation:
 		return FieldCoordinates
-	case "HeightM":
+	case coverage.FieldHeightM:
 		return FieldHeight
-	case "FreqMHz":
+	case coverage.FieldFreqMHz:
 		return FieldAntennas + "/" + strconv.Itoa(first) + "/band_mhz"
-	case "Technology":
+	case coverage.FieldTechnology:
 		return FieldAntennas + "/" + strconv.Itoa(first) + "/technology"
 	}
-	if m := sectorField.FindStringSubmatch(f); m != nil {
-		k, _ := strconv.Atoi(m[1])
-		i := k
-		if k < len(sectorAntenna) {
-			i = sectorAntenna[k]
-		}
-		member := map[string]string{"AzimuthDeg": "azimuth_deg", "ElecTiltDeg": "tilt_deg", "MechTiltDeg": "tilt_deg", "EIRPdBm": "eirp_dbm"}[m[2]]
-		if member == "" {
-			return FieldAntennas + "/" + strconv.Itoa(i)
-		}
-		return FieldAntennas + "/" + strconv.Itoa(i) + "/" + member
+	rest, ok := strings.CutPrefix(f, coverage.FieldSectors+"/")
+	if !ok {
+		return f
 	}
-	return f
+	index, member, _ := strings.Cut(rest, "/")
+	k, err := strconv.Atoi(index)
+	if err != nil {
+		return f
+	}
+	i := k
+	if k < len(sectorAntenna) {
+		i = sectorAntenna[k]
+	}
+	switch member {
+	case coverage.FieldAzimuthDeg, coverage.FieldEIRPdBm:
+		// The proposal's members have the same names.
+	case coverage.FieldElecTiltDeg, coverage.FieldMechTiltDeg:
+		member = "tilt_deg"
+	default:
+		return FieldAntennas + "/" + strconv.Itoa(i)
+	}
+	return FieldAntennas + "/" + strconv.Itoa(i) + "/" + member
 }

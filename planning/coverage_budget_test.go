@@ -138,8 +138,8 @@ func TestCoverageBudgetBeforeTerrain(t *testing.T) {
 		opts  coverage.Options
 		field string
 	}{
-		{"100 km at 0.1\"", coverage.Options{RadiusM: 100e3, CellArcSec: 0.1}, "CellArcSec"},
-		{"profile step finer than the DEM", coverage.Options{RadiusM: 5000, ProfileStepM: 5}, "ProfileStepM"},
+		{"100 km at 0.1\"", coverage.Options{RadiusM: 100e3, CellArcSec: 0.1}, "cell_arcsec"},
+		{"profile step finer than the DEM", coverage.Options{RadiusM: 5000, ProfileStepM: 5}, "profile_step_m"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

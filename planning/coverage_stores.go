@@ -2,6 +2,7 @@ package planning
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"btsplan/geo"
@@ -82,4 +83,36 @@ type CoverageStore interface {
 	// OpenCoverageFile opens one raster file of a stored coverage;
 	// NotFound when it is missing.
 	OpenCoverageFile(ctx context.Context, c Coverage, f CoverageFile) (io.ReadCloser, error)
+}
+
+// noCoverageStore is the store of a CoverageService given none: it keeps
+// nothing, so every Compute computes and nothing can be looked up.
+type noCoverageStore struct{}
+
+var errNoCoverageStore = errors.New("coverages are not stored here")
+
+func (noCoverageStore) SaveCoverage(context.Context, *Coverage) error { return nil }
+
+func (noCoverageStore) Coverage(context.Context, int64) (Coverage, error) {
+	return Coverage{}, &Error{Kind: NotFound, Err: errNoCoverageStore}
+}
+
+func (noCoverageStore) CoverageByHash(context.Context, string) (Coverage, error) {
+	return Coverage{}, &Error{Kind: NotFound, Err: errNoCoverageStore}
+}
+
+func (noCoverageStore) LinkCoverage(context.Context, int64, int64, int64) error {
+	return &Error{Kind: Internal, Err: errNoCoverageStore}
+}
+
+func (noCoverageStore) AssessmentCoverage(context.Context, int64) (Coverage, error) {
+	return Coverage{}, &Error{Kind: NotFound, Err: errNoCoverageStore}
+}
+
+func (noCoverageStore) ProposalCoverages(context.Context, []int64) (map[int64]Coverage, error) {
+	return map[int64]Coverage{}, nil
+}
+
+func (noCoverageStore) OpenCoverageFile(context.Context, Coverage, CoverageFile) (io.ReadCloser, error) {
+	return nil, &Error{Kind: NotFound, Err: errNoCoverageStore}
 }

@@ -177,11 +177,11 @@ func TestCoverageComputeInvalid(t *testing.T) {
 		window    bool // whether the terrain is read before the error
 		wantField string
 	}{
-		{"no sector", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 900, ThresholdDBm: -95}, coverage.Options{}, false, "Sectors"},
-		{"bad frequency", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 5, ThresholdDBm: -95, Sectors: []coverage.Sector{{EIRPdBm: 50}}}, coverage.Options{}, false, "FreqMHz"},
-		{"bad sector EIRP", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 900, ThresholdDBm: -95, Sectors: []coverage.Sector{{EIRPdBm: 50}, {EIRPdBm: 500}}}, coverage.Options{}, false, "Sectors[1].EIRPdBm"},
-		{"radius too large", omni(50), coverage.Options{RadiusM: 1e6}, false, "RadiusM"},
-		{"DEM smaller than the disc", omni(50), coverage.Options{RadiusM: 3000}, true, "Location"},
+		{"no sector", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 900, ThresholdDBm: -95}, coverage.Options{}, false, "sectors"},
+		{"bad frequency", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 5, ThresholdDBm: -95, Sectors: []coverage.Sector{{EIRPdBm: 50}}}, coverage.Options{}, false, "freq_mhz"},
+		{"bad sector EIRP", coverage.Params{Location: covSite, HeightM: 30, FreqMHz: 900, ThresholdDBm: -95, Sectors: []coverage.Sector{{EIRPdBm: 50}, {EIRPdBm: 500}}}, coverage.Options{}, false, "sectors/1/eirp_dbm"},
+		{"radius too large", omni(50), coverage.Options{RadiusM: 1e6}, false, "radius_m"},
+		{"DEM smaller than the disc", omni(50), coverage.Options{RadiusM: 3000}, true, "location"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,5 +333,29 @@ func TestProposalCoverageComputesOnceAndLinks(t *testing.T) {
 	}
 	if _, err := svc.ProposalCoverage(ctx, 9, nil); planning.KindOf(err) != planning.NotFound {
 		t.Errorf("ProposalCoverage(9) = %v, want NotFound", err)
+	}
+}
+
+// A service without a store computes every time and keeps nothing: what
+// `btsplan coverage --dem` without --store runs.
+func TestCoverageComputeWithoutStore(t *testing.T) {
+	terrain := &flatTerrain{version: "file:x"}
+	svc := planning.NewCoverageService(planning.CoverageConfig{}, terrain.source(), nil, nil)
+	ctx := context.Background()
+	for i := range 2 {
+		c, err := svc.Compute(ctx, omni(55), coverage.Options{RadiusM: 2000}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Cached || c.ID != 0 || c.Grid == nil || !(c.AreaKm2 > 0) {
+			t.Errorf("Compute %d: Cached %v, ID %d, grid %v, area %g; want a fresh unstored coverage with its grid",
+				i, c.Cached, c.ID, c.Grid != nil, c.AreaKm2)
+		}
+	}
+	if terrain.calls != 2 {
+		t.Errorf("terrain windows read %d, want 2 (nothing cached)", terrain.calls)
+	}
+	if _, err := svc.Coverage(ctx, 1); planning.KindOf(err) != planning.NotFound {
+		t.Errorf("Coverage(1) without a store: %v, want NotFound", err)
 	}
 }

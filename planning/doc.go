@@ -15,7 +15,8 @@
 // Fakes of the store interfaces for tests are in planning/planningtest.
 //
 // planning may import only the standard library, github.com/paulmach/orb,
-// gopkg.in/yaml.v3 (rule files) and btsplan/geo. It must never import gin,
+// gopkg.in/yaml.v3 (rule files), golang.org/x/text (folding names for the
+// official gap list) and btsplan/geo. It must never import gin,
 // pgx, net/http or btsplan/data, and its types carry no json or db tags:
 // api/ owns the wire format.
 package planning

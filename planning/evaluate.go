@@ -28,8 +28,8 @@ func planSearch(rs *RuleSet, s Site) searchPlan {
 	p := searchPlan{kindRadiiM: map[string]float64{}}
 	for i := range rs.Rules {
 		r := &rs.Rules[i]
-		if !r.AppliesTo(s.Structure, s.HeightM) {
-			continue
+		if r.GapFill != nil || !r.AppliesTo(s.Structure, s.HeightM) {
+			continue // gap-fill rules read no zones: GapFillFindings applies them
 		}
 		p.rules = append(p.rules, r)
 		rm := r.RadiusM(s.HeightM)
@@ -161,8 +161,8 @@ func applyRule(rs *RuleSet, r *Rule, s Site, h ZoneHit) (match, bool) {
 	}
 	cat, _ := rs.Category(h.LayerKind, h.Category)
 	f.Message = Text{
-		VI: fillMessage(r.Message.VI, "vi", f, cat, radiusM, s.HeightM),
-		EN: fillMessage(r.Message.EN, "en", f, cat, radiusM, s.HeightM),
+		VI: fillMessage(r.Message.VI, "vi", messageValues{Finding: f}, cat, radiusM, s.HeightM),
+		EN: fillMessage(r.Message.EN, "en", messageValues{Finding: f}, cat, radiusM, s.HeightM),
 	}
 	return match{Finding: f, testRadiusM: radiusM, zoneID: h.ZoneID}, true
 }
@@ -190,7 +190,7 @@ func inBeam(s Site, h ZoneHit, halfWidthDeg float64) bool {
 
 // fillMessage replaces the placeholders of a rule message. Vietnamese
 // numbers use a decimal comma.
-func fillMessage(tmpl, lang string, f Finding, cat Category, radiusM, heightM float64) string {
+func fillMessage(tmpl, lang string, f messageValues, cat Category, radiusM, heightM float64) string {
 	if !strings.Contains(tmpl, "{") {
 		return tmpl
 	}
@@ -218,7 +218,17 @@ func fillMessage(tmpl, lang string, f Finding, cat Category, radiusM, heightM fl
 		"{overlap_m2}", num(f.OverlapM2),
 		"{height_m}", num(heightM),
 		"{authority}", f.Authority,
+		"{tower_height_m}", num(f.towerHeightM),
+		"{villages_newly_covered}", strconv.Itoa(f.villagesNewlyCovered),
 	).Replace(tmpl)
+}
+
+// messageValues are what a message quotes: the finding, and for a
+// gap-fill rule the tower's height and the gap villages covered.
+type messageValues struct {
+	Finding
+	towerHeightM         float64
+	villagesNewlyCovered int
 }
 
 // formatNumber writes v with at most one decimal, dropping ".0": 12, 12.5

@@ -81,17 +81,7 @@ type Submitted struct {
 // cases for an analyst and for other carriers; everything for an admin. A
 // case p cannot see is NotFound, so that its existence does not leak.
 func CanSee(p Principal, c Case) bool {
-	switch {
-	case p.Has(RoleAdmin) || p.Has(RoleSystem):
-		return true
-	case p.Has(RoleCarrier) && c.Carrier == p.Org:
-		return true
-	case p.Has(RoleReviewer) && (p.Province == "" || p.Province == c.Province):
-		return true
-	case p.HasAny(RoleCarrier, RoleAnalyst, RoleReviewer) && c.State.Decided():
-		return true
-	}
-	return false
+	return CanSeeDocuments(p, c) || (p.HasAny(RoleCarrier, RoleAnalyst, RoleReviewer) && c.State.Decided())
 }
 
 func notFound(op string, id int64) error {
@@ -297,7 +287,7 @@ func (r *Review) visible(ctx context.Context, p Principal, id int64, op string) 
 // checkVersion refuses a stale version; 0 means the caller named none.
 func checkVersion(op string, c Case, ifVersion int) error {
 	if ifVersion != 0 && ifVersion != c.Version {
-		return &Error{Op: op, Kind: Stale, Err: fmt.Errorf("case %d is at version %d, not %d", c.ID, c.Version, ifVersion)}
+		return &Error{Op: op, Kind: Stale, Field: "If-Match", Err: fmt.Errorf("case %d is at version %d, not %d", c.ID, c.Version, ifVersion)}
 	}
 	return nil
 }

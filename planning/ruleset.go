@@ -93,8 +93,28 @@ type Rule struct {
 	// Message is filled in for each finding; see the placeholders in
 	// messagePlaceholders.
 	Message Text
+	// GapFill, when set, makes the rule a condition on the gap-fill
+	// section of the assessment (GapFillCondition) rather than on zones:
+	// it has no Kinds, Categories or Test, and applies when the gap fill
+	// is known (a check with gap_fill, a proposal's re-evaluation).
+	GapFill *GapFillCondition
 	// Source is "file:line" of the rule's definition.
 	Source string
+}
+
+// GapFillCondition is what a gap-fill rule tests. Every condition given
+// must hold.
+type GapFillCondition struct {
+	// CoversGapVillage, when set, requires that the site newly covers a
+	// gap village (true) or none (false). A village is a gap village when
+	// it was trắng sóng for the site's carrier or for everyone
+	// (GapFill.VillagesNewlyCovered). "None" needs every covered village's
+	// status known: with GapFill.VillagesUnknown > 0 it does not hold.
+	CoversGapVillage *bool
+	// ShareableTowerWithinM, when > 0, requires a shareable tower (an
+	// existing tower at least as tall as the site) within this distance,
+	// m; the finding names the nearest.
+	ShareableTowerWithinM float64
 }
 
 // RadiusM returns the greatest distance from the site at which the rule can

@@ -206,6 +206,13 @@ func ruleSetVersion(province string, rules []Rule, cats map[string]map[string]Ca
 		w("effect", string(r.Effect), r.Authority, string(r.Test), r.Of,
 			num(r.DistanceM), num(r.MarginM), num(r.BeamHalfWidthDeg), num(r.MaxHeightM))
 		w("text", r.LegalBasis, r.Message.VI, r.Message.EN)
+		if g := r.GapFill; g != nil {
+			covers := "any"
+			if g.CoversGapVillage != nil {
+				covers = strconv.FormatBool(*g.CoversGapVillage)
+			}
+			w("gap_fill", covers, num(g.ShareableTowerWithinM))
+		}
 	}
 	sum := h.Sum(nil)
 	prefix := province
@@ -574,12 +581,21 @@ var messagePlaceholders = []string{
 	"overlap_m2",    // footprint area inside the feature, m²
 	"height_m",      // the structure height, m
 	"authority",     // the rule's authority code
+	// Gap-fill rules: {feature} is the nearest shareable tower
+	// (carrier/site code) and {distance_m} its distance.
+	"tower_height_m",         // that tower's height, m
+	"villages_newly_covered", // how many gap villages the site newly covers
 }
 
 var ruleFields = []string{
 	"id", "kinds", "categories", "structures", "effect", "authority", "test", "of",
 	"distance_m", "margin_m", "beam_half_width_deg", "max_height_m", "legal_basis", "message",
+	"gap_fill",
 }
+
+// zoneOnlyFields are the rule fields that test zones, which a gap-fill
+// rule may not have.
+var zoneOnlyFields = []string{"kinds", "categories", "test", "of", "distance_m", "margin_m", "beam_half_width_deg"}
 
 // rule decodes and validates one rule; nil after reporting errors.
 func (d *fileDecoder) rule(n *yaml.Node, p string, cats map[string]map[string]Category) (*Rule, []authorityUse) {
@@ -589,7 +605,17 @@ func (d *fileDecoder) rule(n *yaml.Node, p string, cats map[string]map[string]Ca
 		return nil, nil
 	}
 	r := &Rule{Source: fmt.Sprintf("%s:%d", d.file, n.Line)}
-	for _, req := range []string{"id", "kinds", "effect", "test", "legal_basis", "message"} {
+	required := []string{"id", "kinds", "effect", "test", "legal_basis", "message"}
+	if g, ok := f["gap_fill"]; ok {
+		required = []string{"id", "effect", "legal_basis", "message"}
+		for _, name := range zoneOnlyFields {
+			if v, has := f[name]; has {
+				d.fail(v.key, p+"."+name, "a gap_fill rule tests the gap fill, not zones: remove %s", name)
+			}
+		}
+		r.GapFill = d.gapFillCondition(g, p+".gap_fill")
+	}
+	for _, req := range required {
 		if _, ok := f[req]; !ok {
 			d.fail(n, joinPath(p, req), "missing field")
 		}
@@ -753,6 +779,32 @@ func (d *fileDecoder) rule(n *yaml.Node, p string, cats map[string]map[string]Ca
 		return nil, nil
 	}
 	return r, uses
+}
+
+// gapFillCondition decodes a rule's gap_fill condition.
+func (d *fileDecoder) gapFillCondition(f field, p string) *GapFillCondition {
+	fields := d.mapping(f.val, p, "covers_gap_village", "shareable_tower_within_m")
+	if fields == nil {
+		return nil
+	}
+	g := &GapFillCondition{}
+	if v, ok := fields["covers_gap_village"]; ok {
+		if b, ok := d.boolean(v, p+".covers_gap_village"); ok {
+			g.CoversGapVillage = &b
+		}
+	}
+	if v, ok := fields["shareable_tower_within_m"]; ok {
+		if x, ok := d.number(v, p+".shareable_tower_within_m"); ok {
+			if x <= 0 {
+				d.fail(v.val, p+".shareable_tower_within_m", "distance %g m must be above 0", x)
+			}
+			g.ShareableTowerWithinM = x
+		}
+	}
+	if len(fields) == 0 {
+		d.fail(f.val, p, "empty condition: give covers_gap_village or shareable_tower_within_m")
+	}
+	return g
 }
 
 func checkPlaceholders(s string) error {

@@ -66,6 +66,16 @@ type ProposalStore interface {
 	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, int, error)
 	// Assessment returns the latest assessment of a proposal or NotFound.
 	Assessment(ctx context.Context, proposalID int64) (Assessment, error)
+	// AddAssessment stores a further assessment of revision a.Revision of
+	// proposal a.ProposalID (a re-evaluation, Basis BasisGapFill), with
+	// its findings, layer versions, rule set text and the signatures its
+	// conditions require (RequiredAuthorities), and makes its verdict the
+	// proposal's, in one transaction; it fills ID and CreatedAt. The
+	// earlier assessments are kept.
+	AddAssessment(ctx context.Context, a *Assessment) error
+	// Assessments returns every assessment of a proposal, newest first,
+	// without findings or layer versions.
+	Assessments(ctx context.Context, proposalID int64) ([]Assessment, error)
 }
 
 // LayerSpec describes one layer import.

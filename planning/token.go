@@ -94,33 +94,52 @@ type TokenSelector struct {
 	UserName string // every active token of a user
 }
 
-// UserStore stores users and their tokens.
+// UserStore stores users and their tokens. The audit rows a change is
+// given are written in its transaction: both or neither.
 type UserStore interface {
-	// CreateUser stores u with its roles, filling in u.ID and u.Created.
-	// Errors: Exists for a taken name; Invalid naming FieldUserOrg for an
-	// unknown organization.
-	CreateUser(ctx context.Context, u *User) error
+	// CreateUser stores u with its roles, filling in u.ID and u.Created,
+	// and audit. Errors: Exists for a taken name; Invalid naming
+	// FieldUserOrg for an unknown organization.
+	CreateUser(ctx context.Context, u *User, audit ...AuditEntry) error
 	// UserByName returns a user with its roles and organization kind, or NotFound.
 	UserByName(ctx context.Context, name string) (User, error)
 	// CreateToken stores t (Prefix, Hash, UserID, Expires, Note), filling
-	// in t.ID and t.Created. Exists when the prefix is taken.
-	CreateToken(ctx context.Context, t *Token) error
+	// in t.ID and t.Created, and audit (its details gain token_id).
+	// Exists when the prefix is taken.
+	CreateToken(ctx context.Context, t *Token, audit ...AuditEntry) error
 	// TokenByPrefix returns the token with prefix and its user, or NotFound.
 	TokenByPrefix(ctx context.Context, prefix string) (Token, User, error)
 	// RevokeTokens marks the active tokens that sel picks as revoked at at
-	// and returns how many it revoked.
-	RevokeTokens(ctx context.Context, sel TokenSelector, at time.Time) (int, error)
+	// and returns how many it revoked; when it revoked any, it writes audit
+	// (its details gain token_ids).
+	RevokeTokens(ctx context.Context, sel TokenSelector, at time.Time, audit ...AuditEntry) (int, error)
 	// TouchToken records that token id was used at at.
 	TouchToken(ctx context.Context, id int64, at time.Time) error
 }
 
 // Accounts manages users and tokens: what `btsplan user` and `btsplan
 // token` call, and, through Authenticator, what every request passes.
+// Every change is audited (user.add, token.create, token.revoke) as done
+// by its actor: SystemPrincipal unless As names another.
 type Accounts struct {
 	users  UserStore
 	orgs   OrgStore
 	now    func() time.Time
 	random io.Reader
+	actor  Principal
+}
+
+// As returns a copy of a whose changes are audited as done by p (the CLI
+// names its operator).
+func (a *Accounts) As(p Principal) *Accounts {
+	cp := *a
+	cp.actor = p
+	return &cp
+}
+
+// audit is the audit row of a change of users or tokens.
+func (a *Accounts) audit(action string, at time.Time, details map[string]string) AuditEntry {
+	return AuditEntry{At: at, UserID: a.actor.UserID, Actor: a.actor.Actor(), Org: a.actor.Org, Action: action, Details: details}
 }
 
 // NewAccounts returns Accounts over users and orgs. now may be nil for
@@ -129,7 +148,7 @@ func NewAccounts(users UserStore, orgs OrgStore, now func() time.Time, random io
 	if now == nil {
 		now = time.Now
 	}
-	return &Accounts{users: users, orgs: orgs, now: now, random: random}
+	return &Accounts{users: users, orgs: orgs, now: now, random: random, actor: SystemPrincipal()}
 }
 
 // AddUser checks and stores a new user. Errors: Invalid naming
@@ -148,7 +167,13 @@ func (a *Accounts) AddUser(ctx context.Context, u User) (User, error) {
 	if err := CheckUser(u); err != nil {
 		return User{}, err
 	}
-	if err := a.users.CreateUser(ctx, &u); err != nil {
+	roles := make([]string, len(u.Roles))
+	for i, r := range u.Roles {
+		roles[i] = string(r)
+	}
+	audit := a.audit("user.add", a.now(), map[string]string{"user": u.Name, "organization": u.Org,
+		"roles": strings.Join(roles, ","), "province": u.Province})
+	if err := a.users.CreateUser(ctx, &u, audit); err != nil {
 		if KindOf(err) == Exists {
 			return User{}, &Error{Op: op, Kind: Exists, Field: FieldUserName, Err: fmt.Errorf("user %q exists already", u.Name)}
 		}
@@ -181,8 +206,11 @@ func (a *Accounts) CreateToken(ctx context.Context, userName string, ttl time.Du
 		if err != nil {
 			return "", Token{}, err
 		}
-		t := Token{UserID: u.ID, Prefix: prefix, Hash: hash, Note: note, Expires: a.now().Add(ttl), UserName: u.Name}
-		err = a.users.CreateToken(ctx, &t)
+		now := a.now()
+		t := Token{UserID: u.ID, Prefix: prefix, Hash: hash, Note: note, Expires: now.Add(ttl), UserName: u.Name}
+		audit := a.audit("token.create", now, map[string]string{"user": u.Name, "prefix": prefix,
+			"expires": t.Expires.UTC().Format(time.RFC3339), "note": note})
+		err = a.users.CreateToken(ctx, &t, audit)
 		// A prefix collision (48 random bits) is retried with a new token.
 		if KindOf(err) == Exists && attempt < 3 {
 			continue
@@ -216,7 +244,17 @@ func (a *Accounts) RevokeTokens(ctx context.Context, sel TokenSelector, text str
 	if n != 1 {
 		return 0, &Error{Op: op, Kind: Invalid, Field: "token", Err: errors.New("give exactly one of a token, a token id or a user")}
 	}
-	k, err := a.users.RevokeTokens(ctx, sel, a.now())
+	now := a.now()
+	details := map[string]string{}
+	switch {
+	case sel.ID != 0:
+		details["token_id"] = fmt.Sprint(sel.ID)
+	case sel.Prefix != "":
+		details["prefix"] = sel.Prefix
+	default:
+		details["user"] = sel.UserName
+	}
+	k, err := a.users.RevokeTokens(ctx, sel, now, a.audit("token.revoke", now, details))
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", op, err)
 	}

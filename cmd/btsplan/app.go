@@ -40,7 +40,9 @@ type app struct {
 	gaps   *planning.GapService
 	users  *data.UserStore
 	review *planning.Review
+	docs   *planning.Documents
 	fill   *planning.GapFillService
+	lists  *planning.GapListService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
@@ -116,6 +118,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a.gaps = planning.NewGapService(gapStore, a.nets, a.cov, dem.CoverageGrids{Store: covStore}, a.jobs)
 	a.fill = planning.NewGapFillService(planning.GapFillConfig{ShareDistanceM: cfg.ShareDistanceM},
 		data.NewGapFillStore(db), a.nets, a.cov, dem.CoverageGrids{Store: covStore}, data.NewProposalStore(db))
+	a.lists = planning.NewGapListService(data.NewGapListStore(db), nil)
 	a.svc = planning.NewService(planning.ServiceConfig{}, book, data.NewZoneStore(db),
 		props, a.admin, a.orgs, a.layers, nil)
 	if err := a.svc.CheckRules(ctx); err != nil {
@@ -133,6 +136,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	// own transaction.
 	cases.OnNotice(a.jobs.InsertDeliveriesTx)
 	a.review = planning.NewReview(planning.ReviewConfig{}, a.svc, cases, props, cal, nil)
+	a.docs = planning.NewDocuments(a.review, data.NewDocumentStore(db))
 	a.hooks = data.NewWebhookStore(db)
 	a.notify = planning.NewNotifications(planning.NotifyConfig{AllowPrivate: cfg.WebhookAllowPrivate}, a.hooks, nil)
 	a.decisions = planning.NewDecisions(cases)
@@ -149,7 +153,7 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill,
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill, Assess: a.svc,
 		Webhooks: a.hooks, WebhookAllowPrivate: a.cfg.WebhookAllowPrivate, Expiry: a.expiry, ExpiryInterval: a.cfg.ExpiryInterval})
 	if err != nil {
 		return nil, err
@@ -233,6 +237,7 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		Networks:      a.nets,
 		Gaps:          a.gaps,
 		GapFill:       a.fill,
+		GapLists:      a.lists,
 		MaxInFlight:   a.cfg.MaxInFlight,
 		CORSOrigins:   a.cfg.CORSOrigins,
 		ReadTimeout:   a.cfg.ReadTimeout,
@@ -242,8 +247,11 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		StreamTimeout: a.cfg.StreamTimeout,
 		Auth:          auth,
 		Review:        a.review,
+		Documents:     a.docs,
 		Notify:        a.notify,
 		Decisions:     a.decisions,
+
+		MaxAttachmentBytes: a.cfg.MaxAttachment,
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
+	"btsplan/api"
 	"btsplan/data"
 	"btsplan/data/dem"
 	"btsplan/geo"
@@ -219,31 +219,42 @@ func (f *coverageFlags) params() (coverage.Params, coverage.Options, error) {
 		TerrainSampling: coverage.TerrainSampling(f.terrainSampling)}, nil
 }
 
-// coverageFlagNames maps the engine's field names to the flags that set them.
+// coverageFlagNames maps the engine's input paths (coverage.Field*) to
+// the flags that set them.
 var coverageFlagNames = map[string]string{
-	"Location": "--lon/--lat", "dem": "--dem", "HeightM": "--height", "RxHeightM": "--rx-height", "FreqMHz": "--freq",
-	"Technology": "--tech", "ThresholdDBm": "--threshold", "RadiusM": "--radius", "TerrainSampling": "--terrain-sampling", "CellArcSec": "--cell", "Workers": "--workers",
-	"Sectors": "--sector", "ProfileStepM": "--radius/--dem",
-	"Radio.Climate": "--climate", "Radio.N0": "--n0", "Radio.TimePct": "--reliability", "Radio.LocationPct": "--reliability",
-	"Radio.SituationPct": "--reliability", "EIRPdBm": "--eirp/--tx-power", "LossesDB": "--losses",
+	coverage.FieldLocation: "--lon/--lat", coverage.FieldDEM: "--dem", coverage.FieldHeightM: "--height",
+	coverage.FieldRxHeightM: "--rx-height", coverage.FieldFreqMHz: "--freq", coverage.FieldTechnology: "--tech",
+	coverage.FieldThresholdDBm: "--threshold", coverage.FieldRadiusM: "--radius", coverage.FieldTerrainSampling: "--terrain-sampling",
+	coverage.FieldCellArcSec: "--cell", coverage.FieldWorkers: "--workers", coverage.FieldSectors: "--sector",
+	coverage.FieldProfileStepM:                 "--radius/--dem",
+	coverage.RadioField(coverage.FieldClimate): "--climate", coverage.RadioField(coverage.FieldN0): "--n0",
+	coverage.RadioField(coverage.FieldTimePct): "--reliability", coverage.RadioField(coverage.FieldLocationPct): "--reliability",
+	coverage.RadioField(coverage.FieldSituationPct): "--reliability",
+	// Members of every sector.
+	coverage.FieldEIRPdBm: "--eirp/--tx-power", coverage.FieldLossesDB: "--losses",
 }
 
 // flagError names the flag behind an engine input error.
 func flagError(err error) error {
 	var ie *coverage.InputError
-	field := planning.FieldOf(err)
-	if errors.As(err, &ie) {
+	var pe *planning.Error
+	field := ""
+	switch {
+	case errors.As(err, &ie):
 		field = ie.Field
-	}
-	if field == "" && errors.Is(err, coverage.ErrDEMCoverage) {
-		field = "Location"
+	case errors.As(err, &pe) && pe.Field != "":
+		// The service's error: name the field, not the operation.
+		field, err = pe.Field, fmt.Errorf("%s: %w", pe.Field, pe.Err)
+	case errors.Is(err, coverage.ErrDEMCoverage):
+		field = coverage.FieldLocation
 	}
 	if field == "" {
 		return err
 	}
 	name := coverageFlagNames[field]
-	if _, member, ok := strings.Cut(field, "]."); ok && strings.HasPrefix(field, "Sectors[") {
-		name = "--sector " + field[:strings.Index(field, "]")+1]
+	if rest, ok := strings.CutPrefix(field, coverage.FieldSectors+"/"); ok {
+		index, member, _ := strings.Cut(rest, "/")
+		name = "--sector " + index
 		if n, ok := coverageFlagNames[member]; ok {
 			name = n
 		}
@@ -287,23 +298,11 @@ func (t *fileTerrain) Info(context.Context, float64, float64, float64) (planning
 	return t.info, nil
 }
 
-// coverageSummary is what the command prints.
+// coverageSummary is what the command prints: the coverage as the API
+// gives it (api.CoverageJSON, snake_case) and the files written.
 type coverageSummary struct {
-	ID           int64                   `json:"id,omitempty"`
-	InputHash    string                  `json:"input_hash"`
-	Cached       bool                    `json:"cached"`
-	Model        string                  `json:"model"`
-	DEMVersion   string                  `json:"dem_version"`
-	Metric       string                  `json:"metric"`
-	ThresholdDBm float64                 `json:"threshold_dbm"`
-	AreaKm2      float64                 `json:"area_km2"`
-	CoveredCells int                     `json:"covered_cells"`
-	CellArcSec   float64                 `json:"cell_arcsec"`
-	BBox         [4]float64              `json:"bbox"`
-	Limits       planning.CoverageLimits `json:"limits"`
-	Inputs       coverage.Inputs         `json:"inputs"`
-	ElapsedMS    int64                   `json:"elapsed_ms"`
-	Files        map[string]string       `json:"files,omitempty"`
+	api.CoverageJSON
+	Files map[string]string `json:"files,omitempty"`
 }
 
 // cmdCoverage is "btsplan coverage".
@@ -360,20 +359,19 @@ func cmdCoverage(ctx context.Context, env *environment, args []string) error {
 		bar.update(int64(done), fmt.Sprintf("%d/%d rays", done, total))
 	}
 	t0 := time.Now()
-	var c planning.Coverage
 	var store *data.CoverageStore
+	var cstore planning.CoverageStore // nil: compute without a cache
 	if f.store {
 		store = data.NewCoverageStore(db, cfg.DataDir)
-		// The command has the machine to itself: every core by default.
-		workers := f.workers
-		if workers == 0 {
-			workers = runtime.GOMAXPROCS(0)
-		}
-		svc := planning.NewCoverageService(planning.CoverageConfig{Workers: workers}, terrain, store, nil)
-		c, err = svc.Compute(ctx, site, opts, progress)
-	} else {
-		c, err = computeCoverage(ctx, terrain, site, opts, progress)
+		cstore = store
 	}
+	// The command has the machine to itself: every core by default.
+	workers := f.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	svc := planning.NewCoverageService(planning.CoverageConfig{Workers: workers}, terrain, cstore, nil)
+	c, err := svc.Compute(ctx, site, opts, progress)
 	if bar != nil {
 		bar.finish(int64(raysDone), "")
 	}
@@ -387,45 +385,10 @@ func cmdCoverage(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := coverageSummary{
-		ID: c.ID, InputHash: c.InputHash, Cached: c.Cached, Model: c.Model, DEMVersion: c.DEMVersion,
-		Metric: string(c.Metric), ThresholdDBm: c.ThresholdDBm, AreaKm2: c.AreaKm2, CoveredCells: c.CoveredCells,
-		CellArcSec: c.CellArcSec, BBox: [4]float64{c.Bound.Min[0], c.Bound.Min[1], c.Bound.Max[0], c.Bound.Max[1]},
-		Limits: c.Limits, Inputs: c.Inputs, ElapsedMS: c.ElapsedMS, Files: files,
-	}
+	out := coverageSummary{CoverageJSON: api.NewCoverageJSON(c), Files: files}
 	enc := json.NewEncoder(env.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-// computeCoverage computes without a store: the budget on the terrain's
-// cell size, the terrain's window, then the engine.
-func computeCoverage(ctx context.Context, terrain planning.TerrainSource, site coverage.Params, opts coverage.Options, progress func(done, total int)) (planning.Coverage, error) {
-	radiusM := opts.RadiusM
-	if radiusM == 0 {
-		radiusM = coverage.DefaultRadiusM
-	}
-	lon, lat, windowM := site.Location[0], site.Location[1], radiusM+coverage.TerrainMarginM
-	ti, err := terrain.Info(ctx, lon, lat, windowM)
-	if err != nil {
-		return planning.Coverage{}, err
-	}
-	if _, err := coverage.CheckBudget(site, opts, ti.StepLonDeg, ti.StepLatDeg); err != nil {
-		return planning.Coverage{}, err
-	}
-	g, info, err := terrain.Window(ctx, lon, lat, windowM)
-	if err != nil {
-		return planning.Coverage{}, err
-	}
-	opts.DEMVersion = info.Version
-	t0 := time.Now()
-	res, err := coverage.Compute(ctx, g, site, opts, progress)
-	if err != nil {
-		return planning.Coverage{}, err
-	}
-	c := planning.NewCoverage(res, info)
-	c.ElapsedMS = time.Since(t0).Milliseconds()
-	return c, nil
 }
 
 // writeCoverageOutputs writes the --out-* files: from the fresh grid, or
@@ -446,20 +409,7 @@ func writeCoverageOutputs(ctx context.Context, f coverageFlags, c planning.Cover
 		files[string(r.file)] = r.path
 	}
 	if f.outGeoJSON != "" {
-		mp := c.Covered
-		if mp == nil {
-			mp = orb.MultiPolygon{}
-		}
-		feat := geojson.NewFeature(mp)
-		feat.Properties = geojson.Properties{
-			"area_km2": c.AreaKm2, "metric": string(c.Metric), "threshold_dbm": c.ThresholdDBm,
-			"input_hash": c.InputHash, "dem_version": c.DEMVersion, "model": c.Model,
-		}
-		if c.ID > 0 {
-			feat.Properties["coverage_id"] = c.ID
-		}
-		fc := geojson.NewFeatureCollection()
-		fc.Append(feat)
+		fc := api.CoverageFeatureCollection(c)
 		b, err := json.Marshal(fc)
 		if err != nil {
 			return nil, fmt.Errorf("--out-geojson: %w", err)

@@ -60,8 +60,8 @@ type cliSummary struct {
 	CoveredCells int        `json:"covered_cells"`
 	BBox         [4]float64 `json:"bbox"`
 	Limits       struct {
-		RadiusM             float64
-		TerrainLimitedCells int
+		RadiusM             float64 `json:"radius_m"`
+		TerrainLimitedCells int     `json:"terrain_limited_cells"`
 	} `json:"limits"`
 	Files map[string]string `json:"files"`
 }
@@ -189,13 +189,13 @@ func TestCoverageCommandBadFlags(t *testing.T) {
 		{"frequency", append(append([]string{}, base...), "--freq", "5"), false, "--freq"},
 		{"sector EIRP", append(append([]string{}, base...), "--eirp", "500"), false, "--eirp/--tx-power"},
 		{"sector spec", append(append([]string{}, base...), "--sector", "0,x"), true, "not a number"},
-		{"beamwidth", append(append([]string{}, base...), "--sector", "0,2,15,400,7"), false, "--sector Sectors[0]"},
+		{"beamwidth", append(append([]string{}, base...), "--sector", "0,2,15,400,7"), false, "--sector 0: sectors/0/hbw_deg"},
 		{"reliability", append(append([]string{}, base...), "--reliability", "50"), false, "--reliability"},
 		{"climate", append(append([]string{}, base...), "--climate", "9"), false, "--climate"},
 		{"terrain sampling", append(append([]string{}, base...), "--terrain-sampling", "cubic"), false, "--terrain-sampling"},
 		{"metric and technology", append(append([]string{}, base...), "--metric", "RSRP"), false, "--metric"},
 		{"disc beyond the DEM", append(append([]string{}, base...), "--lon", "105.02"), false, "--lon/--lat"},
-		{"over the coverage budget", append(append([]string{}, base...), "--radius", "40000", "--cell", "0.1"), false, "--cell: CellArcSec: a 40000 m radius at 0.1\" cells"},
+		{"over the coverage budget", append(append([]string{}, base...), "--radius", "40000", "--cell", "0.1"), false, "--cell: cell_arcsec: a 40000 m radius at 0.1\" cells"},
 		{"13 sectors", append(append([]string{}, base...), "--sector", "0", "--sector", "30", "--sector", "60", "--sector", "90", "--sector", "120",
 			"--sector", "150", "--sector", "180", "--sector", "210", "--sector", "240", "--sector", "270", "--sector", "300", "--sector", "330", "--sector", "345"), false, "--sector"},
 		{"workers", append(append([]string{}, base...), "--workers", "100000"), false, "--workers"},

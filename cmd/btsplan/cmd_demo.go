@@ -17,6 +17,7 @@ import (
 	"btsplan/data"
 	"btsplan/geo/synth"
 	"btsplan/planning"
+	"btsplan/planning/demo"
 )
 
 func cmdDemo(ctx context.Context, env *environment, args []string) error {
@@ -32,7 +33,7 @@ func cmdDemo(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	start := time.Now()
-	d, err := synth.Generate(synth.Config{Seed: *seed})
+	d, err := demo.Generate(synth.Config{Seed: *seed})
 	if err != nil {
 		return err
 	}
@@ -63,7 +64,11 @@ func cmdDemo(ctx context.Context, env *environment, args []string) error {
 	if err := loadDemoSites(ctx, a, d, env); err != nil {
 		return err
 	}
-	if err := demoGaps(ctx, a, env); err != nil {
+	gapLink, err := demoGaps(ctx, a, env)
+	if err != nil {
+		return err
+	}
+	if err := loadDemoGapList(ctx, a, d, gapLink, env); err != nil {
 		return err
 	}
 	if *tokens != "" {
@@ -138,7 +143,7 @@ func loadDemoLayers(ctx context.Context, a *app, d *synth.District, reload bool,
 		if err != nil {
 			return err
 		}
-		rep, err := a.svc.ImportLayer(ctx, l.Spec, bytes.NewReader(body), nil)
+		rep, err := a.svc.ImportLayer(ctx, demo.LayerSpec(l.Spec), bytes.NewReader(body), nil)
 		if err != nil {
 			return fmt.Errorf("demo: layer %s: %w", l.Spec.Name, err)
 		}
@@ -275,30 +280,31 @@ func loadDemoSites(ctx context.Context, a *app, d *synth.District, env *environm
 
 // demoGaps runs one gap analysis of the district, as `btsplan gaps
 // --admin-unit` does (the per-site coverages are cached, so a second demo
-// only classifies the villages again), and prints its counts.
-func demoGaps(ctx context.Context, a *app, env *environment) error {
+// only classifies the villages again), prints its counts and returns its
+// link.
+func demoGaps(ctx context.Context, a *app, env *environment) (string, error) {
 	h, err := a.inProcess(env)
 	if err != nil {
-		return err
+		return "", err
 	}
 	start := time.Now()
 	body, _ := json.Marshal(map[string]any{"admin_unit": synth.DistrictCode})
 	status, resp := post(ctx, h, "/v1/gap-analyses", body)
 	if status != http.StatusAccepted {
-		return fmt.Errorf("demo: gap analysis: %w", problemError(status, resp))
+		return "", fmt.Errorf("demo: gap analysis: %w", problemError(status, resp))
 	}
 	var st gapState
 	if err := json.Unmarshal(resp, &st); err != nil {
-		return fmt.Errorf("demo: gap analysis: %w", err)
+		return "", fmt.Errorf("demo: gap analysis: %w", err)
 	}
 	stop, err := a.startWorkers(ctx, 1)
 	if err != nil {
-		return err
+		return "", err
 	}
 	st, err = waitGaps(ctx, env, h, st)
 	stop()
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return "", fmt.Errorf("demo: %w", err)
 	}
 	var k struct {
 		Villages int `json:"villages"`
@@ -312,7 +318,7 @@ func demoGaps(ctx context.Context, a *app, env *environment) error {
 		GapKm2        float64        `json:"gap_km2"`
 	}
 	if err := json.Unmarshal(st.Counts, &k); err != nil {
-		return fmt.Errorf("demo: gap analysis %d: counts: %w", st.ID, err)
+		return "", fmt.Errorf("demo: gap analysis %d: counts: %w", st.ID, err)
 	}
 	var per []string
 	for _, mnc := range slicesSorted(k.Carriers) {
@@ -324,6 +330,56 @@ func demoGaps(ctx context.Context, a *app, env *environment) error {
 	fmt.Fprintf(env.stdout, "demo: not-spots total=%d partial=%d none=%d (people %d, %d), gap %.2f km²: GET %s\n",
 		k.NotSpot["total"], k.NotSpot["partial"], k.NotSpot["none"], k.PeopleNotSpot["total"], k.PeopleNotSpot["partial"],
 		k.GapKm2, st.Links.Self)
+	return st.Links.Self, nil
+}
+
+// loadDemoGapList imports the district's SYNTHETIC official gap list, as
+// `btsplan import gap-list` does, unless a list is loaded, and prints how
+// the latest gap analysis of the district stands against it.
+func loadDemoGapList(ctx context.Context, a *app, d *synth.District, gapLink string, env *environment) error {
+	h, err := a.inProcess(env)
+	if err != nil {
+		return err
+	}
+	var sum struct {
+		Links struct {
+			Self     string `json:"self"`
+			Villages string `json:"villages"`
+		} `json:"links"`
+		Official struct {
+			ListVersion   *int `json:"list_version"`
+			Agrees        int  `json:"agrees"`
+			Disagreements int  `json:"disagreements"`
+		} `json:"official"`
+	}
+	read := func() error {
+		var buf bytes.Buffer
+		if err := get(ctx, h, gapLink, &buf); err != nil {
+			return fmt.Errorf("demo: gap analysis: %w", err)
+		}
+		return json.Unmarshal(buf.Bytes(), &sum)
+	}
+	if err := read(); err != nil {
+		return err
+	}
+	if v := sum.Official.ListVersion; v != nil {
+		fmt.Fprintf(env.stdout, "demo: official gap list (version %d) already loaded\n", *v)
+	} else {
+		q := url.Values{"source": {"btsplan synthetic demo generator (SYNTHETIC official list)"}}
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/gap-lists?"+q.Encode(), bytes.NewReader(d.OfficialGapList))
+		req.Header.Set("Content-Type", "text/csv")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 300 {
+			return fmt.Errorf("demo: official gap list: %w", problemError(rec.Code, rec.Body.Bytes()))
+		}
+		if err := read(); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "demo: official gap list: SYNTHETIC, %d villages\n", bytes.Count(d.OfficialGapList, []byte("\n"))-1)
+	}
+	fmt.Fprintf(env.stdout, "demo: predicted against official: %d agree, %d disagreement(s) (%s listed as trắng sóng, predicted covered); a prediction is not a measurement: GET %s\n",
+		sum.Official.Agrees, sum.Official.Disagreements, synth.OfficialListDisagrees, sum.Links.Villages)
 	return nil
 }
 

@@ -20,7 +20,9 @@ const gapsSynopsis = `gaps (--admin-unit CODE | --bbox W,S,E,N) [--carrier MNC].
 
 Queues a gap analysis of the existing networks (POST /v1/gap-analyses, in-process),
 waits for it and prints its JSON summary: per carrier the villages covered, lõm sóng
-and trắng sóng, the total and partial not-spots, the people in them and the gap km².
+and trắng sóng, the total and partial not-spots, the people in them and the gap km²,
+and under "official" how the prediction stands against the latest official gap list
+(import gap-list): agreements and disagreements. A prediction is not a measurement.
 While it waits the command works the job queue itself (one worker), so no server is
 needed; a running serve or worker may take the job instead. A progress bar shows on a
 terminal. --out-villages and --out-gaps write the map layers as GeoJSON.`
@@ -133,6 +135,7 @@ type gapState struct {
 	Error    string          `json:"error"`
 	Params   json.RawMessage `json:"params"`
 	Counts   json.RawMessage `json:"counts"`
+	Official json.RawMessage `json:"official"`
 	Progress struct {
 		Done  int `json:"done"`
 		Total int `json:"total"`
@@ -152,6 +155,10 @@ type gapsSummary struct {
 	Counts    json.RawMessage   `json:"counts"`
 	ElapsedMS int64             `json:"elapsed_ms"`
 	Files     map[string]string `json:"files,omitempty"`
+	// Official compares the villages with the latest official gap list
+	// (its disagreements, and a note that a prediction is not a
+	// measurement).
+	Official json.RawMessage `json:"official,omitempty"`
 }
 
 // cmdGaps is "btsplan gaps".
@@ -224,7 +231,7 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 		files[o.key] = o.path
 	}
 	out := gapsSummary{ID: st.ID, State: st.State, Params: st.Params, Counts: st.Counts,
-		ElapsedMS: time.Since(t0).Milliseconds(), Files: files}
+		ElapsedMS: time.Since(t0).Milliseconds(), Files: files, Official: st.Official}
 	enc := json.NewEncoder(env.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

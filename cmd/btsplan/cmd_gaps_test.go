@@ -66,7 +66,12 @@ func TestGapsCLI(t *testing.T) {
 			NotSpot map[string]int `json:"not_spot"`
 			GapKm2  float64        `json:"gap_km2"`
 		} `json:"counts"`
-		Files map[string]string `json:"files"`
+		Files    map[string]string `json:"files"`
+		Official *struct {
+			ListVersion *int   `json:"list_version"`
+			NotListed   int    `json:"not_listed"`
+			Note        string `json:"note"`
+		} `json:"official"`
 	}
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatalf("summary %s: %v", out, err)
@@ -75,6 +80,11 @@ func TestGapsCLI(t *testing.T) {
 	if s.State != "done" || s.Counts.Villages != 3 || vt.Covered != 1 || vt.TrangSong != 2 ||
 		s.Counts.NotSpot["total"] != 2 || s.Counts.NotSpot["none"] != 1 || !(s.Counts.GapKm2 > 0) {
 		t.Errorf("summary %s: want done, 3 villages, Viettel covering 1 and leaving 2 trắng sóng, 2 total not-spots, a gap area", out)
+	}
+	// No official list is imported: the summary says so, and what a
+	// prediction is worth.
+	if o := s.Official; o == nil || o.ListVersion != nil || o.NotListed != 3 || !strings.Contains(o.Note, "not a measurement") {
+		t.Errorf("summary %s: want official with no list, 3 villages not listed, the note", out)
 	}
 	for key, path := range map[string]string{"villages": outV, "gaps": outG} {
 		var fc struct {

@@ -19,6 +19,7 @@ func cmdImport(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintln(env.stderr, "  admin  admin units of one level (GeoJSON FeatureCollection of polygons)")
 		fmt.Fprintln(env.stderr, "  dem    SRTM .hgt tiles or GeoTIFF elevation files")
 		fmt.Fprintln(env.stderr, "  sites  an existing network (OpenCelliD CSV or GeoJSON sites), as a new version")
+		fmt.Fprintln(env.stderr, "  gap-list  the official list of trắng/lõm sóng villages (CSV), as a new version")
 		if len(args) == 0 {
 			return errUsage
 		}
@@ -33,8 +34,10 @@ func cmdImport(ctx context.Context, env *environment, args []string) error {
 		return runImportDEM(ctx, env, args[1:])
 	case "sites":
 		return runImportSites(ctx, env, args[1:])
+	case "gap-list":
+		return runImportGapList(ctx, env, args[1:])
 	}
-	return fmt.Errorf("import: unknown kind %q (want layer, admin, dem or sites)", args[0])
+	return fmt.Errorf("import: unknown kind %q (want layer, admin, dem, sites or gap-list)", args[0])
 }
 
 func runImportLayer(ctx context.Context, env *environment, args []string) error {

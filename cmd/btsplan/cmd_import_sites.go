@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 
@@ -52,30 +50,9 @@ func runImportSites(ctx context.Context, env *environment, args []string) error 
 		q.Set("allow_outside_dem", "true")
 	}
 
-	a, err := loadApp(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	h, err := a.inProcess(env)
-	if err != nil {
-		return err
-	}
-	f, _, err := openInput(*file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/v1/sites?"+q.Encode(), f)
+	ct := "application/geo+json"
 	if *format == planning.FormatOpenCelliD {
-		req.Header.Set("Content-Type", "text/csv")
-	} else {
-		req.Header.Set("Content-Type", "application/geo+json")
+		ct = "text/csv"
 	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if rec.Code >= 300 {
-		return fmt.Errorf("%s: %w (nothing was imported)", *file, problemError(rec.Code, rec.Body.Bytes()))
-	}
-	return printIndented(env.stdout, rec.Body.Bytes())
+	return postFile(ctx, env, *file, "/v1/sites?"+q.Encode(), ct)
 }

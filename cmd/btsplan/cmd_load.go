@@ -21,6 +21,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"btsplan/geo/synth"
+	"btsplan/planning/demo"
 )
 
 // cmdLoad is the load test of issue 7: mixed checks and submissions at a
@@ -60,7 +61,7 @@ func cmdLoad(ctx context.Context, env *environment, args []string) error {
 	if err := waitHealthy(ctx, u, *wait); err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
-	d, err := synth.Generate(synth.Config{Seed: *seed})
+	d, err := demo.Generate(synth.Config{Seed: *seed})
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,19 @@ func openAccounts(ctx context.Context, env *environment) (*planning.Accounts, fu
 		return nil, nil, err
 	}
 	db := data.NewDB(pool, data.PoolConfig{QueryTimeout: cfg.QueryTimeout})
-	return planning.NewAccounts(data.NewUserStore(db), data.NewOrgStore(db), nil, nil), pool.Close, nil
+	acc := planning.NewAccounts(data.NewUserStore(db), data.NewOrgStore(db), nil, nil).As(cliActor(env))
+	return acc, pool.Close, nil
+}
+
+// cliActor is who the audit rows of a CLI command name: "cli", and the
+// operator's login name when the environment gives one ($USER). The CLI
+// holds the database's rights; it has no user of its own.
+func cliActor(env *environment) planning.Principal {
+	name := "cli"
+	if u := strings.TrimSpace(env.getenv("USER")); u != "" && planning.CheckLine("USER", u, planning.MaxCodeChars) == nil {
+		name += ":" + u
+	}
+	return planning.Principal{Name: name, Roles: []planning.Role{planning.RoleSystem}}
 }
 
 // accountFlagError names the flag behind a planning error that names a

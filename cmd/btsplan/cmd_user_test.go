@@ -15,6 +15,7 @@ import (
 // and revokes them by text, id and user, through run().
 func TestUserAndTokenCommands(t *testing.T) {
 	env := newTestEnv(t, datatest.NewURL(t))
+	env["USER"] = "operator" // named in the audit rows
 	ctx := context.Background()
 
 	adds := []struct {
@@ -114,5 +115,37 @@ func TestUserAndTokenCommands(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, env, "token", "revoke", "--user", "minh"); err == nil || !strings.Contains(err.Error(), "no active token") {
 		t.Errorf("revoking again: %v, want no active token matched", err)
+	}
+
+	// Every change left one audit row, written with it; the refused ones none.
+	rows, err := pool.Query(ctx, `SELECT action, actor, payload->>'user', payload ? 'token_id' OR payload ? 'token_ids' OR payload ? 'user_id'
+		FROM audit_event WHERE action LIKE 'user.%' OR action LIKE 'token.%' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var action, actor string
+		var user *string
+		var ids bool
+		if err := rows.Scan(&action, &actor, &user, &ids); err != nil {
+			t.Fatal(err)
+		}
+		if actor != "cli:"+env["USER"] || !ids {
+			t.Errorf("audit row %s: actor %q, ids recorded %v; want cli:%s and the ids", action, actor, ids, env["USER"])
+		}
+		u := ""
+		if user != nil {
+			u = *user
+		}
+		got = append(got, action+" "+u)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"user.add lan", "user.add minh", "token.create lan", "token.create lan", "token.create minh",
+		"token.revoke ", "token.revoke ", "token.revoke minh"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("audit rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -20,6 +20,7 @@ type config struct {
 	QueryTimeout  time.Duration // BTSPLAN_QUERY_TIMEOUT, default 5s
 	MaxBodyBytes  int64         // BTSPLAN_MAX_BODY_BYTES, default 1 MiB (proposals, checks)
 	MaxLayerBytes int64         // BTSPLAN_MAX_LAYER_BYTES, default 512 MiB (layer uploads)
+	MaxAttachment int64         // BTSPLAN_MAX_ATTACHMENT_BYTES, default 20 MiB (a case's attachments)
 	DBMaxConns    int32         // BTSPLAN_DB_MAX_CONNS, default 16
 	RulesDir      string        // BTSPLAN_RULES_DIR: province rule files; "" uses only the shipped set
 	DataDir       string        // BTSPLAN_DATA_DIR, default ".local/data": DEM tiles and rasters
@@ -62,6 +63,7 @@ var settings = []envVar{
 	{"BTSPLAN_QUERY_TIMEOUT", "5s", "timeout of each database query"},
 	{"BTSPLAN_MAX_BODY_BYTES", "1048576", "largest proposal or check body"},
 	{"BTSPLAN_MAX_LAYER_BYTES", "536870912", "largest layer upload"},
+	{"BTSPLAN_MAX_ATTACHMENT_BYTES", "20971520", "largest attachment of a case (PDF, PNG or JPEG)"},
 	{"BTSPLAN_DB_MAX_CONNS", "16", "database pool size"},
 	{"BTSPLAN_RULES_DIR", "", "folder of province rule files (*.yaml, *.json)"},
 	{"BTSPLAN_DATA_DIR", ".local/data", "folder for DEM tiles and coverage rasters"},
@@ -70,8 +72,8 @@ var settings = []envVar{
 	{"BTSPLAN_READ_TIMEOUT", "30s", "time to receive a request's body (layer uploads: see UPLOAD_*)"},
 	{"BTSPLAN_WRITE_TIMEOUT", "2m", "time to answer a request (streamed exports: see STREAM_TIMEOUT)"},
 	{"BTSPLAN_IDLE_TIMEOUT", "2m", "how long a kept-alive connection may wait for its next request"},
-	{"BTSPLAN_UPLOAD_TIMEOUT", "15m", "time to receive and import a layer upload (POST /v1/layers)"},
-	{"BTSPLAN_UPLOAD_MIN_RATE", "65536", "bytes/s a layer upload must average once READ_TIMEOUT has passed"},
+	{"BTSPLAN_UPLOAD_TIMEOUT", "15m", "time to receive and import a layer upload (POST /v1/layers) or an attachment"},
+	{"BTSPLAN_UPLOAD_MIN_RATE", "65536", "bytes/s an upload must average once READ_TIMEOUT has passed"},
 	{"BTSPLAN_STREAM_TIMEOUT", "10m", "time to stream an export (layers, proposals, findings, coverage)"},
 	{"BTSPLAN_MAX_IN_FLIGHT", "64", "requests served at once; more get 503 with Retry-After (not /healthz, /readyz, /metrics)"},
 	{"BTSPLAN_CORS_ORIGINS", "", "comma-separated origins (https://host[:port]) allowed to call the API from a browser; empty: no CORS"},
@@ -110,6 +112,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.MaxLayerBytes, err = strconv.ParseInt(get("BTSPLAN_MAX_LAYER_BYTES", "536870912"), 10, 64); err != nil {
 		return c, fmt.Errorf("BTSPLAN_MAX_LAYER_BYTES: %w", err)
+	}
+	if c.MaxAttachment, err = strconv.ParseInt(get("BTSPLAN_MAX_ATTACHMENT_BYTES", "20971520"), 10, 64); err != nil || c.MaxAttachment <= 0 {
+		return c, fmt.Errorf("BTSPLAN_MAX_ATTACHMENT_BYTES: want a positive number of bytes, got %q", get("BTSPLAN_MAX_ATTACHMENT_BYTES", ""))
 	}
 	n, err := strconv.ParseInt(get("BTSPLAN_DB_MAX_CONNS", "16"), 10, 32)
 	if err != nil {

@@ -70,9 +70,15 @@ func TestEndToEnd(t *testing.T) {
 	if m := regexp.MustCompile(`452-0[124] covered=[1-9]`).FindString(out); m == "" {
 		t.Errorf("demo gap analysis: no carrier covers a village (want ≥ 1 covered):\n%s", out)
 	}
+	// The SYNTHETIC official list disagrees with the prediction in
+	// exactly one village.
+	if !strings.Contains(out, "predicted against official: 1 agree, 1 disagreement(s)") {
+		t.Errorf("demo: the official list does not stand 1 agree, 1 disagreement against the prediction:\n%s", out)
+	}
 	firstTokens := readTokens(t, tokFile)
 	out, _, err = runCmd(t, url, "demo", "--tokens", tokFile)
-	if err != nil || strings.Contains(out, " v2:") || strings.Count(out, "already submitted") != 20 {
+	if err != nil || strings.Contains(out, " v2:") || strings.Count(out, "already submitted") != 20 ||
+		!strings.Contains(out, "official gap list (version 1) already loaded") {
 		t.Errorf("second demo is not a no-op (err %v):\n%s", err, out)
 	}
 	tokens := readTokens(t, tokFile)

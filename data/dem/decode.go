@@ -26,11 +26,6 @@ const (
 // keep; it is never a height.
 const srtmVoid = -32768
 
-// maxCells bounds the size of a decoded raster, so that a corrupt header
-// cannot make Decode allocate gigabytes: 40000×40000 is a 10°×10° block
-// at 1".
-const maxCells = 40000 * 40000
-
 // DecodeInfo describes a decoded file.
 type DecodeInfo struct {
 	Format string // FormatHGT or FormatGeoTIFF
@@ -93,12 +88,6 @@ func decodeBytes(base string, b []byte) (*geo.Grid, DecodeInfo, error) {
 		return decodeHGT(base, b)
 	}
 	return nil, DecodeInfo{}, errors.New("not an SRTM .hgt tile or a GeoTIFF")
-}
-
-// isVoid reports whether the sample v is a void: NaN, SRTM's -32768 or
-// the file's nodata.
-func isVoid(v, nodata float32) bool {
-	return v != v || v == srtmVoid || v == nodata
 }
 
 // checkExtent returns an error unless the raster lies on the Earth.

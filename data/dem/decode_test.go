@@ -12,7 +12,7 @@ import (
 
 	"btsplan/data/dem"
 	"btsplan/geo"
-	"btsplan/geo/raster"
+	"btsplan/geo/raster/geotiff"
 	"btsplan/planning"
 )
 
@@ -131,16 +131,16 @@ func TestDecodeGeoTIFFLayouts(t *testing.T) {
 	voids := [][2]int{{0, 0}, {3, 4}, {4, 4}, {69, 40}}
 	type layout struct {
 		name   string
-		opt    raster.Options
+		opt    geotiff.Options
 		nodata float32
 	}
 	var cases []layout
-	for _, comp := range []raster.Compression{raster.Uncompressed, raster.Deflate, raster.LZW} {
+	for _, comp := range []geotiff.Compression{geotiff.Uncompressed, geotiff.Deflate, geotiff.LZW} {
 		for _, tile := range []int{0, 16, 32} {
 			for _, int16 := range []bool{true, false} {
-				preds := []raster.Predictor{raster.PredictorNone, raster.PredictorHorizontal}
+				preds := []geotiff.Predictor{geotiff.PredictorNone, geotiff.PredictorHorizontal}
 				if !int16 {
-					preds = append(preds, raster.PredictorFloat)
+					preds = append(preds, geotiff.PredictorFloat)
 				}
 				for _, pred := range preds {
 					for _, big := range []bool{false, true} {
@@ -150,7 +150,7 @@ func TestDecodeGeoTIFFLayouts(t *testing.T) {
 						}
 						cases = append(cases, layout{
 							name:   fmt.Sprintf("%v/tile%d/int16=%v/pred%d/big=%v", comp, tile, int16, pred, big),
-							opt:    raster.Options{Compression: comp, Predictor: pred, TileSize: tile, Int16: int16, BigEndian: big, PixelIsPoint: tile == 16},
+							opt:    geotiff.Options{Compression: comp, Predictor: pred, TileSize: tile, Int16: int16, BigEndian: big, PixelIsPoint: tile == 16},
 							nodata: nodata,
 						})
 					}
@@ -213,7 +213,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	g := synthGrid(t, 20, 20, 105.5, 21.5, true, nil)
 	var tiffBuf bytes.Buffer
-	if err := raster.EncodeGeoTIFF(&tiffBuf, g, hgtVoid, raster.Options{Int16: true}); err != nil {
+	if err := geotiff.Encode(&tiffBuf, g, hgtVoid, geotiff.Options{Int16: true}); err != nil {
 		t.Fatal(err)
 	}
 	good := tiffBuf.Bytes()

@@ -29,14 +29,15 @@
 //
 // # Decoding
 //
-// The TIFF IFD is parsed by github.com/rwcarlsen/goexif/tiff, which exposes
-// every tag (including the GeoTIFF ones) with its raw values; the strips or
-// tiles are then read by the offsets it reports and decompressed with
-// compress/zlib (DEFLATE) or github.com/hhrutter/lzw (TIFF's LZW, which
-// widens its codes one code early). golang.org/x/image/tiff does not serve:
-// it decodes to image.Image and has no signed 16-bit or float32 samples,
-// and it hides the GeoTIFF tags.
+// GeoTIFFs are decoded by btsplan/geo/raster/geotiff, the one GeoTIFF
+// codec (it also writes the coverage rasters): goexif's tiff package
+// parses the IFD and the chunks are decompressed with compress/zlib or
+// github.com/hhrutter/lzw. golang.org/x/image/tiff does not serve: it
+// decodes to image.Image and has no signed 16-bit or float32 samples, and
+// it hides the GeoTIFF tags. dem adds what is particular to DEMs: SRTM's
+// -32768 is a void, the extent must lie on the Earth, and the tile key
+// comes from the file name.
 //
-// dem may import btsplan/geo, btsplan/planning and pgx; it must never
+// dem may import btsplan/geo (and its subpackages), btsplan/planning and pgx; it must never
 // import api or gin, and no pgx type leaves it.
 package dem

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"btsplan/geo"
-	"btsplan/geo/raster"
+	"btsplan/geo/raster/geotiff"
 )
 
 // sharedDir is the shared Vietnam test data, relative to this package.
@@ -101,11 +101,11 @@ func synthGrid(tb testing.TB, w, h int, west, north float64, whole bool, voids [
 }
 
 // writeGeoTIFF encodes g with opt into dir/name and returns the path.
-func writeGeoTIFF(tb testing.TB, dir, name string, g *geo.Grid, nodata float32, opt raster.Options) string {
+func writeGeoTIFF(tb testing.TB, dir, name string, g *geo.Grid, nodata float32, opt geotiff.Options) string {
 	tb.Helper()
 	var buf bytes.Buffer
-	if err := raster.EncodeGeoTIFF(&buf, g, nodata, opt); err != nil {
-		tb.Fatalf("EncodeGeoTIFF(%+v) = %v", opt, err)
+	if err := geotiff.Encode(&buf, g, nodata, opt); err != nil {
+		tb.Fatalf("geotiff.Encode(%+v) = %v", opt, err)
 	}
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {

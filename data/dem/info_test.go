@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"btsplan/geo"
-	"btsplan/geo/raster"
+	"btsplan/geo/raster/geotiff"
 	"btsplan/planning"
 )
 
@@ -36,7 +36,7 @@ func TestInfoMatchesWindow(t *testing.T) {
 			fine.Set(x, y, float32(terrain(p[0], p[1])))
 		}
 	}
-	finePath := writeGeoTIFF(t, src, "clip.tif", fine, -9999, raster.Options{})
+	finePath := writeGeoTIFF(t, src, "clip.tif", fine, -9999, geotiff.Options{})
 	if _, err := st.Import(ctx, "lidar", finePath); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"btsplan/data/datatest"
 	"btsplan/geo"
-	"btsplan/geo/raster"
+	"btsplan/geo/raster/geotiff"
 )
 
 // TestImportAtomic fails an import at its last step, after the tile file
@@ -32,7 +32,7 @@ func TestImportAtomic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := raster.EncodeGeoTIFF(f, g, -9999, raster.Options{}); err != nil {
+	if err := geotiff.Encode(f, g, -9999, geotiff.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

@@ -15,7 +15,7 @@ import (
 	"btsplan/data/datatest"
 	"btsplan/data/dem"
 	"btsplan/geo"
-	"btsplan/geo/raster"
+	"btsplan/geo/raster/geotiff"
 	"btsplan/planning"
 )
 
@@ -173,7 +173,7 @@ func TestWindowMosaic(t *testing.T) {
 		}
 	}
 	fine.Set(100, 100, float32(math.NaN()))
-	finePath := writeGeoTIFF(t, src, "lidar-clip.tif", fine, float32(math.NaN()), raster.Options{TileSize: 64})
+	finePath := writeGeoTIFF(t, src, "lidar-clip.tif", fine, float32(math.NaN()), geotiff.Options{TileSize: 64})
 	rep, err := st.Import(ctx, "lidar", finePath)
 	if err != nil {
 		t.Fatal(err)
@@ -256,7 +256,7 @@ func TestImportRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	allVoid := writeGeoTIFF(t, src, "void.tif", empty, hgtVoid, raster.Options{Int16: true})
+	allVoid := writeGeoTIFF(t, src, "void.tif", empty, hgtVoid, geotiff.Options{Int16: true})
 	bad := filepath.Join(src, "N10E101.hgt")
 	writeFile(t, bad, make([]byte, 12))
 	cases := []struct {

@@ -43,7 +43,10 @@ type coverageWorker struct {
 	river.WorkerDefaults[ProposalCoverageArgs]
 	cov  *planning.CoverageService
 	fill *planning.GapFillService // nil: no gap fill
-	log  *slog.Logger
+	// assess re-evaluates the proposal with its gap fill; nil: the gap
+	// fill is kept beside the assessment.
+	assess *planning.Service
+	log    *slog.Logger
 }
 
 // Work computes the proposal's coverage (or finds it stored) and then,
@@ -64,7 +67,17 @@ func (w *coverageWorker) Work(ctx context.Context, job *river.Job[ProposalCovera
 		if w.fill != nil {
 			// The coverage is stored and linked: a retry finds it and
 			// only redoes the gap fill.
-			g, err := w.fill.Proposal(ctx, id)
+			var g planning.GapFill
+			var err error
+			if w.assess != nil {
+				var a planning.Assessment
+				g, a, err = w.fill.ProposalReassessed(ctx, id, w.assess)
+				if err == nil {
+					log.Info("proposal re-evaluated with its gap fill", "assessment", a.ID, "verdict", a.Verdict)
+				}
+			} else {
+				g, err = w.fill.Proposal(ctx, id)
+			}
 			if err != nil {
 				return w.failed(ctx, log, job, "proposal gap fill", err)
 			}

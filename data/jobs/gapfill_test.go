@@ -71,14 +71,7 @@ func TestProposalGapFill(t *testing.T) {
 	// A gap analysis of the area: the hamlet is a total not-spot in it,
 	// and its gap polygon (a 500 m buffer) lies in the proposal's reach;
 	// the Viettel site's coverage is now stored.
-	bbox := orb.Bound{Min: orb.Point{105.45, 21.45}, Max: orb.Point{105.75, 21.95}}
-	an, err := g.read.Start(ctx, planning.GapParams{BBox: &bbox})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if an = waitGaps(t, g.read, an.ID); an.State != planning.JobDone {
-		t.Fatalf("gap analysis = %s (%s), want done", an.State, an.Error)
-	}
+	an := analyseFixtureArea(t, g)
 
 	t.Run("a check reads the gap analysis", func(t *testing.T) {
 		gf, err := g.fill.Check(ctx, gapFillSite("GAPFILL-CHECK", proposalAt, 30), "")
@@ -134,14 +127,7 @@ func BenchmarkGapFillWarm(b *testing.B) {
 	if err := g.q.Start(ctx); err != nil {
 		b.Fatal(err)
 	}
-	bbox := orb.Bound{Min: orb.Point{105.45, 21.45}, Max: orb.Point{105.75, 21.95}}
-	an, err := g.read.Start(ctx, planning.GapParams{BBox: &bbox})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if an = waitGaps(b, g.read, an.ID); an.State != planning.JobDone {
-		b.Fatalf("gap analysis = %s (%s), want done", an.State, an.Error)
-	}
+	analyseFixtureArea(b, g)
 	site := gapFillSite("GAPFILL-BENCH", proposalAt, 30)
 	if _, err := g.fill.Check(ctx, site, ""); err != nil { // computes and stores the coverage
 		b.Fatal(err)

@@ -88,6 +88,22 @@ func newGapFixture(t testing.TB) gapFixture {
 	return gapFixture{fixture: f, run: run, read: planning.NewGapService(store, nets, f.cov, nil, ins), fill: fill, nets: nets, q: q}
 }
 
+// analyseFixtureArea runs a gap analysis of the fixture's area (the hamlet
+// Bản Xa, a total not-spot, and both sites) through g.read and waits for
+// it to be done; the queue must be working.
+func analyseFixtureArea(tb testing.TB, g gapFixture) planning.GapAnalysis {
+	tb.Helper()
+	bbox := orb.Bound{Min: orb.Point{105.45, 21.45}, Max: orb.Point{105.75, 21.95}}
+	an, err := g.read.Start(context.Background(), planning.GapParams{BBox: &bbox})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if an = waitGaps(tb, g.read, an.ID); an.State != planning.JobDone {
+		tb.Fatalf("gap analysis = %s (%s), want done", an.State, an.Error)
+	}
+	return an
+}
+
 // waitGaps polls analysis id until it is final.
 func waitGaps(t testing.TB, svc *planning.GapService, id int64) planning.GapAnalysis {
 	t.Helper()

@@ -66,6 +66,11 @@ type Config struct {
 	// GapFill, when set, makes the proposal-coverage job compute and store
 	// each proposal's gap fill after its coverage.
 	GapFill *planning.GapFillService
+	// Assess, when set with GapFill, re-evaluates each proposal with its
+	// gap fill as a new assessment once the gap fill is computed
+	// (GapFillService.ProposalReassessed), so that the rules on the gap
+	// fill apply; the first assessment is kept.
+	Assess *planning.Service
 	// Webhooks, when set with Workers > 0, makes the queue deliver webhook
 	// notifications, WebhookWorkers at once (default 2), each attempt
 	// bounded by WebhookTimeout (default DefaultWebhookTimeout).
@@ -130,7 +135,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 	}
 
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &coverageWorker{cov: cov, fill: cfg.GapFill, log: log})
+	river.AddWorker(workers, &coverageWorker{cov: cov, fill: cfg.GapFill, assess: cfg.Assess, log: log})
 	// Every kind is registered, whether or not this process works it:
 	// River refuses to insert a job of a kind its client does not know, and
 	// the queue that inserts gap analyses (cmd's, without workers) is built

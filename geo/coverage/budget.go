@@ -19,7 +19,7 @@ const (
 	// MaxSectors is the most sectors (antennas) of one coverage: real
 	// sites have three to six, and beyond twelve the sectors overlap
 	// completely, so more only multiply the per-cell work. Compute, Hash
-	// and CheckBudget all refuse more (an *InputError at "Sectors").
+	// and CheckBudget all refuse more (an *InputError at "sectors").
 	MaxSectors = 12
 
 	// MaxWorkers is the most goroutines Options.Workers may ask for.
@@ -93,8 +93,8 @@ type Cost struct {
 
 // BudgetError is an input whose cost is over the budget. It comes wrapped
 // in an *InputError naming Fields[0]; Fields lists every input that sets
-// the cost that is over (Go terms: "RadiusM", "CellArcSec",
-// "ProfileStepM", "Sectors").
+// the cost that is over, by their wire names (FieldRadiusM,
+// FieldCellArcSec, FieldProfileStepM, FieldSectors).
 type BudgetError struct {
 	Fields []string
 	// What is the quantity over its limit: "profile points", "grid
@@ -138,7 +138,7 @@ func formatCount(v float64) string {
 // window (data/dem's index gives the cell size).
 //
 // Errors are *InputError values: those of Compute's validation, one
-// naming "ProfileStepM" when the step is finer than the DEM's cell (the
+// naming "profile_step_m" when the step is finer than the DEM's cell (the
 // profile would only interpolate), and one wrapping a *BudgetError when a
 // limit is exceeded.
 func CheckBudget(site Params, opts Options, demDLonDeg, demDLatDeg float64) (Cost, error) {
@@ -147,7 +147,7 @@ func CheckBudget(site Params, opts Options, demDLonDeg, demDLatDeg float64) (Cos
 		return Cost{}, err
 	}
 	if !(demDLonDeg > 0 && demDLatDeg > 0) || !finite(demDLonDeg, demDLatDeg) {
-		return Cost{}, inputErr("dem", "the DEM's cell size %g × %g° is not positive", demDLonDeg, demDLatDeg)
+		return Cost{}, inputErr(FieldDEM, "the DEM's cell size %g × %g° is not positive", demDLonDeg, demDLatDeg)
 	}
 	return checkBudget(&in, demDLonDeg, demDLatDeg, opts.Workers)
 }
@@ -200,13 +200,13 @@ func checkBudget(in *Inputs, demDLon, demDLat float64, workers int) (Cost, error
 // overBudget returns the first quantity of c over its limit, with the
 // inputs that set it, or "" when c is within the budget.
 func overBudget(in *Inputs, c Cost) (what string, need, limit float64, fields []string) {
-	cellFields := []string{"RadiusM", "CellArcSec"}
+	cellFields := []string{FieldRadiusM, FieldCellArcSec}
 	if in.CellArcSec != 0 {
-		cellFields = []string{"CellArcSec", "RadiusM"}
+		cellFields = []string{FieldCellArcSec, FieldRadiusM}
 	}
-	stepFields := []string{"RadiusM", "ProfileStepM"}
+	stepFields := []string{FieldRadiusM, FieldProfileStepM}
 	if in.ProfileStepM != 0 {
-		stepFields = []string{"ProfileStepM", "RadiusM"}
+		stepFields = []string{FieldProfileStepM, FieldRadiusM}
 	}
 	switch {
 	case c.ProfilePoints > MaxProfilePoints:
@@ -214,7 +214,7 @@ func overBudget(in *Inputs, c Cost) (what string, need, limit float64, fields []
 	case c.GridCells > MaxGridCells:
 		return "grid cells", float64(c.GridCells), MaxGridCells, cellFields
 	case c.WorkPoints > MaxWorkPoints:
-		return "work (profile samples)", c.WorkPoints, MaxWorkPoints, append(cellFields, "ProfileStepM", "Sectors")
+		return "work (profile samples)", c.WorkPoints, MaxWorkPoints, append(cellFields, FieldProfileStepM, FieldSectors)
 	case c.Bytes > MaxWorkBytes:
 		return "bytes of memory", float64(c.Bytes), MaxWorkBytes, cellFields
 	}
@@ -231,7 +231,7 @@ func estimate(in *Inputs, demDLon, demDLat float64, workers int) (Cost, error) {
 		f := demDLat * 3600 / in.CellArcSec
 		factor = math.Round(f)
 		if factor < 1 || math.Abs(f-factor) > 1e-6*f {
-			return c, inputErr("CellArcSec", "%g\" does not divide the DEM's %g\" cells", in.CellArcSec, demDLat*3600)
+			return c, inputErr(FieldCellArcSec, "%g\" does not divide the DEM's %g\" cells", in.CellArcSec, demDLat*3600)
 		}
 	}
 	dLon, dLat := demDLon/factor, demDLat/factor
@@ -242,7 +242,7 @@ func estimate(in *Inputs, demDLon, demDLat float64, workers int) (Cost, error) {
 	if c.ProfileStepM == 0 {
 		c.ProfileStepM = demStepM
 	} else if c.ProfileStepM < demStepM*(1-1e-9) {
-		return c, inputErr("ProfileStepM", "%g m is finer than the DEM's %.1f m cells; give at least %.0f m or 0 for the DEM's step",
+		return c, inputErr(FieldProfileStepM, "%g m is finer than the DEM's %.1f m cells; give at least %.0f m or 0 for the DEM's step",
 			in.ProfileStepM, demStepM, math.Ceil(demStepM))
 	}
 

@@ -36,24 +36,24 @@ func TestCheckBudget(t *testing.T) {
 			}
 		}, arcSec3, "", nil, "", ""},
 		{"the issue's 100 km at 0.1\"", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM, o.CellArcSec = 100e3, 0.1 }, arcSec3,
-			"CellArcSec", []string{"CellArcSec", "RadiusM"}, "grid cells", "over the limit of 16777216"},
+			"cell_arcsec", []string{"cell_arcsec", "radius_m"}, "grid cells", "over the limit of 16777216"},
 		{"100 km at 1\" from the 3\" DEM", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM, o.CellArcSec = 100e3, 1 }, arcSec3,
-			"CellArcSec", []string{"CellArcSec", "RadiusM"}, "grid cells", "cells of at least"},
+			"cell_arcsec", []string{"cell_arcsec", "radius_m"}, "grid cells", "cells of at least"},
 		{"100 km at a 1\" DEM", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM = 100e3 }, arcSec1,
-			"RadiusM", []string{"RadiusM", "CellArcSec"}, "grid cells", "a radius of at most"},
+			"radius_m", []string{"radius_m", "cell_arcsec"}, "grid cells", "a radius of at most"},
 		{"55 km at a 1\" DEM", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM = 55e3 }, arcSec1,
-			"RadiusM", []string{"RadiusM", "CellArcSec", "ProfileStepM", "Sectors"}, "work (profile samples)", "a radius of at most"},
+			"radius_m", []string{"radius_m", "cell_arcsec", "profile_step_m", "sectors"}, "work (profile samples)", "a radius of at most"},
 		{"100 km at a 0.2\" DEM", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM = 100e3 }, arcSec0_2,
-			"RadiusM", []string{"RadiusM", "ProfileStepM"}, "profile points", "profile steps of at least"},
+			"radius_m", []string{"radius_m", "profile_step_m"}, "profile points", "profile steps of at least"},
 		{"profile step finer than the DEM", func(_ *coverage.Params, o *coverage.Options) { o.ProfileStepM = 10 }, arcSec3,
-			"ProfileStepM", nil, "", "finer than the DEM's"},
+			"profile_step_m", nil, "", "finer than the DEM's"},
 		{"profile step at the DEM's", func(_ *coverage.Params, o *coverage.Options) { o.ProfileStepM = 93 }, arcSec3, "", nil, "", ""},
 		{"13 sectors", func(p *coverage.Params, _ *coverage.Options) { p.Sectors = make([]coverage.Sector, 13) }, arcSec3,
-			"Sectors", nil, "", "over the limit of 12"},
+			"sectors", nil, "", "over the limit of 12"},
 		{"cell that does not divide the DEM's", func(_ *coverage.Params, o *coverage.Options) { o.CellArcSec = 2 }, arcSec3,
-			"CellArcSec", nil, "", "does not divide"},
-		{"radius below 100 m", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM = 50 }, arcSec3, "RadiusM", nil, "", "outside"},
-		{"workers", func(_ *coverage.Params, o *coverage.Options) { o.Workers = 1 << 20 }, arcSec3, "Workers", nil, "", "outside"},
+			"cell_arcsec", nil, "", "does not divide"},
+		{"radius below 100 m", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM = 50 }, arcSec3, "radius_m", nil, "", "outside"},
+		{"workers", func(_ *coverage.Params, o *coverage.Options) { o.Workers = 1 << 20 }, arcSec3, "workers", nil, "", "outside"},
 		{"no DEM cell", func(*coverage.Params, *coverage.Options) {}, 0, "dem", nil, "", "not positive"},
 	}
 	for _, tt := range tests {
@@ -122,10 +122,10 @@ func TestComputeGroundConstants(t *testing.T) {
 		edit  func(r *coverage.Radio)
 		field string
 	}{
-		{"permittivity huge", func(r *coverage.Radio) { r.Epsilon = 1e300 }, "Radio.Epsilon"},
-		{"permittivity below 1", func(r *coverage.Radio) { r.Epsilon = 0.5 }, "Radio.Epsilon"},
-		{"conductivity huge", func(r *coverage.Radio) { r.SigmaSPerM = 1e300 }, "Radio.SigmaSPerM"},
-		{"conductivity zero", func(r *coverage.Radio) { r.SigmaSPerM = 0 }, "Radio.SigmaSPerM"},
+		{"permittivity huge", func(r *coverage.Radio) { r.Epsilon = 1e300 }, "radio/epsilon"},
+		{"permittivity below 1", func(r *coverage.Radio) { r.Epsilon = 0.5 }, "radio/epsilon"},
+		{"conductivity huge", func(r *coverage.Radio) { r.SigmaSPerM = 1e300 }, "radio/sigma_s_per_m"},
+		{"conductivity zero", func(r *coverage.Radio) { r.SigmaSPerM = 0 }, "radio/sigma_s_per_m"},
 		{"sea water", func(r *coverage.Radio) { r.Epsilon, r.SigmaSPerM = 80, 5 }, ""},
 	}
 	for _, tt := range tests {

@@ -54,7 +54,7 @@ func Compute(ctx context.Context, dem *geo.Grid, site Params, opts Options, prog
 		return nil, err
 	}
 	if dem == nil || dem.W < 2 || dem.H < 2 || len(dem.Pix) < (dem.H-1)*dem.Stride+dem.W {
-		return nil, inputErr("dem", "an elevation grid of at least 2×2 cells is needed")
+		return nil, inputErr(FieldDEM, "an elevation grid of at least 2×2 cells is needed")
 	}
 	if _, err := checkBudget(&in, dem.DLon, dem.DLat, opts.Workers); err != nil {
 		return nil, err
@@ -203,7 +203,7 @@ func outputGrid(dem *geo.Grid, in *Inputs) (*geo.Grid, error) {
 		f := dem.DLat * 3600 / in.CellArcSec
 		factor = int(math.Round(f))
 		if factor < 1 || math.Abs(f-float64(factor)) > 1e-6*f {
-			return nil, inputErr("CellArcSec", "%g\" does not divide the DEM's %g\" cells", in.CellArcSec, dem.DLat*3600)
+			return nil, inputErr(FieldCellArcSec, "%g\" does not divide the DEM's %g\" cells", in.CellArcSec, dem.DLat*3600)
 		}
 	}
 	dLon, dLat := dem.DLon/float64(factor), dem.DLat/float64(factor)

@@ -363,22 +363,22 @@ func TestComputeInputErrors(t *testing.T) {
 		edit  func(p *coverage.Params, o *coverage.Options)
 		field string
 	}{
-		{"no sectors", func(p *coverage.Params, _ *coverage.Options) { p.Sectors = nil }, "Sectors"},
-		{"mast too low", func(p *coverage.Params, _ *coverage.Options) { p.HeightM = 0.1 }, "HeightM"},
-		{"frequency", func(p *coverage.Params, _ *coverage.Options) { p.FreqMHz = 5 }, "FreqMHz"},
-		{"technology", func(p *coverage.Params, _ *coverage.Options) { p.Technology = "WiMAX" }, "Technology"},
-		{"no threshold", func(p *coverage.Params, _ *coverage.Options) { p.ThresholdDBm = 0 }, "ThresholdDBm"},
-		{"climate", func(p *coverage.Params, _ *coverage.Options) { p.Radio = coverage.DefaultRadio(); p.Radio.Climate = 9 }, "Radio.Climate"},
+		{"no sectors", func(p *coverage.Params, _ *coverage.Options) { p.Sectors = nil }, "sectors"},
+		{"mast too low", func(p *coverage.Params, _ *coverage.Options) { p.HeightM = 0.1 }, "height_m"},
+		{"frequency", func(p *coverage.Params, _ *coverage.Options) { p.FreqMHz = 5 }, "freq_mhz"},
+		{"technology", func(p *coverage.Params, _ *coverage.Options) { p.Technology = "WiMAX" }, "technology"},
+		{"no threshold", func(p *coverage.Params, _ *coverage.Options) { p.ThresholdDBm = 0 }, "threshold_dbm"},
+		{"climate", func(p *coverage.Params, _ *coverage.Options) { p.Radio = coverage.DefaultRadio(); p.Radio.Climate = 9 }, "radio/climate"},
 		{"location percentage", func(p *coverage.Params, _ *coverage.Options) {
 			p.Radio = coverage.DefaultRadio()
 			p.Radio.LocationPct = 100
-		}, "Radio.LocationPct"},
-		{"sector EIRP", func(p *coverage.Params, _ *coverage.Options) { p.Sectors = []coverage.Sector{{AzimuthDeg: 10}} }, "Sectors[0].EIRPdBm"},
+		}, "radio/location_pct"},
+		{"sector EIRP", func(p *coverage.Params, _ *coverage.Options) { p.Sectors = []coverage.Sector{{AzimuthDeg: 10}} }, "sectors/0/eirp_dbm"},
 		{"beamwidth", func(p *coverage.Params, _ *coverage.Options) {
 			p.Sectors = []coverage.Sector{{EIRPdBm: 50}, {EIRPdBm: 50, HBeamwidthDeg: 400}}
-		}, "Sectors[1].HBeamwidthDeg"},
-		{"radius", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM = 1e6 }, "RadiusM"},
-		{"cell size", func(_ *coverage.Params, o *coverage.Options) { o.CellArcSec = 2 }, "CellArcSec"},
+		}, "sectors/1/hbw_deg"},
+		{"radius", func(_ *coverage.Params, o *coverage.Options) { o.RadiusM = 1e6 }, "radius_m"},
+		{"cell size", func(_ *coverage.Params, o *coverage.Options) { o.CellArcSec = 2 }, "cell_arcsec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,11 +1,7 @@
 package coverage
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 
 	"btsplan/geo/itm"
@@ -64,28 +60,24 @@ type SectorInputs struct {
 }
 
 // Hash returns the cache key of a computation: "sha256:" and the hex
-// SHA-256 of the canonical JSON of the resolved inputs (see Inputs). It
+// SHA-256 of the canonical encoding of the resolved inputs
+// (Inputs.AppendCanonical, versioned by CanonicalVersion). It
 // validates like Compute and returns the same *InputError values, so a
 // caller can look up a cached result before loading any terrain.
 func Hash(site Params, opts Options) (string, error) {
-	in, _, err := resolve(site, opts)
+	in, err := Resolve(site, opts)
 	if err != nil {
 		return "", err
 	}
 	return in.Hash(), nil
 }
 
-// Hash returns the cache key of in (see the package-level Hash).
-func (in *Inputs) Hash() string {
-	// encoding/json writes struct fields in declaration order and floats
-	// in their shortest exact form, so the encoding is canonical.
-	b, err := json.Marshal(in)
-	if err != nil {
-		// Inputs holds only finite numbers and strings after resolve.
-		panic(fmt.Sprintf("coverage: marshal inputs: %v", err))
-	}
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
+// Resolve returns the resolved inputs of site and opts, the record that
+// Hash digests and Compute's Result keeps. Errors: those of Compute's
+// input checks, as *InputError values.
+func Resolve(site Params, opts Options) (Inputs, error) {
+	in, _, err := resolve(site, opts)
+	return in, err
 }
 
 // resolve validates site and opts, fills in the defaults and prepares the
@@ -94,11 +86,11 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 	in := Inputs{Model: Model, Engine: Engine}
 	lon, lat := site.Location[0], site.Location[1]
 	if !finite(lon, lat) || lon < -180 || lon > 180 || lat < -85 || lat > 85 {
-		return in, nil, inputErr("Location", "[%g, %g] is not a [lon, lat] point within ±85° latitude", lon, lat)
+		return in, nil, inputErr(FieldLocation, "[%g, %g] is not a [lon, lat] point within ±85° latitude", lon, lat)
 	}
 	in.Lon, in.Lat = lon, lat
 	if !(site.HeightM >= 0.5 && site.HeightM <= 3000) {
-		return in, nil, inputErr("HeightM", "%g m is outside 0.5..3000 m", site.HeightM)
+		return in, nil, inputErr(FieldHeightM, "%g m is outside 0.5..3000 m", site.HeightM)
 	}
 	in.HeightM = site.HeightM
 	in.RxHeightM = site.RxHeightM
@@ -106,10 +98,10 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 		in.RxHeightM = DefaultRxHeightM
 	}
 	if !(in.RxHeightM >= 0.5 && in.RxHeightM <= 3000) {
-		return in, nil, inputErr("RxHeightM", "%g m is outside 0.5..3000 m", in.RxHeightM)
+		return in, nil, inputErr(FieldRxHeightM, "%g m is outside 0.5..3000 m", in.RxHeightM)
 	}
 	if !(site.FreqMHz >= 20 && site.FreqMHz <= 20000) {
-		return in, nil, inputErr("FreqMHz", "%g MHz is outside 20..20000 MHz", site.FreqMHz)
+		return in, nil, inputErr(FieldFreqMHz, "%g MHz is outside 20..20000 MHz", site.FreqMHz)
 	}
 	in.FreqMHz = site.FreqMHz
 
@@ -129,10 +121,10 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 	}
 
 	if len(site.Sectors) == 0 {
-		return in, nil, inputErr("Sectors", "a site needs at least one sector")
+		return in, nil, inputErr(FieldSectors, "a site needs at least one sector")
 	}
 	if len(site.Sectors) > MaxSectors {
-		return in, nil, inputErr("Sectors", "%d sectors is over the limit of %d per coverage; sectors on other bands are separate coverages",
+		return in, nil, inputErr(FieldSectors, "%d sectors is over the limit of %d per coverage; sectors on other bands are separate coverages",
 			len(site.Sectors), MaxSectors)
 	}
 	models := make([]sectorModel, len(site.Sectors))
@@ -141,7 +133,7 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 		if err != nil {
 			var ie *InputError
 			if errors.As(err, &ie) {
-				ie.Field = fmt.Sprintf("Sectors[%d].%s", i, ie.Field)
+				ie.Field = SectorField(i, ie.Field)
 			}
 			return in, nil, err
 		}
@@ -154,14 +146,14 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 		in.RadiusM = DefaultRadiusM
 	}
 	if !(in.RadiusM >= minRadiusM && in.RadiusM <= maxRadiusM) {
-		return in, nil, inputErr("RadiusM", "%g m is outside 100 m..100 km", in.RadiusM)
+		return in, nil, inputErr(FieldRadiusM, "%g m is outside 100 m..100 km", in.RadiusM)
 	}
 	if !(opts.CellArcSec == 0 || opts.CellArcSec >= 0.1 && opts.CellArcSec <= 60) {
-		return in, nil, inputErr("CellArcSec", "%g is outside 0.1..60 arc-seconds", opts.CellArcSec)
+		return in, nil, inputErr(FieldCellArcSec, "%g is outside 0.1..60 arc-seconds", opts.CellArcSec)
 	}
 	in.CellArcSec = opts.CellArcSec
 	if !(opts.ProfileStepM == 0 || opts.ProfileStepM >= 1 && opts.ProfileStepM <= 1000) {
-		return in, nil, inputErr("ProfileStepM", "%g m is outside 1..1000 m", opts.ProfileStepM)
+		return in, nil, inputErr(FieldProfileStepM, "%g m is outside 1..1000 m", opts.ProfileStepM)
 	}
 	in.ProfileStepM = opts.ProfileStepM
 	switch opts.TerrainSampling {
@@ -170,11 +162,11 @@ func resolve(site Params, opts Options) (Inputs, []sectorModel, error) {
 	case SamplingNearest:
 		in.TerrainSampling = SamplingNearest
 	default:
-		return in, nil, inputErr("TerrainSampling", "%q is not %s or %s", opts.TerrainSampling, SamplingBilinear, SamplingNearest)
+		return in, nil, inputErr(FieldTerrainSampling, "%q is not %s or %s", opts.TerrainSampling, SamplingBilinear, SamplingNearest)
 	}
 	in.DEMVersion = opts.DEMVersion
 	if opts.Workers < 0 || opts.Workers > MaxWorkers {
-		return in, nil, inputErr("Workers", "%d is outside 0..%d", opts.Workers, MaxWorkers)
+		return in, nil, inputErr(FieldWorkers, "%d is outside 0..%d", opts.Workers, MaxWorkers)
 	}
 	return in, models, nil
 }
@@ -194,7 +186,7 @@ func resolveThreshold(in *Inputs, site Params) error {
 		}
 	}
 	if in.ThresholdDBm == 0 || !finite(in.ThresholdDBm) || in.ThresholdDBm < -200 || in.ThresholdDBm > 50 {
-		return inputErr("ThresholdDBm", "%g dBm is not a threshold in -200..50 dBm (0 needs a Technology)", site.ThresholdDBm)
+		return inputErr(FieldThresholdDBm, "%g dBm is not a threshold in -200..50 dBm (0 needs a Technology)", site.ThresholdDBm)
 	}
 	switch in.Metric {
 	case MetricRSRP, MetricSSRSRP:
@@ -203,7 +195,7 @@ func resolveThreshold(in *Inputs, site Params) error {
 			in.ResourceBlocks = techDefaults[in.Technology].rb
 		}
 		if in.ResourceBlocks < 6 || in.ResourceBlocks > 275 {
-			return inputErr("ResourceBlocks", "%d is outside 6..275", site.ResourceBlocks)
+			return inputErr(FieldResourceBlocks, "%d is outside 6..275", site.ResourceBlocks)
 		}
 		in.ConversionDB = 10 * math.Log10(12*float64(in.ResourceBlocks))
 	case MetricRSCP:
@@ -212,7 +204,7 @@ func resolveThreshold(in *Inputs, site Params) error {
 			in.PilotShareDB = -10
 		}
 		if !(in.PilotShareDB < 0 && in.PilotShareDB >= -30) {
-			return inputErr("PilotShareDB", "%g dB is outside -30..0 dB", site.PilotShareDB)
+			return inputErr(FieldPilotShareDB, "%g dB is outside -30..0 dB", site.PilotShareDB)
 		}
 		in.ConversionDB = -in.PilotShareDB
 	}
@@ -224,10 +216,10 @@ func resolveThreshold(in *Inputs, site Params) error {
 // conductivity, which would only produce meaningless losses).
 func checkGround(r Radio) error {
 	if !(r.Epsilon >= 1 && r.Epsilon <= 100) {
-		return inputErr("Radio.Epsilon", "%g is outside 1..100 (sea water is 80)", r.Epsilon)
+		return inputErr(RadioField(FieldEpsilon), "%g is outside 1..100 (sea water is 80)", r.Epsilon)
 	}
 	if !(r.SigmaSPerM > 0 && r.SigmaSPerM <= 10) {
-		return inputErr("Radio.SigmaSPerM", "%g S/m is outside 0..10 S/m (sea water is 5)", r.SigmaSPerM)
+		return inputErr(RadioField(FieldSigmaSPerM), "%g S/m is outside 0..10 S/m (sea water is 5)", r.SigmaSPerM)
 	}
 	return nil
 }
@@ -242,32 +234,32 @@ func checkRadio(in *Inputs) error {
 	if !errors.As(err, &ie) {
 		return err
 	}
-	field := "Radio"
+	field := FieldRadio
 	switch ie.Code {
 	case itm.CodeRadioClimate:
-		field = "Radio.Climate"
+		field = RadioField(FieldClimate)
 	case itm.CodeRefractivity, itm.CodeSurfaceRefractivitySmall, itm.CodeSurfaceRefractivityLarge:
-		field = "Radio.N0"
+		field = RadioField(FieldN0)
 	case itm.CodeEpsilon, itm.CodeGroundImpedance:
-		field = "Radio.Epsilon"
+		field = RadioField(FieldEpsilon)
 	case itm.CodeSigma:
-		field = "Radio.SigmaSPerM"
+		field = RadioField(FieldSigmaSPerM)
 	case itm.CodePolarization:
-		field = "Radio.Polarization"
+		field = RadioField(FieldPolarization)
 	case itm.CodeMDVar:
-		field = "Radio.MDVar"
+		field = RadioField(FieldMDVar)
 	case itm.CodeTime:
-		field = "Radio.TimePct"
+		field = RadioField(FieldTimePct)
 	case itm.CodeLocation:
-		field = "Radio.LocationPct"
+		field = RadioField(FieldLocationPct)
 	case itm.CodeSituation:
-		field = "Radio.SituationPct"
+		field = RadioField(FieldSituationPct)
 	case itm.CodeTxTerminalHeight:
-		field = "HeightM"
+		field = FieldHeightM
 	case itm.CodeRxTerminalHeight:
-		field = "RxHeightM"
+		field = FieldRxHeightM
 	case itm.CodeFrequency:
-		field = "FreqMHz"
+		field = FieldFreqMHz
 	}
 	return &InputError{Field: field, Err: err}
 }
@@ -302,17 +294,17 @@ func resolveSector(s Sector) (SectorInputs, error) {
 		SideLobeDB:    s.SideLobeDB,
 	}
 	if !finite(s.AzimuthDeg) {
-		return si, inputErr("AzimuthDeg", "%g is not a bearing", s.AzimuthDeg)
+		return si, inputErr(FieldAzimuthDeg, "%g is not a bearing", s.AzimuthDeg)
 	}
 	si.AzimuthDeg = math.Mod(math.Mod(s.AzimuthDeg, 360)+360, 360)
 	if !(math.Abs(s.MechTiltDeg) <= 90) {
-		return si, inputErr("MechTiltDeg", "%g° is outside -90..90°", s.MechTiltDeg)
+		return si, inputErr(FieldMechTiltDeg, "%g° is outside -90..90°", s.MechTiltDeg)
 	}
 	if !(math.Abs(s.ElecTiltDeg) <= 90) {
-		return si, inputErr("ElecTiltDeg", "%g° is outside -90..90°", s.ElecTiltDeg)
+		return si, inputErr(FieldElecTiltDeg, "%g° is outside -90..90°", s.ElecTiltDeg)
 	}
 	if !(math.Abs(s.GainDBi) <= 60) {
-		return si, inputErr("GainDBi", "%g dBi is outside -60..60 dBi", s.GainDBi)
+		return si, inputErr(FieldGainDBi, "%g dBi is outside -60..60 dBi", s.GainDBi)
 	}
 	if p := s.Pattern; p != nil {
 		si.Pattern = p.Name
@@ -325,10 +317,10 @@ func resolveSector(s Sector) (SectorInputs, error) {
 		si.HBeamwidthDeg, si.VBeamwidthDeg, si.FrontToBackDB, si.SideLobeDB = 0, 0, 0, 0
 	} else {
 		if !(s.HBeamwidthDeg >= 0 && s.HBeamwidthDeg <= 360) {
-			return si, inputErr("HBeamwidthDeg", "%g° is outside 0..360°", s.HBeamwidthDeg)
+			return si, inputErr(FieldHBeamwidthDeg, "%g° is outside 0..360°", s.HBeamwidthDeg)
 		}
 		if !(s.VBeamwidthDeg >= 0 && s.VBeamwidthDeg <= 180) {
-			return si, inputErr("VBeamwidthDeg", "%g° is outside 0..180°", s.VBeamwidthDeg)
+			return si, inputErr(FieldVBeamwidthDeg, "%g° is outside 0..180°", s.VBeamwidthDeg)
 		}
 		if si.FrontToBackDB == 0 {
 			si.FrontToBackDB = 25
@@ -337,10 +329,10 @@ func resolveSector(s Sector) (SectorInputs, error) {
 			si.SideLobeDB = 20
 		}
 		if !(si.FrontToBackDB > 0 && si.FrontToBackDB <= 100) {
-			return si, inputErr("FrontToBackDB", "%g dB is outside 0..100 dB", s.FrontToBackDB)
+			return si, inputErr(FieldFrontToBackDB, "%g dB is outside 0..100 dB", s.FrontToBackDB)
 		}
 		if !(si.SideLobeDB > 0 && si.SideLobeDB <= 100) {
-			return si, inputErr("SideLobeDB", "%g dB is outside 0..100 dB", s.SideLobeDB)
+			return si, inputErr(FieldSideLobeDB, "%g dB is outside 0..100 dB", s.SideLobeDB)
 		}
 	}
 	switch {
@@ -348,14 +340,14 @@ func resolveSector(s Sector) (SectorInputs, error) {
 		si.EIRPdBm = s.EIRPdBm
 	case s.TxPowerDBm != 0:
 		if !(s.LossesDB >= 0 && s.LossesDB <= 50) {
-			return si, inputErr("LossesDB", "%g dB is outside 0..50 dB", s.LossesDB)
+			return si, inputErr(FieldLossesDB, "%g dB is outside 0..50 dB", s.LossesDB)
 		}
 		si.EIRPdBm = s.TxPowerDBm - s.LossesDB + si.GainDBi
 	default:
-		return si, inputErr("EIRPdBm", "give the EIRP or the transmitter power")
+		return si, inputErr(FieldEIRPdBm, "give the EIRP or the transmitter power")
 	}
 	if !(si.EIRPdBm >= -30 && si.EIRPdBm <= 100) {
-		return si, inputErr("EIRPdBm", "%g dBm is outside -30..100 dBm", si.EIRPdBm)
+		return si, inputErr(FieldEIRPdBm, "%g dBm is outside -30..100 dBm", si.EIRPdBm)
 	}
 	return si, nil
 }

@@ -68,7 +68,7 @@ var techDefaults = map[Technology]struct {
 func DefaultThresholdDBm(t Technology) (float64, Metric, error) {
 	d, ok := techDefaults[t]
 	if !ok {
-		return 0, "", &InputError{Field: "Technology", Err: fmt.Errorf("%q is not GSM, UMTS, LTE or NR", t)}
+		return 0, "", &InputError{Field: FieldTechnology, Err: fmt.Errorf("%q is not GSM, UMTS, LTE or NR", t)}
 	}
 	return d.thresholdDBm, d.metric, nil
 }
@@ -228,8 +228,9 @@ const (
 // DefaultRxHeightM is the receiver height used when Params.RxHeightM is 0.
 const DefaultRxHeightM = 1.5
 
-// InputError is an invalid input. Field names it in Go terms
-// ("Sectors[1].AzimuthDeg", "RadiusM"); callers map it to planning.Invalid.
+// InputError is an invalid input. Field names it by its wire path (see
+// the Field constants: "sectors/1/azimuth_deg", "radius_m", "radio/n0");
+// callers map it to planning.Invalid.
 type InputError struct {
 	Field string
 	Err   error

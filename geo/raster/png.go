@@ -79,7 +79,7 @@ func (r Ramp) ColourOf(dBm float64) (color.NRGBA, bool) {
 // Bound. Cells that are NaN or below the lowest class are transparent. It
 // returns an error for an invalid grid or ramp, or a failed write.
 func RenderPNG(w io.Writer, g *geo.Grid, ramp Ramp) error {
-	if err := checkGrid(g); err != nil {
+	if err := g.Check(); err != nil {
 		return fmt.Errorf("render png: %w", err)
 	}
 	if err := ramp.Validate(); err != nil {

@@ -6,8 +6,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-
-	"btsplan/planning"
 )
 
 // The names and codes of the synthetic admin units. The codes start with
@@ -24,7 +22,7 @@ const (
 
 // AdminArea is an admin unit with its boundary, [lon, lat] EPSG:4326.
 type AdminArea struct {
-	Unit     planning.AdminUnit
+	Unit     AdminUnit
 	Boundary orb.Polygon
 }
 
@@ -40,7 +38,7 @@ func (p *plan) admin(seed int64) []AdminArea {
 	P := S + provinceMarginM
 	province := quad{bottom: constant(-P), top: constant(P), left: constant(-P), right: constant(P)}.ring()
 	out := []AdminArea{
-		{Unit: planning.AdminUnit{Code: ProvinceCode, Name: ProvinceName, Level: "province", ValidFrom: from},
+		{Unit: AdminUnit{Code: ProvinceCode, Name: ProvinceName, Level: "province", ValidFrom: from},
 			Boundary: p.f.polygon(province)},
 	}
 
@@ -61,14 +59,14 @@ func (p *plan) admin(seed int64) []AdminArea {
 	district := quad{bottom: south, top: north, left: bounds[0], right: bounds[n],
 		bottomBreaks: southBreaks, topBreaks: northBreaks}.ring()
 	out = append(out, AdminArea{
-		Unit: planning.AdminUnit{Code: DistrictCode, Name: DistrictName, Level: "district",
+		Unit: AdminUnit{Code: DistrictCode, Name: DistrictName, Level: "district",
 			Parent: ProvinceCode, ValidFrom: from, ValidTo: &abolished},
 		Boundary: p.f.polygon(district),
 	})
 	for i, name := range names {
 		q := quad{bottom: south, top: north, left: bounds[i], right: bounds[i+1]}
 		out = append(out, AdminArea{
-			Unit: planning.AdminUnit{Code: DistrictCode + string(rune('1'+i)), Name: name, Level: "commune",
+			Unit: AdminUnit{Code: DistrictCode + string(rune('1'+i)), Name: name, Level: "commune",
 				Parent: DistrictCode, ValidFrom: from},
 			Boundary: p.f.polygon(q.ring()),
 		})

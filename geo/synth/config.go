@@ -5,8 +5,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-
-	"btsplan/planning"
 )
 
 // Defaults and limits of Config.
@@ -61,10 +59,10 @@ func (c Config) withDefaults() Config {
 }
 
 // validate checks a Config that has its defaults applied. Errors are
-// planning.Invalid and name the field.
+// *ConfigError values naming the field.
 func (c Config) validate() error {
 	bad := func(field, format string, args ...any) error {
-		return &planning.Error{Op: "synth generate", Kind: planning.Invalid, Field: field, Err: fmt.Errorf(format, args...)}
+		return &ConfigError{Field: field, Err: fmt.Errorf(format, args...)}
 	}
 	lon, lat := c.Centre[0], c.Centre[1]
 	if math.IsNaN(lon) || math.IsNaN(lat) || lon < -179 || lon > 179 || lat < -59 || lat > 59 {

@@ -7,7 +7,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"btsplan/geo"
-	"btsplan/planning"
 )
 
 // District is a generated synthetic district.
@@ -25,7 +24,7 @@ type District struct {
 	// Admin holds the province, the district and its communes.
 	Admin []AdminArea
 	// Carriers are the three carriers of the proposals.
-	Carriers []planning.Organization
+	Carriers []Organization
 	// Layers are the zoning layers in planning.LayerKinds order, each
 	// non-empty; with Config.ExtraZones the extra land-use layer is last.
 	Layers []Layer
@@ -36,14 +35,19 @@ type District struct {
 	// GeoJSON that POST /v1/sites?format=geojson reads; the demo imports
 	// them as network NetworkExisting.
 	ExistingSites *geojson.FeatureCollection
+	// OfficialGapList is a SYNTHETIC official list of trắng sóng villages
+	// as CSV (see OfficialListAgrees, OfficialListDisagrees): it disagrees
+	// with the demo's gap analysis in exactly one village.
+	OfficialGapList []byte
 
 	terrain *terrain
 }
 
 // Generate builds the district described by cfg. The same cfg always
-// gives the same district, byte for byte. A bad cfg is a planning.Invalid
-// error naming the field; a layout that cannot be built (it never
-// happens in the tested range) is Internal.
+// gives the same district, byte for byte. A bad cfg is a *ConfigError
+// naming the field (planning/demo.Generate makes it planning.Invalid); a
+// layout that cannot be built (it never happens in the tested range) is
+// another error.
 func Generate(cfg Config) (*District, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -56,7 +60,7 @@ func Generate(cfg Config) (*District, error) {
 	s := newShape(cfg.Seed)
 	tr, err := newTerrain(s, f, demBound)
 	if err != nil {
-		return nil, &planning.Error{Op: "synth generate", Kind: planning.Invalid, Field: "Centre", Err: err}
+		return nil, &ConfigError{Field: "Centre", Err: err}
 	}
 	dem, err := tr.grid(demBound)
 	if err != nil {
@@ -72,7 +76,7 @@ func Generate(cfg Config) (*District, error) {
 		Bound:   orb.Bound{Min: f.point(xy{-halfM, -halfM}), Max: f.point(xy{halfM, halfM})},
 		DEM:     dem,
 		terrain: tr,
-		Carriers: []planning.Organization{
+		Carriers: []Organization{
 			{Code: MNCViettel, Name: "Viettel", Kind: "carrier"},
 			{Code: MNCVinaPhone, Name: "VinaPhone", Kind: "carrier"},
 			{Code: MNCMobiFone, Name: "MobiFone", Kind: "carrier"},
@@ -85,6 +89,9 @@ func Generate(cfg Config) (*District, error) {
 	}
 	d.Admin = p.admin(cfg.Seed)
 	if d.ExistingSites, err = p.existing(); err != nil {
+		return nil, fmt.Errorf("synth generate: %w", err)
+	}
+	if d.OfficialGapList, err = p.officialList(d.Admin); err != nil {
 		return nil, fmt.Errorf("synth generate: %w", err)
 	}
 	return d, nil

@@ -18,7 +18,10 @@
 // rings counter-clockwise, holes clockwise, no self-intersections.
 //
 // synth is pure: no I/O, no globals, no logging, and the same Config always
-// gives byte-identical output. It may import only the standard library,
-// github.com/paulmach/orb (and orb/geojson), btsplan/geo and the types of
-// btsplan/planning; it must never import gin, pgx, net/http or btsplan/data.
+// gives byte-identical output. It produces geometry, rasters and plain
+// records (records.go); it may import only the standard library,
+// github.com/paulmach/orb (and orb/geojson) and btsplan/geo. geo is the
+// ground floor: synth never imports planning (planning/demo turns its
+// records into the domain's), gin, pgx, net/http or btsplan/data
+// (geo's TestGeoImports).
 package synth

@@ -5,8 +5,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb/geojson"
-
-	"btsplan/planning"
 )
 
 // extraClearM keeps the extra zones this far from every proposal, so that
@@ -91,5 +89,5 @@ func (p *plan) extra(n int, props []Proposal, seed int64) Layer {
 		cat := extraCategory(r.intn(extraCategoriesLen))
 		fc.Append(feature(geojson.NewFeature(g), fmt.Sprintf("Khoanh đất bổ sung số %d (giả lập)", j+1), cat))
 	}
-	return Layer{Spec: spec(planning.KindLandUse, LayerLandUseExtra, "", seed), Features: fc}
+	return Layer{Spec: spec(KindLandUse, LayerLandUseExtra, "", seed), Features: fc}
 }

@@ -12,7 +12,7 @@ const (
 	// sites as.
 	NetworkExisting = "synthetic-nui-mau-sites"
 	// catHomeCluster is the settlement category of an outlying cluster of
-	// homes (planning.CategoryHomeCluster).
+	// homes (CategoryHomeCluster).
 	catHomeCluster = "home_cluster"
 )
 

@@ -6,7 +6,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"btsplan/geo"
-	"btsplan/planning"
 )
 
 // The layer names of the demo. Re-importing a name makes a new version.
@@ -28,7 +27,7 @@ const Licence = "CC0 (synthetic)"
 // features. Every feature has the properties name (Vietnamese, ending in
 // "(giả lập)"), category and synthetic=true.
 type Layer struct {
-	Spec     planning.LayerSpec
+	Spec     LayerSpec
 	Features *geojson.FeatureCollection
 }
 
@@ -39,8 +38,8 @@ func source(seed int64) string {
 
 // spec returns the import spec of a layer: category is the single category
 // of every feature, or "" to read the feature property "category".
-func spec(kind, name, category string, seed int64) planning.LayerSpec {
-	s := planning.LayerSpec{Kind: kind, Name: name, Category: category, NameField: "name",
+func spec(kind, name, category string, seed int64) LayerSpec {
+	s := LayerSpec{Kind: kind, Name: name, Category: category, NameField: "name",
 		SRID: geo.SRIDWGS84, Source: source(seed), Licence: Licence}
 	if category == "" {
 		s.CategoryField = "category"
@@ -50,8 +49,8 @@ func spec(kind, name, category string, seed int64) planning.LayerSpec {
 
 // settlementSpec imports the villages with their category (village or
 // home_cluster) and population from the feature properties.
-func settlementSpec(seed int64) planning.LayerSpec {
-	s := spec(planning.KindSettlement, LayerSettlement, "", seed)
+func settlementSpec(seed int64) LayerSpec {
+	s := spec(KindSettlement, LayerSettlement, "", seed)
 	s.PopulationField = "population"
 	return s
 }
@@ -110,12 +109,12 @@ func (p *plan) layers(seed int64) []Layer {
 		towers.Append(f)
 	}
 	return []Layer{
-		{spec(planning.KindLandUse, LayerLandUse, "", seed), landuse},
-		{spec(planning.KindProtectedArea, LayerProtectedArea, catNationalPark, seed), park},
-		{spec(planning.KindHeritage, LayerHeritage, "", seed), heritage},
-		{spec(planning.KindDefence, LayerDefence, "", seed), defence},
-		{spec(planning.KindCorridor, LayerCorridor, "", seed), corridor},
+		{spec(KindLandUse, LayerLandUse, "", seed), landuse},
+		{spec(KindProtectedArea, LayerProtectedArea, catNationalPark, seed), park},
+		{spec(KindHeritage, LayerHeritage, "", seed), heritage},
+		{spec(KindDefence, LayerDefence, "", seed), defence},
+		{spec(KindCorridor, LayerCorridor, "", seed), corridor},
 		{settlementSpec(seed), settlement},
-		{spec(planning.KindTower, LayerTower, catTowerA2, seed), towers},
+		{spec(KindTower, LayerTower, catTowerA2, seed), towers},
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"btsplan/geo"
-	"btsplan/planning"
 )
 
 // zone is one polygon of a layer in local metres: exterior ring
@@ -30,7 +29,7 @@ type tower struct {
 	owner     string // carrier MNC
 	at        xy
 	heightM   float64
-	structure planning.Structure
+	structure Structure
 }
 
 // line is a corridor: a road or a power line.
@@ -410,11 +409,11 @@ func (p *plan) layout(r *rng) {
 	t4 := xy{s.sideXM(1, t4y) - 80, t4y}
 	t5 := xy{-6000 + jit(), -8000 + jit()}
 	p.towers = []tower{
-		{"Trạm BTS Viettel Bản Lầy (giả lập)", "452-04", t1, 40, planning.StructureA2b},
-		{"Trạm BTS VinaPhone Phiêng Cọ (giả lập)", "452-02", t2, 36, planning.StructureA2b},
-		{"Trạm BTS MobiFone Pá Mẫu (giả lập)", "452-01", t3, 45, planning.StructureA2b},
-		{"Trạm BTS Viettel Nậm Mẫu (giả lập)", "452-04", t4, 30, planning.StructureA2a},
-		{"Trạm BTS MobiFone Khe Nam (giả lập)", "452-01", t5, 42, planning.StructureA2b},
+		{"Trạm BTS Viettel Bản Lầy (giả lập)", "452-04", t1, 40, StructureA2b},
+		{"Trạm BTS VinaPhone Phiêng Cọ (giả lập)", "452-02", t2, 36, StructureA2b},
+		{"Trạm BTS MobiFone Pá Mẫu (giả lập)", "452-01", t3, 45, StructureA2b},
+		{"Trạm BTS Viettel Nậm Mẫu (giả lập)", "452-04", t4, 30, StructureA2a},
+		{"Trạm BTS MobiFone Khe Nam (giả lập)", "452-01", t5, 42, StructureA2b},
 	}
 }
 

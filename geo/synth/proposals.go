@@ -5,8 +5,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb/geojson"
-
-	"btsplan/planning"
 )
 
 // The carriers of the demo, by MNC.
@@ -74,10 +72,10 @@ type Proposal struct {
 	// free-standing towers (A2), a 10×10 m footprint Polygon.
 	Feature *geojson.Feature
 	// Site is the same proposal as the domain type.
-	Site planning.Site
+	Site Site
 	// ExpectedVerdict is the verdict the placement aims at. It is a hint
 	// for tests: the rules engine decides.
-	ExpectedVerdict planning.Verdict
+	ExpectedVerdict Verdict
 	// Reason is the rule the placement aims at.
 	Reason Reason
 	// Note explains the placement in English, with the measured distances.
@@ -88,9 +86,9 @@ type Proposal struct {
 type placement struct {
 	carrier   string
 	at        xy
-	structure planning.Structure
+	structure Structure
 	heightM   float64
-	verdict   planning.Verdict
+	verdict   Verdict
 	reason    Reason
 	note      string
 }
@@ -119,14 +117,14 @@ func (p *plan) proposals(seed int64) []Proposal {
 	t1 := p.towers[0].at
 
 	var pl []placement
-	add := func(carrier string, at xy, st planning.Structure, h float64, v planning.Verdict, why Reason, note string, args ...any) {
+	add := func(carrier string, at xy, st Structure, h float64, v Verdict, why Reason, note string, args ...any) {
 		pl = append(pl, placement{carrier, at, st, h, v, why, fmt.Sprintf(note, args...)})
 	}
-	A, C, X := planning.Approve, planning.Conditional, planning.Conflict
-	A1a, A1b, A2a, A2b, A2c := planning.StructureA1a, planning.StructureA1b, planning.StructureA2a, planning.StructureA2b, planning.StructureA2c
+	A, C, X := Approve, Conditional, Conflict
+	A1a, A1b, A2a, A2b, A2c := StructureA1a, StructureA1b, StructureA2a, StructureA2b, StructureA2c
 
 	// APPROVE: planned telecommunications land, and masts in villages.
-	allowed := func(carrier string, at xy, st planning.Structure, h float64, where string) {
+	allowed := func(carrier string, at xy, st Structure, h float64, where string) {
 		add(carrier, at, st, h, A, ReasonAllowed, "%s, %.0f m from the national road", where, lineDistM(at, ql))
 	}
 	allowed(MNCViettel, p.dbvAt[0], A2b, 45, "tower on the planned telecom lot (DBV) of the western foothills")
@@ -272,7 +270,7 @@ func (p *plan) peak(notNearX float64) xy {
 // the carrier's sequence number.
 func (p *plan) proposal(q placement, n int, r *rng) Proposal {
 	prefix := map[string]string{MNCViettel: "VT", MNCVinaPhone: "VNP", MNCMobiFone: "MBF"}[q.carrier]
-	site := planning.Site{
+	site := Site{
 		Carrier:   q.carrier,
 		Code:      fmt.Sprintf("SYN-%s-%02d", prefix, n),
 		Location:  p.f.point(q.at),
@@ -287,7 +285,7 @@ func (p *plan) proposal(q placement, n int, r *rng) Proposal {
 		"height_m":  site.HeightM,
 	}
 	// Free-standing towers (A2) come with their 10×10 m footprint.
-	if q.structure != planning.StructureA1a && q.structure != planning.StructureA1b {
+	if q.structure != StructureA1a && q.structure != StructureA1b {
 		c := q.at
 		h := footprintHalfM
 		sq := []xy{{c[0] - h, c[1] - h}, {c[0] + h, c[1] - h}, {c[0] + h, c[1] + h}, {c[0] - h, c[1] + h}, {c[0] - h, c[1] - h}}
@@ -312,7 +310,7 @@ func (p *plan) proposal(q placement, n int, r *rng) Proposal {
 
 // antennas returns three sectors: LTE on every site, NR on every second
 // site of a carrier, on the carrier's usual bands.
-func antennas(carrier string, n int, r *rng) []planning.Antenna {
+func antennas(carrier string, n int, r *rng) []Antenna {
 	lte, nr := 1800.0, 2600.0
 	switch carrier {
 	case MNCVinaPhone:
@@ -326,9 +324,9 @@ func antennas(carrier string, n int, r *rng) []planning.Antenna {
 	}
 	az := float64(r.intn(120))
 	tilt := float64(2 + r.intn(5))
-	out := make([]planning.Antenna, 3)
+	out := make([]Antenna, 3)
 	for i := range out {
-		out[i] = planning.Antenna{AzimuthDeg: az + 120*float64(i), TiltDeg: tilt, BandMHz: band, EIRPdBm: eirp, Technology: tech}
+		out[i] = Antenna{AzimuthDeg: az + 120*float64(i), TiltDeg: tilt, BandMHz: band, EIRPdBm: eirp, Technology: tech}
 	}
 	return out
 }

@@ -104,6 +104,25 @@ type ProposalStore struct {
 	ProposalFunc       func(ctx context.Context, id int64) (planning.Proposal, error)
 	ProposalsFunc      func(ctx context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error)
 	AssessmentFunc     func(ctx context.Context, proposalID int64) (planning.Assessment, error)
+	// The re-evaluations of a proposal with its gap fill.
+	AddAssessmentFunc func(ctx context.Context, a *planning.Assessment) error
+	AssessmentsFunc   func(ctx context.Context, proposalID int64) ([]planning.Assessment, error)
+}
+
+// AddAssessment calls AddAssessmentFunc.
+func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessment) error {
+	if s.AddAssessmentFunc == nil {
+		return unset("ProposalStore.AddAssessment")
+	}
+	return s.AddAssessmentFunc(ctx, a)
+}
+
+// Assessments calls AssessmentsFunc.
+func (s *ProposalStore) Assessments(ctx context.Context, proposalID int64) ([]planning.Assessment, error) {
+	if s.AssessmentsFunc == nil {
+		return nil, unset("ProposalStore.Assessments")
+	}
+	return s.AssessmentsFunc(ctx, proposalID)
 }
 
 var _ planning.ProposalStore = (*ProposalStore)(nil)

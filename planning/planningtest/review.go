@@ -15,12 +15,15 @@ type UserStore struct {
 	TokenByPrefixFunc func(ctx context.Context, prefix string) (planning.Token, planning.User, error)
 	RevokeTokensFunc  func(ctx context.Context, sel planning.TokenSelector, at time.Time) (int, error)
 	TouchTokenFunc    func(ctx context.Context, id int64, at time.Time) error
+	// Audit collects the audit rows the calls were given.
+	Audit []planning.AuditEntry
 }
 
 var _ planning.UserStore = (*UserStore)(nil)
 
 // CreateUser calls CreateUserFunc.
-func (s *UserStore) CreateUser(ctx context.Context, u *planning.User) error {
+func (s *UserStore) CreateUser(ctx context.Context, u *planning.User, audit ...planning.AuditEntry) error {
+	s.Audit = append(s.Audit, audit...)
 	if s.CreateUserFunc == nil {
 		return unset("UserStore.CreateUser")
 	}
@@ -36,7 +39,8 @@ func (s *UserStore) UserByName(ctx context.Context, name string) (planning.User,
 }
 
 // CreateToken calls CreateTokenFunc.
-func (s *UserStore) CreateToken(ctx context.Context, t *planning.Token) error {
+func (s *UserStore) CreateToken(ctx context.Context, t *planning.Token, audit ...planning.AuditEntry) error {
+	s.Audit = append(s.Audit, audit...)
 	if s.CreateTokenFunc == nil {
 		return unset("UserStore.CreateToken")
 	}
@@ -52,7 +56,8 @@ func (s *UserStore) TokenByPrefix(ctx context.Context, prefix string) (planning.
 }
 
 // RevokeTokens calls RevokeTokensFunc.
-func (s *UserStore) RevokeTokens(ctx context.Context, sel planning.TokenSelector, at time.Time) (int, error) {
+func (s *UserStore) RevokeTokens(ctx context.Context, sel planning.TokenSelector, at time.Time, audit ...planning.AuditEntry) (int, error) {
+	s.Audit = append(s.Audit, audit...)
 	if s.RevokeTokensFunc == nil {
 		return 0, unset("UserStore.RevokeTokens")
 	}

@@ -1,4 +1,4 @@
-package raster
+package geotiff
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 // Compression is the compression of the samples of a GeoTIFF.
 type Compression int
 
-// The compressions EncodeGeoTIFF writes.
+// The compressions Encode writes.
 const (
 	Deflate      Compression = iota // TIFF compression 8 (a zlib stream); the default
 	Uncompressed                    // TIFF compression 1
@@ -40,7 +40,7 @@ func (c Compression) String() string {
 // Predictor is the TIFF predictor applied to each row before compression.
 type Predictor int
 
-// The predictors EncodeGeoTIFF writes.
+// The predictors Encode writes.
 const (
 	// PredictorAuto is floating point for float32 samples and horizontal
 	// differencing for int16 ones, or none when uncompressed.
@@ -51,7 +51,7 @@ const (
 )
 
 // Options selects the layout of a GeoTIFF. The zero value is what
-// WriteGeoTIFF writes: float32 samples in strips, DEFLATE with the
+// Write writes: float32 samples in strips, DEFLATE with the
 // floating-point predictor, little-endian, PixelIsArea.
 type Options struct {
 	Compression Compression
@@ -70,66 +70,26 @@ type Options struct {
 	BigEndian bool
 }
 
-// TIFF tags, types and GeoKeys that the encoder writes.
-const (
-	tagImageWidth      = 256
-	tagImageLength     = 257
-	tagBitsPerSample   = 258
-	tagCompression     = 259
-	tagPhotometric     = 262
-	tagStripOffsets    = 273
-	tagSamplesPerPixel = 277
-	tagRowsPerStrip    = 278
-	tagStripByteCounts = 279
-	tagPlanarConfig    = 284
-	tagPredictor       = 317
-	tagTileWidth       = 322
-	tagTileLength      = 323
-	tagTileOffsets     = 324
-	tagTileByteCounts  = 325
-	tagSampleFormat    = 339
-	tagModelPixelScale = 33550
-	tagModelTiepoint   = 33922
-	tagGeoKeyDirectory = 34735
-	tagGDALNoData      = 42113
-
-	typeASCII  = 2
-	typeShort  = 3
-	typeLong   = 4
-	typeDouble = 12
-
-	keyGTModelType        = 1024
-	keyGTRasterType       = 1025
-	keyGeographicType     = 2048
-	keyGeogAngularUnits   = 2054
-	modelTypeGeographic   = 2
-	rasterPixelIsArea     = 1
-	rasterPixelIsPoint    = 2
-	angularUnitDegree     = 9102
-	sampleFormatInt       = 2
-	sampleFormatIEEEFloat = 3
-)
-
 // maxStripBytes is the uncompressed size a strip aims at.
 const maxStripBytes = 64 << 10
 
-// WriteGeoTIFF writes g as a single-band float32 GeoTIFF in EPSG:4326:
+// Write writes g as a single-band float32 GeoTIFF in EPSG:4326:
 // GTModelType geographic, GTRasterType PixelIsArea, GeographicType 4326,
 // ModelPixelScale and ModelTiepoint from g's geotransform, and the
 // GDAL_NODATA tag. NaN cells are written as nodata (which may itself be
 // NaN). Samples are DEFLATE-compressed with the floating-point predictor,
 // which GDAL, QGIS and libtiff read. The error is about the grid or w.
-func WriteGeoTIFF(w io.Writer, g *geo.Grid, nodata float32) error {
-	return EncodeGeoTIFF(w, g, nodata, Options{})
+func Write(w io.Writer, g *geo.Grid, nodata float32) error {
+	return Encode(w, g, nodata, Options{})
 }
 
-// EncodeGeoTIFF writes g as a single-band GeoTIFF in EPSG:4326 with the
+// Encode writes g as a single-band GeoTIFF in EPSG:4326 with the
 // layout opt selects. It returns an error for an invalid grid, an option
 // that TIFF does not allow (the floating-point predictor on int16 samples,
 // a tile size that is not a multiple of 16, a non-integer int16 nodata), a
 // file over the 4 GiB of classic TIFF, or a failed write.
-func EncodeGeoTIFF(w io.Writer, g *geo.Grid, nodata float32, opt Options) error {
-	if err := checkGrid(g); err != nil {
+func Encode(w io.Writer, g *geo.Grid, nodata float32, opt Options) error {
+	if err := g.Check(); err != nil {
 		return fmt.Errorf("write geotiff: %w", err)
 	}
 	e, err := newEncoder(g, nodata, opt)
@@ -141,22 +101,6 @@ func EncodeGeoTIFF(w io.Writer, g *geo.Grid, nodata float32, opt Options) error 
 	}
 	if err := e.writeTo(w); err != nil {
 		return fmt.Errorf("write geotiff: %w", err)
-	}
-	return nil
-}
-
-func checkGrid(g *geo.Grid) error {
-	switch {
-	case g == nil:
-		return errors.New("nil grid")
-	case g.W <= 0 || g.H <= 0:
-		return fmt.Errorf("grid size %dx%d must be positive", g.W, g.H)
-	case g.Stride < g.W || len(g.Pix) < (g.H-1)*g.Stride+g.W:
-		return fmt.Errorf("grid of %dx%d has stride %d and %d samples", g.W, g.H, g.Stride, len(g.Pix))
-	case !(g.DLon > 0) || !(g.DLat > 0) || math.IsInf(g.DLon, 0) || math.IsInf(g.DLat, 0):
-		return fmt.Errorf("cell size %gx%g must be positive", g.DLon, g.DLat)
-	case math.IsNaN(g.West) || math.IsNaN(g.North) || math.IsInf(g.West, 0) || math.IsInf(g.North, 0):
-		return fmt.Errorf("origin (%g, %g) must be finite", g.West, g.North)
 	}
 	return nil
 }
@@ -191,11 +135,11 @@ func newEncoder(g *geo.Grid, nodata float32, opt Options) (*encoder, error) {
 	}
 	switch opt.Compression {
 	case Deflate:
-		e.comp = 8
+		e.comp = compressionDeflate
 	case Uncompressed:
-		e.comp = 1
+		e.comp = compressionNone
 	case LZW:
-		e.comp = 5
+		e.comp = compressionLZW
 	default:
 		return nil, fmt.Errorf("unknown %v", opt.Compression)
 	}
@@ -396,7 +340,7 @@ func nodataText(v float32) string {
 // the chunks, so that a reader finds the IFD in the first bytes.
 func (e *encoder) writeTo(w io.Writer) error {
 	g := e.g
-	bits, format := uint16(32), uint16(sampleFormatIEEEFloat)
+	bits, format := uint16(32), uint16(sampleFormatFloat)
 	if e.bps == 2 {
 		bits, format = 16, sampleFormatInt
 	}
