@@ -46,6 +46,8 @@ var (
 //     manages its authority's webhooks and areas of interest.
 //   - analyst: reads everything public (layers, sites, coverage, gap
 //     analyses, decided cases) and runs gap analyses; writes nothing.
+//   - carrier, analyst and admin: best-site searches (a carrier for its
+//     own organization only; only a carrier adopts a location).
 //   - admin: everything, and alone imports layers and sites. DEMs and
 //     users are managed from the CLI, which has no route.
 var accessRules = map[string]access{
@@ -104,6 +106,13 @@ var accessRules = map[string]access{
 	"GET /v1/proposals/:id/attachments/:aid":     {roles: []planning.Role{carrier, reviewer, admin}, proposal: true},
 	"POST /v1/proposals/:id/conditions/:cid":     {roles: []planning.Role{carrier, reviewer}, proposal: true},
 	"GET /v1/proposals/:id/decision-letter.html": {roles: anyone, proposal: true},
+
+	// A carrier searches for and reads its own carrier's searches (another
+	// carrier's is 404: planning.CanSeeSearch); analysts and admins any.
+	"POST /v1/site-searches":                           {roles: []planning.Role{carrier, analyst, admin}},
+	"GET /v1/site-searches/:id":                        {roles: []planning.Role{carrier, analyst, admin}},
+	"GET /v1/site-searches/:id/locations.geojson":      {roles: []planning.Role{carrier, analyst, admin}},
+	"POST /v1/site-searches/:id/locations/:rank/adopt": {roles: []planning.Role{carrier}},
 	// Webhooks belong to an organization: its carriers, reviewers and
 	// admins manage them (an admin every organization's); an analyst
 	// writes nothing. Another organization's webhook is 404.

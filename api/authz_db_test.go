@@ -72,22 +72,7 @@ func newAuthzAPI(t *testing.T, opts ...func(*api.Config)) *authzAPI {
 		tokens: map[string]string{}, pool: pool}
 
 	acc := planning.NewAccounts(users, orgs, nil, nil)
-	for _, u := range []struct{ key, name, org, role string }{
-		{"carrier", "viettel", "452-04", "carrier"},
-		{"other", "mobifone", "452-01", "carrier"},
-		{"reviewer", "reviewer", "SNNMT", "reviewer"},
-		{"analyst", "analyst", "SNNMT", "analyst"},
-		{"admin", "admin", "SNNMT", "admin"},
-	} {
-		if _, err := acc.AddUser(ctx, planning.User{Name: u.name, Org: u.org, Roles: []planning.Role{planning.Role(u.role)}}); err != nil {
-			t.Fatalf("add user %s: %v", u.name, err)
-		}
-		text, _, err := acc.CreateToken(ctx, u.name, time.Hour, "")
-		if err != nil {
-			t.Fatalf("token of %s: %v", u.name, err)
-		}
-		a.tokens[u.key] = text
-	}
+	addRoleUsers(t, acc, a.tokens)
 	revoked, _, err := acc.CreateToken(ctx, "admin", time.Hour, "revoked")
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +92,30 @@ func newAuthzAPI(t *testing.T, opts ...func(*api.Config)) *authzAPI {
 	}
 	a.tokens["expired"] = expired
 	return a
+}
+
+// addRoleUsers makes one user per role, each with a token stored in
+// tokens under its key: a carrier of 452-04 ("carrier"), another of 452-01
+// ("other"), and a reviewer, an analyst and an admin of SNNMT.
+func addRoleUsers(t *testing.T, acc *planning.Accounts, tokens map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, u := range []struct{ key, name, org, role string }{
+		{"carrier", "viettel", "452-04", "carrier"},
+		{"other", "mobifone", "452-01", "carrier"},
+		{"reviewer", "reviewer", "SNNMT", "reviewer"},
+		{"analyst", "analyst", "SNNMT", "analyst"},
+		{"admin", "admin", "SNNMT", "admin"},
+	} {
+		if _, err := acc.AddUser(ctx, planning.User{Name: u.name, Org: u.org, Roles: []planning.Role{planning.Role(u.role)}}); err != nil {
+			t.Fatalf("add user %s: %v", u.name, err)
+		}
+		text, _, err := acc.CreateToken(ctx, u.name, time.Hour, "")
+		if err != nil {
+			t.Fatalf("token of %s: %v", u.name, err)
+		}
+		tokens[u.key] = text
+	}
 }
 
 // do sends a request with the token of who ("" for none).
@@ -207,6 +216,11 @@ func TestAccessTable(t *testing.T) {
 		{"GET", "/v1/gap-analyses/1/villages.geojson", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/gaps.geojson", "", false, "any any any any any"},
 		{"POST", "/v1/gap-lists", "", false, "403 403 403 403 ok"},
+
+		{"POST", "/v1/site-searches", `{}`, false, "any any 403 any any"},
+		{"GET", "/v1/site-searches/1", "", false, "any any 403 any any"},
+		{"GET", "/v1/site-searches/1/locations.geojson", "", false, "any any 403 any any"},
+		{"POST", "/v1/site-searches/1/locations/1/adopt", "", false, "any any 403 403 403"},
 		{"GET", "/v1/layers", "", false, "ok ok ok ok ok"},
 		{"POST", "/v1/layers?kind=landuse&name=x&category=ONT", `{"type":"FeatureCollection","features":[]}`, false, "403 403 403 403 ok"},
 		{"GET", "/v1/layers/x.geojson", "", false, "any any any any any"},
@@ -270,7 +284,7 @@ func TestAccessTable(t *testing.T) {
 	for path, ops := range doc.Paths {
 		for m := range ops {
 			target := strings.NewReplacer("{id}", "1", "{name}", "x", "{coverageId}", "1", "{gapId}", "1",
-				"{aid}", "1", "{cid}", "1").Replace(path)
+				"{aid}", "1", "{cid}", "1", "{rank}", "1").Replace(path)
 			if !covered[strings.ToUpper(m)+" "+target] {
 				t.Errorf("documented %s %s (as %s) has no row in TestAccessTable", strings.ToUpper(m), path, target)
 			}

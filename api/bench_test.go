@@ -107,7 +107,7 @@ func post(client *http.Client, url string, body []byte) error {
 
 // loadDistrict imports the district's admin units (one import per level,
 // as AdminSpec requires) and its layers.
-func loadDistrict(b *testing.B, d *synth.District, layers *data.LayerStore, admin *data.AdminStore) {
+func loadDistrict(b testing.TB, d *synth.District, layers *data.LayerStore, admin *data.AdminStore) {
 	b.Helper()
 	ctx := context.Background()
 	fc := d.AdminGeoJSON()
@@ -134,7 +134,7 @@ func loadDistrict(b *testing.B, d *synth.District, layers *data.LayerStore, admi
 	}
 }
 
-func mustMarshal(b *testing.B, v any) []byte {
+func mustMarshal(b testing.TB, v any) []byte {
 	b.Helper()
 	out, err := json.Marshal(v)
 	if err != nil {

@@ -78,6 +78,10 @@ type Config struct {
 	// compares with no list.
 	GapLists *planning.GapListService
 
+	// Search runs best-site searches (/v1/site-searches); nil answers
+	// those routes 503.
+	Search *planning.SiteSearchService
+
 	// Auth authenticates the bearer token of every protected route (see
 	// authz.go's table). nil answers every protected route 503
 	// "authentication not configured": never open by default.

@@ -89,12 +89,14 @@ type caseOut struct {
 	Links      caseLinks      `json:"links"`
 }
 
+// caseLinks are the case's routes, all under its current proposal; a
+// draft (a best-site search's location, not submitted yet) has none.
 type caseLinks struct {
-	Self      string `json:"self"`
-	Proposal  string `json:"proposal"`
-	Report    string `json:"report"`
-	Actions   string `json:"actions"`
-	Decisions string `json:"decisions"`
+	Self      string `json:"self,omitempty"`
+	Proposal  string `json:"proposal,omitempty"`
+	Report    string `json:"report,omitempty"`
+	Actions   string `json:"actions,omitempty"`
+	Decisions string `json:"decisions,omitempty"`
 }
 
 func day(t time.Time) string {
@@ -119,6 +121,9 @@ func newCaseOut(v planning.CaseView) caseOut {
 		Decisions:  []decisionOut{},
 		Links: caseLinks{Self: self + "/case", Proposal: self, Report: self + "/report",
 			Actions: self + "/actions", Decisions: self + "/decisions"},
+	}
+	if c.ProposalID == 0 {
+		out.Links = caseLinks{}
 	}
 	for _, s := range v.Signatures {
 		out.Signatures = append(out.Signatures, signatureOut{Authority: s.Authority, Consent: s.Consent,

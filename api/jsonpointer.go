@@ -61,6 +61,9 @@ func decodeJSON(body []byte, v any) error {
 		reason := "wrong type: " + jsonValueName(typ.Value) + " where " + want + " is expected"
 		if strings.HasPrefix(typ.Value, "number") && want == "a number" {
 			reason = "number out of range: not a finite number"
+			if k := typ.Type.Kind(); k >= reflect.Int && k <= reflect.Uint64 {
+				reason = "not a whole number in range: an integer is expected"
+			}
 		}
 		return planning.FieldError(at, "%s", reason)
 	}

@@ -67,6 +67,11 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/gap-analyses/:id/gaps.geojson", w(s.handleGapAreasGeoJSON()))
 	v1.POST("/gap-lists", w(s.handleImportGapList()))
 
+	v1.POST("/site-searches", w(s.handleStartSearch()))
+	v1.GET("/site-searches/:id", w(s.handleGetSearch()))
+	v1.GET("/site-searches/:id/locations.geojson", w(s.handleSearchLocations()))
+	v1.POST("/site-searches/:id/locations/:rank/adopt", w(s.handleAdoptLocation()))
+
 	v1.GET("/layers", w(s.handleListLayers()))
 	v1.POST("/layers", w(s.handleImportLayer()))
 	// gin cannot match a parameter followed by a suffix, so the handler

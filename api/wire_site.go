@@ -123,28 +123,43 @@ func (in *siteFeatureIn) site() (planning.Site, error) {
 		}
 		site.Footprint = fp
 	}
-	for i, a := range pr.Antennas {
-		at := fmt.Sprintf("/properties/antennas/%d", i)
-		var out planning.Antenna
+	antennas, err := decodeAntennas(pr.Antennas, "/properties/antennas")
+	if err != nil {
+		errs = append(errs, err)
+	}
+	site.Antennas = antennas
+	return site, errors.Join(errs...)
+}
+
+// decodeAntennas converts the antennas of a request (a proposal's
+// properties, a site search's body) whose JSON pointer is at: every
+// missing member is Invalid and named ("/properties/antennas/0/tilt_deg").
+// Ranges and technologies are the service's to judge.
+func decodeAntennas(in []antennaIn, at string) ([]planning.Antenna, error) {
+	var errs []error
+	var out []planning.Antenna
+	for i, a := range in {
+		ai := fmt.Sprintf("%s/%d", at, i)
+		var an planning.Antenna
 		need := func(v *float64, name string) float64 {
 			if v == nil {
-				bad(at+"/"+name, "missing")
+				errs = append(errs, planning.FieldError(ai+"/"+name, "missing"))
 				return 0
 			}
 			return *v
 		}
-		out.AzimuthDeg = need(a.AzimuthDeg, "azimuth_deg")
-		out.TiltDeg = need(a.TiltDeg, "tilt_deg")
-		out.BandMHz = need(a.BandMHz, "band_mhz")
-		out.EIRPdBm = need(a.EIRPdBm, "eirp_dbm")
+		an.AzimuthDeg = need(a.AzimuthDeg, "azimuth_deg")
+		an.TiltDeg = need(a.TiltDeg, "tilt_deg")
+		an.BandMHz = need(a.BandMHz, "band_mhz")
+		an.EIRPdBm = need(a.EIRPdBm, "eirp_dbm")
 		if a.Technology == nil || *a.Technology == "" {
-			bad(at+"/technology", "missing: GSM, UMTS, LTE or NR")
+			errs = append(errs, planning.FieldError(ai+"/technology", "missing: GSM, UMTS, LTE or NR"))
 		} else {
-			out.Technology = *a.Technology
+			an.Technology = *a.Technology
 		}
-		site.Antennas = append(site.Antennas, out)
+		out = append(out, an)
 	}
-	return site, errors.Join(errs...)
+	return out, errors.Join(errs...)
 }
 
 // position reads a GeoJSON position [lon, lat] or [lon, lat, alt] (the

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -45,7 +44,7 @@ var (
 // it implements planning.GapStore.
 type GapStore struct {
 	db          *DB
-	afterCreate func(ctx context.Context, tx pgx.Tx, analysisID int64) (jobID int64, err error)
+	afterCreate afterCreateFunc
 }
 
 var _ planning.GapStore = (*GapStore)(nil)
@@ -255,27 +254,8 @@ func (s *GapStore) CreateGapAnalysis(ctx context.Context, a *planning.GapAnalysi
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	tx, err := s.db.pool.Begin(ctx)
-	if err != nil {
-		return opError(op, translate(err))
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	if err := s.db.queryRow(ctx, tx, qGapInsert, []any{params}, &a.ID, &a.CreatedAt); err != nil {
-		return opError(op, err)
-	}
-	if s.afterCreate != nil {
-		qctx, cancel := s.db.query(ctx)
-		a.JobID, err = s.afterCreate(qctx, tx, a.ID)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		if err := s.db.exec(ctx, tx, qGapSetJob, a.ID, a.JobID); err != nil {
-			return opError(op, err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return opError(op, translate(err))
+	if a.ID, a.CreatedAt, a.JobID, err = s.db.insertQueued(ctx, op, qGapInsert, []any{params}, qGapSetJob, s.afterCreate); err != nil {
+		return err
 	}
 	a.State = planning.JobQueued
 	return nil
@@ -283,45 +263,20 @@ func (s *GapStore) CreateGapAnalysis(ctx context.Context, a *planning.GapAnalysi
 
 // GapAnalysis returns analysis id. Errors: NotFound, Unavailable.
 func (s *GapStore) GapAnalysis(ctx context.Context, id int64) (planning.GapAnalysis, error) {
-	op := fmt.Sprintf("gap analysis %d", id)
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	var a planning.GapAnalysis
-	var params, counts []byte
-	var state string
-	var done *time.Time
-	err := s.db.pool.QueryRow(qctx, qGapByID, id).Scan(&a.ID, &a.JobID, &params, &state, &counts, &a.Error, &a.CreatedAt, &done)
-	if err != nil {
-		return a, opError(op, translate(err))
-	}
-	a.State = planning.JobState(state)
-	if done != nil {
-		a.DoneAt = *done
-	}
 	var pj gapParamsJSON
-	if err := json.Unmarshal(params, &pj); err != nil {
-		return a, fmt.Errorf("%s: params: %w", op, err)
-	}
-	a.Params = pj.params()
 	var cj gapCountsJSON
-	if err := json.Unmarshal(counts, &cj); err != nil {
-		return a, fmt.Errorf("%s: counts: %w", op, err)
+	q, err := s.db.queuedRow(ctx, fmt.Sprintf("gap analysis %d", id), qGapByID, id, &pj, &cj)
+	if err != nil {
+		return planning.GapAnalysis{}, err
 	}
-	a.Counts = cj.counts()
-	return a, nil
+	return planning.GapAnalysis{ID: q.ID, JobID: q.JobID, State: q.State, Error: q.Error, CreatedAt: q.CreatedAt, DoneAt: q.DoneAt,
+		Params: pj.params(), Counts: cj.counts()}, nil
 }
 
 // SetGapState records the state of analysis id, unless it is done.
 // Errors: NotFound (or done), Unavailable.
 func (s *GapStore) SetGapState(ctx context.Context, id int64, state planning.JobState, reason string) error {
-	op := fmt.Sprintf("set state of gap analysis %d", id)
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	var got int64
-	if err := s.db.pool.QueryRow(qctx, qGapSetState, id, string(state), reason).Scan(&got); err != nil {
-		return opError(op, translate(err))
-	}
-	return nil
+	return s.db.setQueuedState(ctx, fmt.Sprintf("set state of gap analysis %d", id), qGapSetState, id, state, reason)
 }
 
 // CoveredShares returns the covered share of each polygon of zoneIDs;

@@ -221,24 +221,37 @@ func (s *GapService) Analysis(ctx context.Context, id int64) (GapAnalysis, error
 	if err != nil {
 		return GapAnalysis{}, fmt.Errorf("gap analysis %d: %w", id, err)
 	}
-	if a.State.Final() || s.jobs == nil || a.JobID == 0 {
-		return a, nil
-	}
-	j, err := s.jobs.Job(ctx, a.JobID)
-	switch {
-	case KindOf(err) == NotFound:
-		return a, nil
-	case err != nil:
+	if err := followJob(ctx, s.jobs, a.JobID, &a.State, &a.Progress, &a.Error); err != nil {
 		return GapAnalysis{}, fmt.Errorf("gap analysis %d: %w", id, err)
 	}
-	a.Progress = j.Progress
-	if j.State != JobDone { // done only once the result is stored
-		a.State = j.State
-	}
-	if j.State.Final() && j.State != JobDone && a.Error == "" && len(j.Errors) > 0 {
-		a.Error = j.Errors[len(j.Errors)-1]
-	}
 	return a, nil
+}
+
+// followJob updates the stored state, progress and error of something a
+// job computes (a gap analysis, a site search) from its job jobID while
+// the stored state is not final: the job's progress, its state (but done
+// only once the result is stored, which the stored state says) and the
+// last error of a failed job. A job that is gone leaves them as stored;
+// jobs nil or jobID 0 too.
+func followJob(ctx context.Context, jobs Jobs, jobID int64, state *JobState, progress *JobProgress, reason *string) error {
+	if state.Final() || jobs == nil || jobID == 0 {
+		return nil
+	}
+	j, err := jobs.Job(ctx, jobID)
+	switch {
+	case KindOf(err) == NotFound:
+		return nil
+	case err != nil:
+		return err
+	}
+	*progress = j.Progress
+	if j.State != JobDone {
+		*state = j.State
+	}
+	if j.State.Final() && j.State != JobDone && *reason == "" && len(j.Errors) > 0 {
+		*reason = j.Errors[len(j.Errors)-1]
+	}
+	return nil
 }
 
 // Villages returns the village table of a done analysis. Errors:

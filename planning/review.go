@@ -89,7 +89,8 @@ func notFound(op string, id int64) error {
 }
 
 // Submit assesses site and stores it as a new revision of its case: a new
-// case goes draft → submitted → assessed, an existing one revises
+// case, or a stored draft (SiteSearchService), goes draft → submitted →
+// assessed, an existing one revises
 // (→ submitted → assessed) if its state allows. The review clock starts
 // again. With an idempotency key, a retry returns the first result.
 // Errors: Forbidden when p is not a carrier of site.Carrier; Invalid
@@ -138,6 +139,10 @@ func (r *Review) Submit(ctx context.Context, p Principal, site Site, m RequestMe
 		err = step(EventSubmit, p.Roles)
 	case err != nil:
 		return Submitted{}, fmt.Errorf("%s: %w", op, err)
+	case c.State == StateDraft:
+		// A draft case (a best-site search's location) is submitted for
+		// the first time.
+		err = step(EventSubmit, p.Roles)
 	default:
 		err = step(EventRevise, p.Roles)
 	}

@@ -43,6 +43,8 @@ type app struct {
 	docs   *planning.Documents
 	fill   *planning.GapFillService
 	lists  *planning.GapListService
+
+	search *planning.SiteSearchService
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
@@ -137,6 +139,11 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	cases.OnNotice(a.jobs.InsertDeliveriesTx)
 	a.review = planning.NewReview(planning.ReviewConfig{}, a.svc, cases, props, cal, nil)
 	a.docs = planning.NewDocuments(a.review, data.NewDocumentStore(db))
+	// Every stored best-site search gets its job too.
+	searchStore := data.NewSiteSearchStore(db)
+	searchStore.AfterCreate(a.jobs.InsertSiteSearchTx)
+	a.search = planning.NewSiteSearchService(searchStore, a.svc, a.gaps, data.NewGapFillStore(db),
+		dem.Terrain{Store: a.dems}, a.review, a.jobs)
 	a.hooks = data.NewWebhookStore(db)
 	a.notify = planning.NewNotifications(planning.NotifyConfig{AllowPrivate: cfg.WebhookAllowPrivate}, a.hooks, nil)
 	a.decisions = planning.NewDecisions(cases)
@@ -153,7 +160,7 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill, Assess: a.svc,
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill, Assess: a.svc, Search: a.search,
 		Webhooks: a.hooks, WebhookAllowPrivate: a.cfg.WebhookAllowPrivate, Expiry: a.expiry, ExpiryInterval: a.cfg.ExpiryInterval})
 	if err != nil {
 		return nil, err
@@ -231,13 +238,15 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 			s := a.pool.Stat()
 			return s.AcquiredConns(), s.IdleConns(), s.TotalConns()
 		},
-		Web:           webFS,
-		Orgs:          a.orgs,
-		Coverage:      a.cov,
-		Networks:      a.nets,
-		Gaps:          a.gaps,
-		GapFill:       a.fill,
-		GapLists:      a.lists,
+		Web:      webFS,
+		Orgs:     a.orgs,
+		Coverage: a.cov,
+		Networks: a.nets,
+		Gaps:     a.gaps,
+		GapFill:  a.fill,
+		GapLists: a.lists,
+
+		Search:        a.search,
 		MaxInFlight:   a.cfg.MaxInFlight,
 		CORSOrigins:   a.cfg.CORSOrigins,
 		ReadTimeout:   a.cfg.ReadTimeout,

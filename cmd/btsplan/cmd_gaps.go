@@ -54,19 +54,8 @@ func gapsFlagOf(pointer string) string {
 // Errors name the flag.
 func gapsRequest(adminUnit, bbox string, carriers []string, threshold, reliability string) (map[string]any, error) {
 	req := map[string]any{}
-	switch {
-	case adminUnit == "" && bbox == "":
-		return nil, errors.New("--admin-unit or --bbox: give the area to analyse")
-	case adminUnit != "" && bbox != "":
-		return nil, errors.New("--admin-unit and --bbox: give one area, not both")
-	case adminUnit != "":
-		req["admin_unit"] = adminUnit
-	default:
-		nums, err := numbers("--bbox", bbox, "W,S,E,N", 4)
-		if err != nil {
-			return nil, err
-		}
-		req["bbox"] = nums
+	if err := areaFlags(req, adminUnit, bbox, "analyse"); err != nil {
+		return nil, err
 	}
 	if len(carriers) > 0 {
 		req["carriers"] = carriers
@@ -88,6 +77,26 @@ func gapsRequest(adminUnit, bbox string, carriers []string, threshold, reliabili
 	return req, nil
 }
 
+// areaFlags puts the area of --admin-unit or --bbox (exactly one) into
+// req as admin_unit or bbox; verb says what is done to the area.
+func areaFlags(req map[string]any, adminUnit, bbox, verb string) error {
+	switch {
+	case adminUnit == "" && bbox == "":
+		return fmt.Errorf("--admin-unit or --bbox: give the area to %s", verb)
+	case adminUnit != "" && bbox != "":
+		return errors.New("--admin-unit and --bbox: give one area, not both")
+	case adminUnit != "":
+		req["admin_unit"] = adminUnit
+	default:
+		nums, err := numbers("--bbox", bbox, "W,S,E,N", 4)
+		if err != nil {
+			return err
+		}
+		req["bbox"] = nums
+	}
+	return nil
+}
+
 // numbers parses n comma-separated numbers of flag name.
 func numbers(name, s, want string, n int) ([]float64, error) {
 	parts := strings.Split(s, ",")
@@ -105,8 +114,9 @@ func numbers(name, s, want string, n int) ([]float64, error) {
 	return out, nil
 }
 
-// gapsProblem turns the API's problem into an error naming the flags.
-func gapsProblem(status int, body []byte) error {
+// flagProblem turns the API's problem into an error naming the flag that
+// flagOf gives for each member (the member itself when none).
+func flagProblem(status int, body []byte, flagOf func(pointer string) string) error {
 	var p struct {
 		Detail string `json:"detail"`
 		Errors []struct {
@@ -117,7 +127,7 @@ func gapsProblem(status int, body []byte) error {
 	if json.Unmarshal(body, &p) == nil && len(p.Errors) > 0 {
 		var msgs []string
 		for _, e := range p.Errors {
-			name := gapsFlagOf(e.Field)
+			name := flagOf(e.Field)
 			if name == "" {
 				name = e.Field
 			}
@@ -183,34 +193,13 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return err
-	}
-	a, err := loadApp(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	h, err := a.inProcess(env)
-	if err != nil {
-		return err
-	}
 	t0 := time.Now()
-	status, resp := post(ctx, h, "/v1/gap-analyses", body)
-	if status != http.StatusAccepted {
-		return gapsProblem(status, resp)
-	}
 	var st gapState
-	if err := json.Unmarshal(resp, &st); err != nil {
-		return fmt.Errorf("gap analysis: %w", err)
-	}
-	// Work the queue while waiting, as `btsplan worker` would.
-	stop, err := a.startWorkers(ctx, 1)
+	h, done, err := queueJob(ctx, env, "/v1/gap-analyses", req, gapsFlagOf, &st)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer done()
 	if st, err = waitGaps(ctx, env, h, st); err != nil {
 		return err
 	}
@@ -241,32 +230,92 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 // terminal; an analysis that failed or was cancelled is an error giving
 // its reason.
 func waitGaps(ctx context.Context, env *environment, h http.Handler, st gapState) (gapState, error) {
-	bar := newProgress(env.stderr, fmt.Sprintf("gap analysis %d", st.ID), 0)
+	return waitJobResource(ctx, env, h, "gap analysis", "coverages", st)
+}
+
+// queueJob posts req (as JSON) to path in-process, reads the 202's
+// resource into st and starts one worker on the queue, so that the
+// command needs no server while it waits (a running serve or worker may
+// take the job instead). done stops the worker and closes the app. A
+// problem is an error naming the flag flagOf gives for each member.
+func queueJob(ctx context.Context, env *environment, path string, req any, flagOf func(string) string, st any) (h http.Handler, done func(), err error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := loadApp(ctx, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	if h, err = a.inProcess(env); err != nil {
+		a.close()
+		return nil, nil, err
+	}
+	status, resp := post(ctx, h, path, body)
+	if status != http.StatusAccepted {
+		a.close()
+		return nil, nil, flagProblem(status, resp, flagOf)
+	}
+	if err := json.Unmarshal(resp, st); err != nil {
+		a.close()
+		return nil, nil, err
+	}
+	stop, err := a.startWorkers(ctx, 1)
+	if err != nil {
+		a.close()
+		return nil, nil, err
+	}
+	return h, func() { stop(); a.close() }, nil
+}
+
+// view is what waitJobResource reads of a job's resource.
+func (st gapState) view() jobView {
+	return jobView{ID: st.ID, State: st.State, Error: st.Error, Self: st.Links.Self, Done: st.Progress.Done, Total: st.Progress.Total}
+}
+
+// jobView is where a resource computed by a job (a gap analysis, a site
+// search) stands.
+type jobView struct {
+	ID           int64
+	State, Error string
+	Self         string
+	Done, Total  int
+}
+
+// waitJobResource polls the resource st (what, such as "gap analysis")
+// until its job ends, drawing its progress (in units) on a terminal; one
+// that failed or was cancelled is an error giving its reason.
+func waitJobResource[T interface{ view() jobView }](ctx context.Context, env *environment, h http.Handler, what, units string, st T) (T, error) {
+	v := st.view()
+	bar := newProgress(env.stderr, fmt.Sprintf("%s %d", what, v.ID), 0)
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		switch st.State {
+		v = st.view()
+		switch v.State {
 		case string(planning.JobDone):
-			bar.finish(int64(st.Progress.Total), "done")
+			bar.finish(int64(v.Total), "done")
 			return st, nil
 		case string(planning.JobFailed), string(planning.JobCancelled):
-			bar.finish(int64(st.Progress.Done), st.State)
-			return st, fmt.Errorf("gap analysis %d %s: %s", st.ID, st.State, st.Error)
+			bar.finish(int64(v.Done), v.State)
+			return st, fmt.Errorf("%s %d %s: %s", what, v.ID, v.State, v.Error)
 		}
-		bar.total = int64(st.Progress.Total)
-		bar.update(int64(st.Progress.Done), fmt.Sprintf("%s %d/%d coverages", st.State, st.Progress.Done, st.Progress.Total))
+		bar.total = int64(v.Total)
+		bar.update(int64(v.Done), fmt.Sprintf("%s %d/%d %s", v.State, v.Done, v.Total, units))
 		select {
 		case <-ctx.Done():
-			bar.finish(int64(st.Progress.Done), "interrupted")
-			return st, fmt.Errorf("gap analysis %d: stopped waiting (%w); it stays queued: GET %s", st.ID, ctx.Err(), st.Links.Self)
+			bar.finish(int64(v.Done), "interrupted")
+			return st, fmt.Errorf("%s %d: stopped waiting (%w); it stays queued: GET %s", what, v.ID, ctx.Err(), v.Self)
 		case <-tick.C:
 		}
 		var buf bytes.Buffer
-		if err := get(ctx, h, st.Links.Self, &buf); err != nil {
-			return st, fmt.Errorf("gap analysis %d: %w", st.ID, err)
+		if err := get(ctx, h, v.Self, &buf); err != nil {
+			return st, fmt.Errorf("%s %d: %w", what, v.ID, err)
 		}
-		if err := json.Unmarshal(buf.Bytes(), &st); err != nil {
-			return st, fmt.Errorf("gap analysis %d: %w", st.ID, err)
+		var next T
+		if err := json.Unmarshal(buf.Bytes(), &next); err != nil {
+			return st, fmt.Errorf("%s %d: %w", what, v.ID, err)
 		}
+		st = next
 	}
 }

@@ -62,6 +62,7 @@ func commands() []command {
 		{"itm", "run ITM point-to-point cases from a reference-schema JSON file", cmdITM},
 		{"coverage", "compute the terrain-aware coverage of a site", cmdCoverage},
 		{"gaps", "analyse the coverage gaps of the existing networks, village by village", cmdGaps},
+		{"search", "search for the best sites: zoning-clean locations covering the most people without signal", cmdSearch},
 		{"load", "load-test a running server with mixed checks and submissions", cmdLoad},
 		{"user", "add a user with its roles (user add --help)", cmdUser}, {"token", "create or revoke a user's bearer token (token create|revoke --help)", cmdToken},
 	}

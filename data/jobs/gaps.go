@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"btsplan/planning"
 )
@@ -37,50 +38,66 @@ type gapWorker struct {
 }
 
 // Work runs the analysis (GapService.Run), reporting its progress as the
-// proposal-coverage job does. A cancelled job and an Invalid or NotFound
-// error are final: the analysis is marked cancelled or failed. Any other
-// error is returned for River to retry; on the last attempt the analysis
-// is marked failed.
+// proposal-coverage job does; see workTracked for what becomes of a
+// failure.
 func (w *gapWorker) Work(ctx context.Context, job *river.Job[GapAnalysisArgs]) error {
 	id := job.Args.AnalysisID
 	log := w.log.With("job", job.ID, "gap_analysis", id, "attempt", job.Attempt)
+	return workTracked(ctx, log, job.JobRow, "gap analysis", output{AnalysisID: id},
+		func(progress func(done, total int)) error {
+			a, err := w.gaps.Run(ctx, id, progress)
+			if err == nil {
+				log.Info("gap analysis", "villages", a.Counts.Villages, "not_spot_total", a.Counts.NotSpotTotal,
+					"not_spot_partial", a.Counts.NotSpotPartial, "gap_km2", a.Counts.GapKm2)
+			}
+			return err
+		},
+		func(ctx context.Context, state planning.JobState, reason string) error {
+			return w.gaps.Fail(ctx, id, state, reason)
+		})
+}
+
+// workTracked runs one job whose subject is stored with its own state (a
+// gap analysis, a site search): run does the work, reporting progress;
+// out is recorded as the job's output once it succeeds. A cancelled job
+// and an Invalid or NotFound error are final: mark records the subject
+// cancelled or failed. Any other error is returned for River to retry;
+// on the last attempt the subject is marked failed.
+func workTracked(ctx context.Context, log *slog.Logger, job *rivertype.JobRow, what string, out output,
+	run func(progress func(done, total int)) error, mark func(ctx context.Context, state planning.JobState, reason string) error) error {
 	p := startProgress(ctx, job.ID)
-	a, err := w.gaps.Run(ctx, id, p.report)
+	err := run(p.report)
 	p.stop()
 	if err == nil {
-		log.Info("gap analysis", "villages", a.Counts.Villages, "not_spot_total", a.Counts.NotSpotTotal,
-			"not_spot_partial", a.Counts.NotSpotPartial, "gap_km2", a.Counts.GapKm2)
-		done, total := p.counts()
-		out := output{AnalysisID: id}
-		if total > 0 {
+		if done, total := p.counts(); total > 0 {
 			out.Progress = &progressOut{Done: done, Total: total}
 		}
 		if err := river.RecordOutput(ctx, out); err != nil {
-			log.Warn("gap analysis: record output", "err", err)
+			log.Warn(what+": record output", "err", err)
 		}
 		return nil
 	}
-	mark := func(state planning.JobState, reason string) {
-		if err := w.gaps.Fail(context.WithoutCancel(ctx), id, state, reason); err != nil {
-			log.Warn("gap analysis: record state", "err", err)
+	record := func(state planning.JobState, reason string) {
+		if err := mark(context.WithoutCancel(ctx), state, reason); err != nil {
+			log.Warn(what+": record state", "err", err)
 		}
 	}
 	switch {
 	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely):
-		log.Info("gap analysis cancelled")
-		mark(planning.JobCancelled, "cancelled")
+		log.Info(what + " cancelled")
+		record(planning.JobCancelled, "cancelled")
 		return err
 	case planning.KindOf(err) == planning.Invalid || planning.KindOf(err) == planning.NotFound:
-		log.Info("gap analysis: not computable, not retried", "err", err)
-		mark(planning.JobFailed, err.Error())
+		log.Info(what+": not computable, not retried", "err", err)
+		record(planning.JobFailed, err.Error())
 		return river.JobCancel(err)
 	}
 	if job.Attempt >= job.MaxAttempts {
-		mark(planning.JobFailed, err.Error())
+		record(planning.JobFailed, err.Error())
 	} else {
-		mark(planning.JobRetrying, err.Error())
+		record(planning.JobRetrying, err.Error())
 	}
-	log.Warn("gap analysis failed; retried later", "err", err, "max_attempts", job.MaxAttempts)
+	log.Warn(what+" failed; retried later", "err", err, "max_attempts", job.MaxAttempts)
 	return err
 }
 

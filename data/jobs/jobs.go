@@ -71,6 +71,10 @@ type Config struct {
 	// (GapFillService.ProposalReassessed), so that the rules on the gap
 	// fill apply; the first assessment is kept.
 	Assess *planning.Service
+
+	// Search, when set with Workers > 0, makes the queue also work the
+	// search queue (best-site searches), one at a time.
+	Search *planning.SiteSearchService
 	// Webhooks, when set with Workers > 0, makes the queue deliver webhook
 	// notifications, WebhookWorkers at once (default 2), each attempt
 	// bounded by WebhookTimeout (default DefaultWebhookTimeout).
@@ -142,6 +146,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 	// before the GapService that would run them. The gaps queue is worked
 	// only with Gaps set (below).
 	river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
+	river.AddWorker(workers, &searchWorker{search: cfg.Search, log: log})
 	if cfg.WebhookTimeout <= 0 {
 		cfg.WebhookTimeout = DefaultWebhookTimeout
 	}
@@ -164,6 +169,9 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 		rc.Queues = map[string]river.QueueConfig{queueCoverage: {MaxWorkers: cfg.Workers}}
 		if cfg.Gaps != nil {
 			rc.Queues[queueGaps] = river.QueueConfig{MaxWorkers: max(1, cfg.GapWorkers)}
+		}
+		if cfg.Search != nil {
+			rc.Queues[queueSearch] = river.QueueConfig{MaxWorkers: 1}
 		}
 		if cfg.Webhooks != nil {
 			rc.Queues[queueWebhooks] = river.QueueConfig{MaxWorkers: cmp.Or(max(0, cfg.WebhookWorkers), 2)}
@@ -292,6 +300,8 @@ type output struct {
 	GapFillPeople   int  `json:"gap_fill_people,omitempty"`
 	// The result of a gap analysis.
 	AnalysisID int64 `json:"analysis_id,omitempty"`
+	// The result of a site search.
+	SearchID int64 `json:"search_id,omitempty"`
 }
 
 type progressOut struct {

@@ -29,7 +29,7 @@ func newSiteGeometry(lon0, lat0 float64, g *geo.Grid) *siteGeometry {
 		colHav: make([]float64, g.W), colSin: make([]float64, g.W), colCos: make([]float64, g.W),
 		rowHav: make([]float64, g.H), rowSin: make([]float64, g.H), rowCos: make([]float64, g.H),
 	}
-	phi0, lam0 := lat0*degToRad, lon0*degToRad
+	phi0 := lat0 * degToRad
 	sg.sinLat0, sg.cosLat0 = math.Sincos(phi0)
 	for x := range g.W {
 		dl := (g.West + (float64(x)+0.5)*g.DLon - lon0) * degToRad
@@ -43,11 +43,19 @@ func newSiteGeometry(lon0, lat0 float64, g *geo.Grid) *siteGeometry {
 		sg.rowHav[y] = h * h
 		sg.rowSin[y], sg.rowCos[y] = math.Sincos(phi)
 	}
-	sinLam, cosLam := math.Sincos(lam0)
+	sg.setFrame(lon0, lat0)
+	return sg
+}
+
+// setFrame sets the site and its unit vector and local east and north
+// unit vectors, all that walker needs.
+func (sg *siteGeometry) setFrame(lon0, lat0 float64) {
+	sg.lon0, sg.lat0 = lon0, lat0
+	sg.sinLat0, sg.cosLat0 = math.Sincos(lat0 * degToRad)
+	sinLam, cosLam := math.Sincos(lon0 * degToRad)
 	sg.u = [3]float64{sg.cosLat0 * cosLam, sg.cosLat0 * sinLam, sg.sinLat0}
 	sg.east = [3]float64{-sinLam, cosLam, 0}
 	sg.north = [3]float64{-sg.sinLat0 * cosLam, -sg.sinLat0 * sinLam, sg.cosLat0}
-	return sg
 }
 
 // cell returns the great-circle distance in metres from the site to the
