@@ -39,9 +39,11 @@ var (
 //
 //   - carrier: checks; submits its own organization's proposals and acts
 //     on its own cases (withdraw, resubmit documents); reads its own
-//     proposals and cases, and decided (public) ones; computes coverage.
+//     proposals and cases, and decided (public) ones; computes coverage;
+//     reports an approved site built; manages its organization's webhooks.
 //   - reviewer: reads every case of its province; starts reviews, asks for
-//     documents, signs for its authority and decides (lead authority).
+//     documents, signs for its authority and decides (lead authority);
+//     manages its authority's webhooks and areas of interest.
 //   - analyst: reads everything public (layers, sites, coverage, gap
 //     analyses, decided cases) and runs gap analyses; writes nothing.
 //   - carrier, analyst and admin: best-site searches (a carrier for its
@@ -111,6 +113,21 @@ var accessRules = map[string]access{
 	"GET /v1/site-searches/:id":                        {roles: []planning.Role{carrier, analyst, admin}},
 	"GET /v1/site-searches/:id/locations.geojson":      {roles: []planning.Role{carrier, analyst, admin}},
 	"POST /v1/site-searches/:id/locations/:rank/adopt": {roles: []planning.Role{carrier}},
+	// Webhooks belong to an organization: its carriers, reviewers and
+	// admins manage them (an admin every organization's); an analyst
+	// writes nothing. Another organization's webhook is 404.
+	"POST /v1/webhooks":               {roles: []planning.Role{carrier, reviewer, admin}},
+	"GET /v1/webhooks":                {roles: []planning.Role{carrier, reviewer, admin}},
+	"DELETE /v1/webhooks/:id":         {roles: []planning.Role{carrier, reviewer, admin}},
+	"GET /v1/webhooks/:id/deliveries": {roles: []planning.Role{carrier, reviewer, admin}},
+	// Areas of interest are an authority's: its reviewers and admins
+	// (planning refuses a carrier organization's with 403).
+	"POST /v1/areas-of-interest":       {roles: []planning.Role{reviewer, admin}},
+	"GET /v1/areas-of-interest":        {roles: []planning.Role{reviewer, admin}},
+	"DELETE /v1/areas-of-interest/:id": {roles: []planning.Role{reviewer, admin}},
+	// Public decisions: open, and only decided cases.
+	"GET /v1/decisions":     openRoute,
+	"GET /v1/decisions/:id": openRoute,
 }
 
 // checkProposalVisible answers a proposal that the caller may not see as

@@ -55,11 +55,14 @@ func newAuthzAPI(t *testing.T, opts ...func(*api.Config)) *authzAPI {
 		t.Fatal(err)
 	}
 	users := data.NewUserStore(db)
+	cases := data.NewCaseStore(db)
 	cfg := api.Config{
-		Orgs:   orgs,
-		Web:    fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>map</title>")}},
-		Auth:   planning.NewTokenAuthenticator(users, planning.NewTokenCache(0, 0, nil), nil),
-		Review: planning.NewReview(planning.ReviewConfig{}, svc, data.NewCaseStore(db), props, cal, nil),
+		Orgs:      orgs,
+		Web:       fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>map</title>")}},
+		Auth:      planning.NewTokenAuthenticator(users, planning.NewTokenCache(0, 0, nil), nil),
+		Review:    planning.NewReview(planning.ReviewConfig{}, svc, cases, props, cal, nil),
+		Notify:    planning.NewNotifications(planning.NotifyConfig{}, data.NewWebhookStore(db), nil),
+		Decisions: planning.NewDecisions(cases),
 	}
 	cfg.Documents = planning.NewDocuments(cfg.Review, data.NewDocumentStore(db))
 	for _, o := range opts {
@@ -221,6 +224,17 @@ func TestAccessTable(t *testing.T) {
 		{"GET", "/v1/layers", "", false, "ok ok ok ok ok"},
 		{"POST", "/v1/layers?kind=landuse&name=x&category=ONT", `{"type":"FeatureCollection","features":[]}`, false, "403 403 403 403 ok"},
 		{"GET", "/v1/layers/x.geojson", "", false, "any any any any any"},
+		// Webhooks 1 to 4 are the carrier's, the other carrier's, the
+		// reviewer's and the admin's; the carrier deletes its own first.
+		{"POST", "/v1/webhooks", `{"url":"https://hooks.example.org/btsplan"}`, false, "ok ok ok 403 ok"},
+		{"GET", "/v1/webhooks", "", false, "ok ok ok 403 ok"},
+		{"GET", "/v1/webhooks/1/deliveries", "", false, "ok 404 404 403 ok"},
+		{"DELETE", "/v1/webhooks/1", "", false, "ok 404 404 403 any"},
+		{"POST", "/v1/areas-of-interest", areaBody, false, "403 403 ok 403 ok"},
+		{"GET", "/v1/areas-of-interest", "", false, "403 403 ok 403 ok"},
+		{"DELETE", "/v1/areas-of-interest/1", "", false, "403 403 ok 403 any"},
+		{"GET", "/v1/decisions", "", true, "ok ok ok ok ok"},
+		{"GET", "/v1/decisions/1", "", true, "any any any any any"},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

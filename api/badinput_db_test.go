@@ -397,3 +397,7 @@ func TestNoInternalTextDB(t *testing.T) {
 		})
 	}
 }
+
+// areaBody is an area of interest around dbSite, inside dbProvince.
+const areaBody = `{"type": "Feature", "properties": {"name": "Tam Đảo"},
+ "geometry": {"type": "Polygon", "coordinates": [[[105.5, 21.3], [105.7, 21.3], [105.7, 21.5], [105.5, 21.5], [105.5, 21.3]]]}}`

@@ -94,6 +94,12 @@ type Config struct {
 	// Documents serves a case's comments, attachments and conditions;
 	// nil answers those routes 503.
 	Documents *planning.Documents
+	// Notify manages webhooks (/v1/webhooks) and areas of interest
+	// (/v1/areas-of-interest); nil answers those routes 503.
+	Notify *planning.Notifications
+	// Decisions serves the public decisions (/v1/decisions, open); nil
+	// answers those routes 503.
+	Decisions *planning.Decisions
 
 	// MaxInFlight caps the requests served at once; beyond it a request
 	// answers 503 with Retry-After at once. /healthz, /readyz and

@@ -11,8 +11,8 @@
 // only through planning's interfaces and the Ready and PoolStats functions
 // of Config.
 //
-// Every route but /healthz, /readyz, /openapi.json and the web map needs
-// a bearer token that Config.Auth accepts (auth.go), and a role that the
+// Every route but /healthz, /readyz, /openapi.json, the web map and the
+// public decisions (/v1/decisions) needs a bearer token that Config.Auth accepts (auth.go), and a role that the
 // one role × endpoint table allows (authz.go, default deny); what a role
 // sees within a route is planning.CanSee's. Without an authenticator the
 // protected routes answer 503, never open.

@@ -220,7 +220,7 @@ type actionIn struct {
 }
 
 // handleCaseAction serves POST /v1/proposals/{id}/actions: start_review,
-// request_documents, resubmit_documents or withdraw.
+// request_documents, resubmit_documents, withdraw or report_built.
 func (s *server) handleCaseAction() handlerFunc {
 	return func(c *gin.Context) error {
 		id, err := s.proposalCaseID(c)
@@ -232,7 +232,7 @@ func (s *server) handleCaseAction() handlerFunc {
 			return err
 		}
 		if in.Event == nil {
-			return planning.FieldError("/event", "event is required (start_review, request_documents, resubmit_documents or withdraw)")
+			return planning.FieldError("/event", "event is required (start_review, request_documents, resubmit_documents, withdraw or report_built)")
 		}
 		v, err := ifMatch(c, id, false)
 		if err != nil {

@@ -41,6 +41,16 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/proposals/:id/decision-letter.html", w(s.handleDecisionLetter()))
 	v1.GET("/cases", w(s.handleListCases()))
 
+	v1.POST("/webhooks", w(s.handleCreateWebhook()))
+	v1.GET("/webhooks", w(s.handleListWebhooks()))
+	v1.DELETE("/webhooks/:id", w(s.handleDeleteWebhook()))
+	v1.GET("/webhooks/:id/deliveries", w(s.handleWebhookDeliveries()))
+	v1.POST("/areas-of-interest", w(s.handleCreateArea()))
+	v1.GET("/areas-of-interest", w(s.handleListAreas()))
+	v1.DELETE("/areas-of-interest/:id", w(s.handleDeleteArea()))
+	v1.GET("/decisions", w(s.handleListDecisions()))
+	v1.GET("/decisions/:id", w(s.handleGetDecision()))
+
 	v1.POST("/coverage", w(s.handleComputeCoverage()))
 	// As for layers, "{id}.geojson", "{id}.tif" and "{id}.png" come whole
 	// as :id and the handler splits off the suffix.

@@ -204,13 +204,18 @@ func polygon(g *geometryIn, at string) (orb.Polygon, error) {
 		}
 		return nil, planning.FieldError(at+"/type", "must be \"Polygon\", got %s", got)
 	}
-	rings, ok := g.Coordinates.v.([]any)
+	return polygonCoordinates(g.Coordinates.v, at+"/coordinates")
+}
+
+// polygonCoordinates reads the coordinates member (at) of a Polygon.
+func polygonCoordinates(v any, at string) (orb.Polygon, error) {
+	rings, ok := v.([]any)
 	if !ok || len(rings) == 0 {
-		return nil, planning.FieldError(at+"/coordinates", "must be an array of linear rings")
+		return nil, planning.FieldError(at, "must be an array of linear rings")
 	}
 	var poly orb.Polygon
 	for i, r := range rings {
-		ringAt := fmt.Sprintf("%s/coordinates/%d", at, i)
+		ringAt := fmt.Sprintf("%s/%d", at, i)
 		pts, ok := r.([]any)
 		if !ok {
 			return nil, planning.FieldError(ringAt, "must be a linear ring (an array of positions), got %s", jsonKind(r))

@@ -65,6 +65,9 @@ var (
 type CaseStore struct {
 	db    *DB
 	props *ProposalStore
+	// notify queues the jobs of a change's webhook deliveries in its
+	// transaction; nil: no deliveries are stored.
+	notify func(ctx context.Context, tx pgx.Tx, deliveryIDs []int64) error
 }
 
 var _ planning.CaseStore = (*CaseStore)(nil)
@@ -76,6 +79,15 @@ func NewCaseStore(db *DB) *CaseStore { return &CaseStore{db: db, props: NewPropo
 // proposal revision, as ProposalStore.AfterCreate does (the coverage job).
 func (s *CaseStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, proposalID int64) error) {
 	s.props.AfterCreate(f)
+}
+
+// OnNotice makes every change of a case's state (planning's
+// CaseChange.Notice and NewSubmission.Notice) store one delivery per
+// webhook concerned and call f with their ids, inside the change's
+// transaction, so that f queues their jobs (jobs.Queue.InsertDeliveriesTx)
+// to commit or roll back with the change. Call it before the store is used.
+func (s *CaseStore) OnNotice(f func(ctx context.Context, tx pgx.Tx, deliveryIDs []int64) error) {
+	s.notify = f
 }
 
 // Submit stores a new revision and the case's move (see
@@ -167,6 +179,9 @@ func (s *CaseStore) submit(ctx context.Context, tx pgx.Tx, sub *planning.NewSubm
 		sub.Audit[i].CaseID, sub.Audit[i].ProposalID = c.ID, p.ID
 	}
 	if err := s.history(ctx, tx, c.ID, sub.Events, sub.Audit); err != nil {
+		return err
+	}
+	if err := queueNotice(ctx, s.db, tx, c, sub.Notice, s.notify); err != nil {
 		return err
 	}
 	if k := sub.Idempotency; k != nil {
@@ -267,7 +282,10 @@ func (s *CaseStore) Change(ctx context.Context, ch *planning.CaseChange) error {
 				return err
 			}
 		}
-		return s.history(ctx, tx, c.ID, ch.Events, ch.Audit)
+		if err := s.history(ctx, tx, c.ID, ch.Events, ch.Audit); err != nil {
+			return err
+		}
+		return queueNotice(ctx, s.db, tx, c, ch.Notice, s.notify)
 	})
 	if err != nil {
 		return opError(op, translate(err))
@@ -452,15 +470,27 @@ func (s *CaseStore) Decisions(ctx context.Context, caseID int64) ([]planning.Dec
 		return ds, nil
 	}
 	ids := make([]int64, len(ds))
-	at := map[int64]int{}
 	for i, d := range ds {
-		ids[i], at[d.ID] = d.ID, i
+		ids[i] = d.ID
 	}
-	rows, err = s.db.pool.Query(ctx, qDecisionConditions, ids)
+	conds, err := s.conditionsOf(ctx, ids)
 	if err != nil {
-		return nil, opError(op, translate(err))
+		return nil, opError(op, err)
+	}
+	for i := range ds {
+		ds[i].Conditions = conds[ds[i].ID]
+	}
+	return ds, nil
+}
+
+// conditionsOf reads the conditions of decisions ids, in order, by decision.
+func (s *CaseStore) conditionsOf(ctx context.Context, ids []int64) (map[int64][]planning.Condition, error) {
+	rows, err := s.db.pool.Query(ctx, qDecisionConditions, ids)
+	if err != nil {
+		return nil, translate(err)
 	}
 	defer rows.Close()
+	out := map[int64][]planning.Condition{}
 	for rows.Next() {
 		var did int64
 		var cd planning.Condition
@@ -469,21 +499,18 @@ func (s *CaseStore) Decisions(ctx context.Context, caseID int64) ([]planning.Dec
 		var changed *time.Time
 		if err := rows.Scan(&did, &cd.ID, &typ, &params, &status, &cd.Note, &cd.ChangedBy, &changed,
 			&cd.StatusNote, &cd.EvidenceID, &cd.EvidenceNote); err != nil {
-			return nil, opError(op, translate(err))
+			return nil, translate(err)
 		}
 		cd.Type, cd.Status = planning.ConditionType(typ), planning.ConditionStatus(status)
 		if err := json.Unmarshal(params, &cd.Params); err != nil {
-			return nil, opError(op, err)
+			return nil, err
 		}
 		if changed != nil {
 			cd.ChangedAt = *changed
 		}
-		ds[at[did]].Conditions = append(ds[at[did]].Conditions, cd)
+		out[did] = append(out[did], cd)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, opError(op, translate(err))
-	}
-	return ds, nil
+	return out, translate(rows.Err())
 }
 
 // Idempotent returns the request hash and proposal stored under an

@@ -230,6 +230,9 @@ type NewSubmission struct {
 	Events      []CaseEventRecord
 	Audit       []AuditEntry
 	Idempotency *IdempotencyKey // nil without a key
+	// Notice is the notification of the case's new state, queued with it
+	// (nil: none).
+	Notice *Notice
 	// ReplayOf is set by the store, with nothing stored, when the
 	// idempotency key was used already: the proposal stored then.
 	ReplayOf int64
@@ -249,6 +252,9 @@ type CaseChange struct {
 	Decision    *Decision  // filled in with its ID and the conditions' IDs
 	Signature   *Signature // filled in with its ID
 	Condition   *Condition // a condition's new status, notes and evidence (by its ID)
+	// Notice is the notification of a change of state, queued in the same
+	// transaction (nil: the state stays, nobody is notified).
+	Notice *Notice
 }
 
 // CaseStore stores cases. Every method that changes a case writes the

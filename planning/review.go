@@ -168,6 +168,7 @@ func (r *Review) Submit(ctx context.Context, p Principal, site Site, m RequestMe
 			StateBefore: before, StateAfter: c.State, RequestID: m.RequestID,
 			Details: map[string]string{"site_code": site.Code, "verdict": string(a.Verdict), "rule_set": a.RuleSetVersion}}},
 	}
+	sub.Notice = r.notice(c, events[0].Event, before, now)
 	if err := r.cases.Submit(ctx, sub); err != nil {
 		return Submitted{}, fmt.Errorf("%s %s/%s: %w", op, site.Carrier, truncate(site.Code, 64), err)
 	}
@@ -298,7 +299,9 @@ func checkVersion(op string, c Case, ifVersion int) error {
 
 // Act applies one event that is not a decision nor a revision:
 // start_review, request_documents (pauses the clock), resubmit_documents
-// (resumes it), withdraw (stops it) and expire. ifVersion, when not 0,
+// (resumes it), withdraw (stops it), expire (the system's, Expiry) and
+// report_built (the carrier built the approved site: it never expires).
+// A change of state is notified (CaseChange.Notice). ifVersion, when not 0,
 // must be the case's version. A carrier acts only on its own cases.
 // Errors: NotFound (also for a case p may not see); Invalid for a
 // decision or revision event; Stale; Forbidden; WrongState.
@@ -358,6 +361,7 @@ func (r *Review) record(ch *CaseChange, p Principal, ev CaseEvent, to CaseState,
 	c.Due = r.due(*c)
 	ch.Events = append(ch.Events, CaseEventRecord{Event: ev, From: from, To: to, At: now, UserID: p.UserID,
 		Actor: p.Actor(), ProposalID: c.ProposalID, Note: note})
+	ch.Notice = r.notice(*c, ev, from, now)
 	ch.Audit = append(ch.Audit, AuditEntry{At: now, UserID: p.UserID, Actor: p.Actor(), Org: p.Org,
 		Action: "case." + string(ev), CaseID: c.ID, ProposalID: c.ProposalID, StateBefore: from, StateAfter: to,
 		RequestID: m.RequestID})

@@ -23,11 +23,12 @@ const (
 	StateRelocation   CaseState = "relocation_requested"
 	StateWithdrawn    CaseState = "withdrawn"
 	StateExpired      CaseState = "expired" // an approval's validity ended before the site was built
+	StateBuilt        CaseState = "built"   // the carrier reported the approved site built: it never expires
 )
 
 // CaseStates lists every state in lifecycle order.
 var CaseStates = []CaseState{StateDraft, StateSubmitted, StateAssessed, StateUnderReview, StateDocsRequired,
-	StateApproved, StateApprovedCond, StateRejected, StateRelocation, StateWithdrawn, StateExpired}
+	StateApproved, StateApprovedCond, StateRejected, StateRelocation, StateWithdrawn, StateExpired, StateBuilt}
 
 // Valid reports whether s is a state.
 func (s CaseState) Valid() bool { return slices.Contains(CaseStates, s) }
@@ -36,7 +37,7 @@ func (s CaseState) Valid() bool { return slices.Contains(CaseStates, s) }
 // case and its decision public.
 func (s CaseState) Decided() bool {
 	switch s {
-	case StateApproved, StateApprovedCond, StateRejected, StateRelocation, StateExpired:
+	case StateApproved, StateApprovedCond, StateRejected, StateRelocation, StateExpired, StateBuilt:
 		return true
 	}
 	return false
@@ -68,11 +69,12 @@ const (
 	EventRevise            CaseEvent = "revise" // a change or a relocation: a new revision, assessed again
 	EventWithdraw          CaseEvent = "withdraw"
 	EventExpire            CaseEvent = "expire"
+	EventReportBuilt       CaseEvent = "report_built" // the carrier built the approved site
 )
 
 // CaseEvents lists every event.
 var CaseEvents = []CaseEvent{EventSubmit, EventAssess, EventStartReview, EventRequestDocuments, EventResubmitDocuments,
-	EventApprove, EventApproveCond, EventReject, EventRequestRelocation, EventRevise, EventWithdraw, EventExpire}
+	EventApprove, EventApproveCond, EventReject, EventRequestRelocation, EventRevise, EventWithdraw, EventExpire, EventReportBuilt}
 
 // Valid reports whether e is an event.
 func (e CaseEvent) Valid() bool { return slices.Contains(CaseEvents, e) }
@@ -139,6 +141,9 @@ var transitions = []Transition{
 	{StateApproved, EventExpire, StateExpired, bySystem},
 	{StateApprovedCond, EventExpire, StateExpired, bySystem},
 	{StateExpired, EventStartReview, StateUnderReview, byReviewer},
+	// A built site is what an approval was for; only an unbuilt one expires.
+	{StateApproved, EventReportBuilt, StateBuilt, byCarrier},
+	{StateApprovedCond, EventReportBuilt, StateBuilt, byCarrier},
 }
 
 // Transitions returns a copy of the state machine's table.

@@ -35,6 +35,8 @@ var allowed = map[string]string{
 	"approved expire":                        "expired system",
 	"approved_with_conditions expire":        "expired system",
 	"expired start_review":                   "under_review reviewer",
+	"approved report_built":                  "built carrier",
+	"approved_with_conditions report_built":  "built carrier",
 }
 
 // TestStateMachineWalk tries every event in every state with every role:

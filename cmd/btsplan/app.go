@@ -48,6 +48,13 @@ type app struct {
 	// jobs queues background work (a stored proposal's coverage, in the
 	// proposal's transaction) without working it; startWorkers works it.
 	jobs *jobs.Queue
+	// hooks stores webhooks, deliveries and areas of interest; notify and
+	// decisions serve them and the public decisions; expiry expires
+	// approvals (run by the workers).
+	hooks     *data.WebhookStore
+	notify    *planning.Notifications
+	decisions *planning.Decisions
+	expiry    *planning.Expiry
 }
 
 // loadApp reads the configuration from the environment and opens the app.
@@ -127,6 +134,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	}
 	cases := data.NewCaseStore(db)
 	cases.AfterCreate(a.jobs.InsertProposalCoverageTx)
+	// Every change of a case's state queues its webhook deliveries in its
+	// own transaction.
+	cases.OnNotice(a.jobs.InsertDeliveriesTx)
 	a.review = planning.NewReview(planning.ReviewConfig{}, a.svc, cases, props, cal, nil)
 	a.docs = planning.NewDocuments(a.review, data.NewDocumentStore(db))
 	// Every stored best-site search gets its job too.
@@ -134,6 +144,10 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	searchStore.AfterCreate(a.jobs.InsertSiteSearchTx)
 	a.search = planning.NewSiteSearchService(searchStore, a.svc, a.gaps, data.NewGapFillStore(db),
 		dem.Terrain{Store: a.dems}, a.review, a.jobs)
+	a.hooks = data.NewWebhookStore(db)
+	a.notify = planning.NewNotifications(planning.NotifyConfig{AllowPrivate: cfg.WebhookAllowPrivate}, a.hooks, nil)
+	a.decisions = planning.NewDecisions(cases)
+	a.expiry = planning.NewExpiry(a.review, a.hooks)
 	a.users = data.NewUserStore(db)
 	return a, nil
 }
@@ -146,7 +160,8 @@ func (a *app) startWorkers(ctx context.Context, n int) (stop func(), err error) 
 	if n == 0 {
 		return func() {}, nil
 	}
-	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill, Assess: a.svc, Search: a.search})
+	q, err := jobs.New(ctx, a.pool, a.cov, jobs.Config{Workers: n, Log: a.log, Gaps: a.gaps, GapFill: a.fill, Assess: a.svc, Search: a.search,
+		Webhooks: a.hooks, WebhookAllowPrivate: a.cfg.WebhookAllowPrivate, Expiry: a.expiry, ExpiryInterval: a.cfg.ExpiryInterval})
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +257,8 @@ func (a *app) handler(auth planning.Authenticator) (http.Handler, error) {
 		Auth:          auth,
 		Review:        a.review,
 		Documents:     a.docs,
+		Notify:        a.notify,
+		Decisions:     a.decisions,
 
 		MaxAttachmentBytes: a.cfg.MaxAttachment,
 	}

@@ -38,6 +38,12 @@ type config struct {
 	CORSOrigins       []string      // BTSPLAN_CORS_ORIGINS: comma-separated exact origins; "" sends no CORS headers
 	Workers           int           // BTSPLAN_WORKERS, default 1: job-queue workers of serve and worker
 	ShareDistanceM    float64       // BTSPLAN_SHARE_DISTANCE_M, default 500: towers offered for sharing in a gap fill
+	// WebhookAllowPrivate (BTSPLAN_WEBHOOK_ALLOW_PRIVATE, default false)
+	// lets webhooks name and reach loopback and private addresses.
+	WebhookAllowPrivate bool
+	// ExpiryInterval (BTSPLAN_EXPIRY_INTERVAL, default 1h) is how often the
+	// workers expire approvals whose validity ended.
+	ExpiryInterval time.Duration
 	// Coverage is the coverage service's budget of concurrency:
 	// BTSPLAN_COVERAGE_CONCURRENT (default 1), BTSPLAN_COVERAGE_MAX_WAITING
 	// (default 8) and BTSPLAN_COVERAGE_WORKERS (default GOMAXPROCS-1, at
@@ -74,6 +80,8 @@ var settings = []envVar{
 	{"BTSPLAN_WORKERS", "1", "coverage jobs that serve (0: none) or worker computes at once"},
 	{"BTSPLAN_SHARE_DISTANCE_M", "500", "existing towers this close to a proposal (m) are offered for sharing in its gap fill"},
 	{"BTSPLAN_SHARE_DISTANCE_M", "500", "existing towers this close to a proposal (m) are offered for sharing in its gap fill"},
+	{"BTSPLAN_WEBHOOK_ALLOW_PRIVATE", "false", "true lets webhooks go to loopback, private and link-local addresses (tests, closed networks)"},
+	{"BTSPLAN_EXPIRY_INTERVAL", "1h", "how often the workers expire approvals whose validity ended unbuilt"},
 	{"BTSPLAN_COVERAGE_CONCURRENT", "1", "coverages computed at once"},
 	{"BTSPLAN_COVERAGE_MAX_WAITING", "8", "coverage requests that may wait for a turn; more get 503"},
 	{"BTSPLAN_COVERAGE_WORKERS", "GOMAXPROCS-1", "goroutines of one coverage computation"},
@@ -165,6 +173,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("%s: %q is not a whole number in 1..%d", k.name, get(k.name, k.def), coverage.MaxWorkers)
 		}
 		*k.dst = v
+	}
+	if c.WebhookAllowPrivate, err = strconv.ParseBool(get("BTSPLAN_WEBHOOK_ALLOW_PRIVATE", "false")); err != nil {
+		return c, fmt.Errorf("BTSPLAN_WEBHOOK_ALLOW_PRIVATE: %q is not true or false", getenv("BTSPLAN_WEBHOOK_ALLOW_PRIVATE"))
+	}
+	if c.ExpiryInterval, err = time.ParseDuration(get("BTSPLAN_EXPIRY_INTERVAL", "1h")); err != nil || c.ExpiryInterval < time.Second {
+		return c, fmt.Errorf("BTSPLAN_EXPIRY_INTERVAL: %q is not a duration of at least 1s", get("BTSPLAN_EXPIRY_INTERVAL", "1h"))
 	}
 	return c, c.validate()
 }

@@ -39,6 +39,20 @@
 // coverage job's. A Queue works the gaps queue only when Config.Gaps is
 // set.
 //
+// The webhook-delivery job (kind planning.JobKindWebhookDelivery, queue
+// "webhooks", args {"delivery_id": N}) posts one stored notification to
+// one webhook, signed with planning.SignWebhook, and records the attempt.
+// data.CaseStore stores the deliveries of a change of state and queues
+// their jobs in the change's own transaction (InsertDeliveriesTx through
+// CaseStore.OnNotice). A non-2xx answer or no answer is retried with
+// River's backoff up to MaxAttempts, then the delivery is failed. Unless
+// Config.WebhookAllowPrivate, the dialer refuses every address that is
+// not public, after resolution; redirects are never followed.
+//
+// The expiry job (kind planning.JobKindExpireApprovals, queue "expiry")
+// is periodic: the elected leader queues it every Config.ExpiryInterval
+// and at start, and it runs planning.Expiry.Run.
+//
 // A worker that dies leaves its job "running"; River's rescuer, on the
 // elected leader among the clients, makes it retryable once it has run
 // longer than Config.RescueAfter (and its timeout), and it runs again. A
@@ -55,6 +69,6 @@
 //
 // jobs may import planning, geo, pgx and River; it must never import api
 // or gin, and no River or pgx type crosses its exported API except the
-// pgx.Tx of InsertProposalCoverageTx and InsertGapAnalysisTx, which only
-// data's stores call.
+// pgx.Tx of InsertProposalCoverageTx, InsertGapAnalysisTx and
+// InsertDeliveriesTx, which only data's stores call.
 package jobs

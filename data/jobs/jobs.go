@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -74,6 +75,20 @@ type Config struct {
 	// Search, when set with Workers > 0, makes the queue also work the
 	// search queue (best-site searches), one at a time.
 	Search *planning.SiteSearchService
+	// Webhooks, when set with Workers > 0, makes the queue deliver webhook
+	// notifications, WebhookWorkers at once (default 2), each attempt
+	// bounded by WebhookTimeout (default DefaultWebhookTimeout).
+	// WebhookAllowPrivate lets deliveries reach loopback and private
+	// addresses (BTSPLAN_WEBHOOK_ALLOW_PRIVATE).
+	Webhooks            *data.WebhookStore
+	WebhookWorkers      int
+	WebhookTimeout      time.Duration
+	WebhookAllowPrivate bool
+	// Expiry, when set with Workers > 0, expires approvals every
+	// ExpiryInterval (default DefaultExpiryInterval) and once at start, on
+	// the elected leader among the workers.
+	Expiry         *planning.Expiry
+	ExpiryInterval time.Duration
 }
 
 // Queue is the job queue over one database schema: it queues jobs, reports
@@ -132,6 +147,15 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 	// only with Gaps set (below).
 	river.AddWorker(workers, &gapWorker{gaps: cfg.Gaps, log: log})
 	river.AddWorker(workers, &searchWorker{search: cfg.Search, log: log})
+	if cfg.WebhookTimeout <= 0 {
+		cfg.WebhookTimeout = DefaultWebhookTimeout
+	}
+	if cfg.ExpiryInterval <= 0 {
+		cfg.ExpiryInterval = DefaultExpiryInterval
+	}
+	river.AddWorker(workers, &webhookWorker{store: cfg.Webhooks, allowPrivate: cfg.WebhookAllowPrivate,
+		client: newWebhookClient(cfg.WebhookAllowPrivate, cfg.WebhookTimeout), log: log})
+	river.AddWorker(workers, &expiryWorker{expiry: cfg.Expiry, log: log})
 	rc := &river.Config{
 		Logger:               riverLogger(log),
 		Schema:               schema,
@@ -148,6 +172,15 @@ func New(ctx context.Context, pool *pgxpool.Pool, cov *planning.CoverageService,
 		}
 		if cfg.Search != nil {
 			rc.Queues[queueSearch] = river.QueueConfig{MaxWorkers: 1}
+		}
+		if cfg.Webhooks != nil {
+			rc.Queues[queueWebhooks] = river.QueueConfig{MaxWorkers: cmp.Or(max(0, cfg.WebhookWorkers), 2)}
+		}
+		if cfg.Expiry != nil {
+			rc.Queues[queueExpiry] = river.QueueConfig{MaxWorkers: 1}
+			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ExpiryInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return ExpireApprovalsArgs{}, nil },
+				&river.PeriodicJobOpts{ID: planning.JobKindExpireApprovals, RunOnStart: true})}
 		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), rc)

@@ -12,6 +12,6 @@ WHERE ($1::text = '' OR c.state = $1::text)
        OR c.carrier = $5::text
        OR c.province = $6::text
        OR ($7::boolean AND c.state IN ('approved', 'approved_with_conditions', 'rejected',
-                                       'relocation_requested', 'expired')))
+                                       'relocation_requested', 'expired', 'built')))
 ORDER BY c.id
 LIMIT $8 OFFSET $9
