@@ -45,6 +45,8 @@ type Service struct {
 	orgs   OrgStore
 	layers LayerStore
 	now    func() time.Time
+	// sets are the national rule set and every province's.
+	sets []*RuleSet
 }
 
 // NewService returns a Service. now may be nil for time.Now. Call
@@ -63,7 +65,11 @@ func NewService(cfg ServiceConfig, book *RuleBook, zones ZoneStore, props Propos
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{cfg: cfg, book: book, zones: zones, props: props, admin: admin, orgs: orgs, layers: layers, now: now}
+	sets := []*RuleSet{book.National()}
+	for _, p := range book.Provinces() {
+		sets = append(sets, book.RuleSet(p))
+	}
+	return &Service{cfg: cfg, book: book, zones: zones, props: props, admin: admin, orgs: orgs, layers: layers, now: now, sets: sets}
 }
 
 // CheckRules checks what the rule loader cannot: that every authority code
@@ -86,11 +92,7 @@ func (s *Service) CheckRules(ctx context.Context) error {
 		return err
 	}
 	var errs []error
-	sets := []*RuleSet{s.book.National()}
-	for _, p := range s.book.Provinces() {
-		sets = append(sets, s.book.RuleSet(p))
-	}
-	for _, rs := range sets {
+	for _, rs := range s.sets {
 		for _, r := range rs.Rules {
 			if rm := r.RadiusM(MaxHeightM); rm > s.cfg.MaxSearchRadiusM {
 				file, line := splitSource(r.Source)
@@ -211,8 +213,23 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 	}
 
 	now := s.now()
-	units, err := s.admin.UnitsAt(ctx, site.Location, now)
-	if err != nil {
+	surveyor, oneTrip := s.zones.(Surveyor)
+	var (
+		survey Survey
+		units  []AdminUnit
+	)
+	if oneTrip {
+		// The province, and so the rule set, is known only once the admin
+		// units are read, in the same round trip as the zones: search as
+		// far as any rule set needs, and keep below what the province's
+		// own plan would have found.
+		survey, err = surveyor.Survey(ctx, SurveyQuery{Location: site.Location, Footprint: site.Footprint,
+			At: now, KindRadiiM: s.widestSearch(site)})
+		if err != nil {
+			return Assessment{}, nil, fmt.Errorf("%s: survey at %v: %w", op, site.Location, err)
+		}
+		units = survey.Units
+	} else if units, err = s.admin.UnitsAt(ctx, site.Location, now); err != nil {
 		return Assessment{}, nil, fmt.Errorf("%s: admin units at %v: %w", op, site.Location, err)
 	}
 	if len(units) == 0 {
@@ -236,8 +253,13 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 		return Assessment{}, nil, &Error{Op: op, Kind: Internal,
 			Err: fmt.Errorf("rule set %s needs a %g m search, more than the configured %g m", rs.Version, plan.radiusM, s.cfg.MaxSearchRadiusM)}
 	}
-	hits, versions, err := s.zonesNear(ctx, site, plan)
-	if err != nil {
+	var (
+		hits     []ZoneHit
+		versions map[string]int
+	)
+	if oneTrip {
+		hits, versions = plan.keep(survey.Hits), survey.LayerVersions
+	} else if hits, versions, err = s.zonesNear(ctx, site, plan); err != nil {
 		return Assessment{}, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	matches := evaluate(rs, plan.rules, site, hits)
@@ -255,6 +277,20 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 	}
 	a.Verdict = verdictOf(a.Findings)
 	return a, matches, nil
+}
+
+// widestSearch is the zone search that covers site's search plan under
+// every rule set of the book: per layer kind, the greatest radius any of
+// them needs, at most MaxSearchRadiusM (a plan that needs more is refused
+// once its province is known).
+func (s *Service) widestSearch(site Site) map[string]float64 {
+	out := map[string]float64{}
+	for _, rs := range s.sets {
+		for k, r := range planSearch(rs, site).kindRadiiM {
+			out[k] = max(out[k], min(r, s.cfg.MaxSearchRadiusM))
+		}
+	}
+	return out
 }
 
 // zonesNear reads the current layer versions and the zones near the site,

@@ -20,6 +20,40 @@ type ZoneStore interface {
 	ConflictGeometry(ctx context.Context, zoneID int64, loc orb.Point, footprint orb.Polygon, radiusM float64) (orb.Geometry, error)
 }
 
+// Surveyor is a ZoneStore that reads, in one round trip and from one
+// snapshot, everything an assessment reads: the admin units at the site,
+// the current layer versions and the zones near the site. A Service whose
+// ZoneStore is a Surveyor (data.ZoneStore is) asks it once per assessment;
+// otherwise it asks AdminStore.UnitsAt, CurrentLayerVersions and ZonesNear
+// in turn, which costs three round trips and a second look when a layer is
+// re-imported in between.
+type Surveyor interface {
+	// Survey returns the admin units in force at q.At that contain
+	// q.Location (smallest area first; none outside every loaded unit),
+	// the current version of every layer, and the zones of current layers
+	// of each kind in q.KindRadiiM within that kind's radius of the site
+	// point or footprint, nearest first. Errors: Invalid for a bad
+	// location or radius, Unavailable.
+	Survey(ctx context.Context, q SurveyQuery) (Survey, error)
+}
+
+// SurveyQuery asks a Surveyor about one site.
+type SurveyQuery struct {
+	Location  orb.Point   // [lon, lat]
+	Footprint orb.Polygon // nil when the site has none
+	At        time.Time   // the admin units in force at this time
+	// KindRadiiM lists the layer kinds to search, each within its own
+	// radius (m). No kinds, no zones.
+	KindRadiiM map[string]float64
+}
+
+// Survey is what a Surveyor read for one site.
+type Survey struct {
+	Units         []AdminUnit    // smallest area first
+	LayerVersions map[string]int // layer name → current version
+	Hits          []ZoneHit      // nearest first, then by zone id
+}
+
 // AdminUnit is an administrative unit valid over a period. Levels are data
 // ("province", "district", "commune", ...), never fixed in code.
 type AdminUnit struct {

@@ -1,9 +1,17 @@
--- Zones of the current layer versions near the site: its point $1 and,
--- when $2 is not NULL, its footprint $2 (EWKB, EPSG:4326). Each layer kind
--- $4[i] is searched within its own radius $5[i] m; when $4 is empty, every
--- kind within $3 m. Every measure is on geography (the spheroid): distances
--- in metres, 0 when inside or touching, and the area of the footprint
--- inside the zone in square metres; and the zone's point nearest the site.
+-- Everything one assessment reads, in one round trip and from one snapshot
+-- (one statement), as one row of arrays:
+--   - the admin units in force on day $5 whose geometry covers the site
+--     point $1 (EWKB, EPSG:4326), smallest area first (admin_unit_geom_gist);
+--   - the current version of every layer, by name;
+--   - the zones of the current layer versions near the site: its point $1
+--     and, when $2 is not NULL, its footprint $2 (EWKB, EPSG:4326), each
+--     layer kind $3[i] searched within its own radius $4[i] m (no kinds, no
+--     zones), nearest first. Every measure is on geography (the spheroid):
+--     distances in metres, 0 when inside or touching, and the area of the
+--     footprint inside the zone in square metres; and the zone's point
+--     nearest the site.
+-- Being one statement, the layer versions are those the zones came from,
+-- even while a layer is being re-imported.
 --
 -- The query geometry is cast to geography once, in q. The index condition
 -- is the one PostGIS itself derives for ST_DWithin on geography (&& with
@@ -23,7 +31,8 @@ WITH q AS MATERIALIZED (
            s.f::geography AS fpg,
            (CASE WHEN s.f IS NULL THEN s.p ELSE ST_Collect(s.p, s.f) END)::geography AS search
     FROM (SELECT ST_GeomFromEWKB($1) AS p, ST_GeomFromEWKB($2) AS f) AS s
-)
+),
+hits AS (
 SELECT z.id, z.layer_name, z.kind, z.version, z.category, z.name,
        d.distance_m,
        COALESCE(d.footprint_distance_m, d.distance_m) AS footprint_distance_m,
@@ -31,12 +40,8 @@ SELECT z.id, z.layer_name, z.kind, z.version, z.category, z.name,
             ELSE ST_Area(ST_Intersection(z.geom, q.fp)::geography) END AS footprint_overlap_m2,
        ST_X(n.cp) AS nearest_lon, ST_Y(n.cp) AS nearest_lat
 FROM q
--- The kinds with their radii: the ones asked for, or every kind at $3.
-CROSS JOIN LATERAL (
-    SELECT k.kind, k.radius FROM unnest($4::text[], $5::float8[]) AS k(kind, radius)
-    UNION ALL
-    SELECT DISTINCT l.kind, $3::float8 FROM layer AS l WHERE cardinality($4::text[]) = 0
-) AS k
+-- The kinds with their radii.
+CROSS JOIN unnest($3::text[], $4::float8[]) AS k(kind, radius)
 -- The candidates: zones of current layers of each kind whose box is within
 -- the kind's radius of the site. OFFSET 0 keeps the layer filter ahead of
 -- the distances, and keeps the planner from inlining the cast and the
@@ -60,4 +65,40 @@ CROSS JOIN LATERAL (
 -- bearing for the rules limited to an antenna's main beam).
 CROSS JOIN LATERAL (SELECT ST_ClosestPoint(z.geom, q.p) AS cp) AS n
 WHERE LEAST(d.distance_m, d.footprint_distance_m) <= z.radius
-ORDER BY d.distance_m, z.id
+)
+SELECT u.codes, u.names, u.levels, u.parents, u.valid_from, u.valid_to,
+       v.names, v.versions,
+       h.ids, h.layers, h.kinds, h.versions, h.categories, h.names,
+       h.distance_m, h.footprint_distance_m, h.footprint_overlap_m2, h.nearest_lon, h.nearest_lat
+FROM (
+    SELECT array_agg(a.code ORDER BY a.area_m2, a.code) AS codes,
+           array_agg(a.name ORDER BY a.area_m2, a.code) AS names,
+           array_agg(a.level ORDER BY a.area_m2, a.code) AS levels,
+           array_agg(COALESCE(a.parent_code, '') ORDER BY a.area_m2, a.code) AS parents,
+           array_agg(a.valid_from ORDER BY a.area_m2, a.code) AS valid_from,
+           array_agg(a.valid_to ORDER BY a.area_m2, a.code) AS valid_to
+    FROM q
+    JOIN admin_unit AS a ON ST_Covers(a.geom, q.p)
+    WHERE a.valid_from <= $5::date
+      AND (a.valid_to IS NULL OR a.valid_to > $5::date)
+) AS u
+CROSS JOIN (
+    SELECT array_agg(l.name ORDER BY l.name) AS names,
+           array_agg(l.version ORDER BY l.name) AS versions
+    FROM layer AS l
+    WHERE l.current
+) AS v
+CROSS JOIN (
+    SELECT array_agg(h.id ORDER BY h.distance_m, h.id) AS ids,
+           array_agg(h.layer_name ORDER BY h.distance_m, h.id) AS layers,
+           array_agg(h.kind ORDER BY h.distance_m, h.id) AS kinds,
+           array_agg(h.version ORDER BY h.distance_m, h.id) AS versions,
+           array_agg(h.category ORDER BY h.distance_m, h.id) AS categories,
+           array_agg(h.name ORDER BY h.distance_m, h.id) AS names,
+           array_agg(h.distance_m ORDER BY h.distance_m, h.id) AS distance_m,
+           array_agg(h.footprint_distance_m ORDER BY h.distance_m, h.id) AS footprint_distance_m,
+           array_agg(h.footprint_overlap_m2 ORDER BY h.distance_m, h.id) AS footprint_overlap_m2,
+           array_agg(h.nearest_lon ORDER BY h.distance_m, h.id) AS nearest_lon,
+           array_agg(h.nearest_lat ORDER BY h.distance_m, h.id) AS nearest_lat
+    FROM hits AS h
+) AS h
