@@ -11,9 +11,10 @@ import (
 	"btsplan/planning"
 )
 
-// TestSurvey: one Survey answers what UnitsAt, CurrentLayerVersions and
-// ZonesNear answer in turn, each kind within its own radius; no kinds, no
-// zones; a unit not yet in force on the day asked is left out.
+// TestSurvey: one Survey answers what Organization, UnitsAt,
+// CurrentLayerVersions and ZonesNear answer in turn, each kind within its
+// own radius; no kinds, no zones; an unknown carrier, none; a unit not yet
+// in force on the day asked is left out.
 func TestSurvey(t *testing.T) {
 	s := newStores(t)
 	fx := newZoneFixture(t, s)
@@ -38,9 +39,12 @@ func TestSurvey(t *testing.T) {
 	}
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	radii := map[string]float64{planning.KindLandUse: 0, planning.KindHeritage: 100, planning.KindCorridor: 2000}
-	sv, err := s.zones.Survey(ctx, planning.SurveyQuery{Location: fx.site, At: at, KindRadiiM: radii})
+	sv, err := s.zones.Survey(ctx, planning.SurveyQuery{Carrier: "452-04", Location: fx.site, At: at, KindRadiiM: radii})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if org, err := s.orgs.Organization(ctx, "452-04"); err != nil || sv.Carrier == nil || *sv.Carrier != org {
+		t.Errorf("Survey carrier = %+v, want %+v (%v)", sv.Carrier, org, err)
 	}
 	units, err := s.admin.UnitsAt(ctx, fx.site, at)
 	if err != nil {
@@ -69,11 +73,11 @@ func TestSurvey(t *testing.T) {
 		t.Errorf("Survey zones = %q (%+v), want %q as ZonesNear finds them (%+v)", got, sv.Hits, want, hits)
 	}
 
-	none, err := s.zones.Survey(ctx, planning.SurveyQuery{Location: fx.site, At: later.AddDate(0, 0, 1)})
+	none, err := s.zones.Survey(ctx, planning.SurveyQuery{Carrier: "999-99", Location: fx.site, At: later.AddDate(0, 0, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(none.Hits) != 0 || len(none.Units) != 3 || none.Units[0].Code != "26-TD-01" {
+	if none.Carrier != nil || len(none.Hits) != 0 || len(none.Units) != 3 || none.Units[0].Code != "26-TD-01" {
 		t.Errorf("Survey without kinds in 2031 = %d zones, units %+v; want none, and the commune first of 3", len(none.Hits), none.Units)
 	}
 }

@@ -36,9 +36,10 @@ var (
 // NewZoneStore returns a ZoneStore on db.
 func NewZoneStore(db *DB) *ZoneStore { return &ZoneStore{db: db} }
 
-// Survey reads, in one statement, the admin units at the site, the
-// current layer versions and the zones of each kind in q.KindRadiiM within
-// that kind's radius of the site point or footprint, nearest first, with
+// Survey reads, in one statement, the carrier, the admin units at the
+// site, the current layer versions and the zones of each kind in
+// q.KindRadiiM within that kind's radius of the site point or footprint,
+// nearest first, with
 // the distances (m) and the footprint overlap (m²) computed by PostGIS on
 // geography (sql/survey.sql). Errors: Invalid for a bad location or
 // radius, Unavailable.
@@ -53,7 +54,7 @@ func (s *ZoneStore) Survey(ctx context.Context, q planning.SurveyQuery) (plannin
 	for i, k := range kinds {
 		radii[i] = q.KindRadiiM[k]
 	}
-	sv, err := s.survey(ctx, q.Location, q.Footprint, q.At, kinds, radii)
+	sv, err := s.survey(ctx, q.Carrier, q.Location, q.Footprint, q.At, kinds, radii)
 	if err != nil {
 		return planning.Survey{}, opError(op, err)
 	}
@@ -82,7 +83,7 @@ func (s *ZoneStore) ZonesNear(ctx context.Context, q planning.ZoneQuery) ([]plan
 		}
 		radii[i] = r
 	}
-	sv, err := s.survey(ctx, q.Location, q.Footprint, time.Now(), kinds, radii)
+	sv, err := s.survey(ctx, "", q.Location, q.Footprint, time.Now(), kinds, radii)
 	if err != nil {
 		return nil, opError(op, err)
 	}
@@ -90,7 +91,7 @@ func (s *ZoneStore) ZonesNear(ctx context.Context, q planning.ZoneQuery) ([]plan
 }
 
 // survey runs sql/survey.sql: kinds[i] is searched within radiiM[i] m.
-func (s *ZoneStore) survey(ctx context.Context, loc orb.Point, footprint orb.Polygon, at time.Time, kinds []string, radiiM []float64) (planning.Survey, error) {
+func (s *ZoneStore) survey(ctx context.Context, carrier string, loc orb.Point, footprint orb.Polygon, at time.Time, kinds []string, radiiM []float64) (planning.Survey, error) {
 	if err := checkPoint(loc, "location"); err != nil {
 		return planning.Survey{}, err
 	}
@@ -110,7 +111,8 @@ func (s *ZoneStore) survey(ctx context.Context, loc orb.Point, footprint orb.Pol
 		}
 	}
 	var (
-		u struct {
+		org struct{ code, name, kind *string }
+		u   struct {
 			codes, names, levels, parents []string
 			from                          []time.Time
 			to                            []*time.Time
@@ -128,7 +130,8 @@ func (s *ZoneStore) survey(ctx context.Context, loc orb.Point, footprint orb.Pol
 	)
 	ctx, cancel := s.db.query(ctx)
 	defer cancel()
-	err = s.db.pool.QueryRow(ctx, qSurvey, pt, fp, kinds, radiiM, vnDate(at)).Scan(
+	err = s.db.pool.QueryRow(ctx, qSurvey, pt, fp, kinds, radiiM, vnDate(at), carrier).Scan(
+		&org.code, &org.name, &org.kind,
 		&u.codes, &u.names, &u.levels, &u.parents, &u.from, &u.to,
 		&v.names, &v.versions,
 		&h.ids, &h.layers, &h.kinds, &h.versions, &h.categories, &h.names,
@@ -140,6 +143,9 @@ func (s *ZoneStore) survey(ctx context.Context, loc orb.Point, footprint orb.Pol
 		Units:         make([]planning.AdminUnit, len(u.codes)),
 		LayerVersions: make(map[string]int, len(v.names)),
 		Hits:          make([]planning.ZoneHit, len(h.ids)),
+	}
+	if org.code != nil {
+		sv.Carrier = &planning.Organization{Code: *org.code, Name: *org.name, Kind: *org.kind}
 	}
 	for i := range sv.Units {
 		unit := planning.AdminUnit{Code: u.codes[i], Name: u.names[i], Level: u.levels[i], Parent: u.parents[i],

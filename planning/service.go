@@ -202,19 +202,11 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 	if err := validateSite(site); err != nil {
 		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Err: err}
 	}
-	org, err := s.orgs.Organization(ctx, site.Carrier)
-	switch {
-	case KindOf(err) == NotFound:
-		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Field: FieldCarrier, Err: fmt.Errorf("unknown carrier %q", site.Carrier)}
-	case err != nil:
-		return Assessment{}, nil, fmt.Errorf("%s: look up carrier %q: %w", op, site.Carrier, err)
-	case org.Kind != "carrier":
-		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Field: FieldCarrier, Err: fmt.Errorf("%q is not a carrier", site.Carrier)}
-	}
-
 	now := s.now()
 	surveyor, oneTrip := s.zones.(Surveyor)
 	var (
+		org    Organization
+		err    error
 		survey Survey
 		units  []AdminUnit
 	)
@@ -223,14 +215,32 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 		// units are read, in the same round trip as the zones: search as
 		// far as any rule set needs, and keep below what the province's
 		// own plan would have found.
-		survey, err = surveyor.Survey(ctx, SurveyQuery{Location: site.Location, Footprint: site.Footprint,
-			At: now, KindRadiiM: s.widestSearch(site)})
+		survey, err = surveyor.Survey(ctx, SurveyQuery{Carrier: site.Carrier, Location: site.Location,
+			Footprint: site.Footprint, At: now, KindRadiiM: s.widestSearch(site)})
 		if err != nil {
 			return Assessment{}, nil, fmt.Errorf("%s: survey at %v: %w", op, site.Location, err)
 		}
+		if survey.Carrier == nil {
+			err = &Error{Kind: NotFound, Err: fmt.Errorf("organization %q not found", site.Carrier)}
+		} else {
+			org = *survey.Carrier
+		}
 		units = survey.Units
-	} else if units, err = s.admin.UnitsAt(ctx, site.Location, now); err != nil {
-		return Assessment{}, nil, fmt.Errorf("%s: admin units at %v: %w", op, site.Location, err)
+	} else {
+		org, err = s.orgs.Organization(ctx, site.Carrier)
+	}
+	switch {
+	case KindOf(err) == NotFound:
+		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Field: FieldCarrier, Err: fmt.Errorf("unknown carrier %q", site.Carrier)}
+	case err != nil:
+		return Assessment{}, nil, fmt.Errorf("%s: look up carrier %q: %w", op, site.Carrier, err)
+	case org.Kind != "carrier":
+		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Field: FieldCarrier, Err: fmt.Errorf("%q is not a carrier", site.Carrier)}
+	}
+	if !oneTrip {
+		if units, err = s.admin.UnitsAt(ctx, site.Location, now); err != nil {
+			return Assessment{}, nil, fmt.Errorf("%s: admin units at %v: %w", op, site.Location, err)
+		}
 	}
 	if len(units) == 0 {
 		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Field: FieldCoordinates, Err: errors.New("outside every admin unit loaded")}

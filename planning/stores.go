@@ -21,14 +21,16 @@ type ZoneStore interface {
 }
 
 // Surveyor is a ZoneStore that reads, in one round trip and from one
-// snapshot, everything an assessment reads: the admin units at the site,
-// the current layer versions and the zones near the site. A Service whose
-// ZoneStore is a Surveyor (data.ZoneStore is) asks it once per assessment;
-// otherwise it asks AdminStore.UnitsAt, CurrentLayerVersions and ZonesNear
-// in turn, which costs three round trips and a second look when a layer is
-// re-imported in between.
+// snapshot, everything an assessment reads: the carrier, the admin units
+// at the site, the current layer versions and the zones near the site. A
+// Service whose ZoneStore is a Surveyor (data.ZoneStore is) asks it once
+// per assessment; otherwise it asks OrgStore.Organization,
+// AdminStore.UnitsAt, CurrentLayerVersions and ZonesNear in turn, which
+// costs four round trips and a second look when a layer is re-imported in
+// between.
 type Surveyor interface {
-	// Survey returns the admin units in force at q.At that contain
+	// Survey returns the organization that q.Carrier names, the admin
+	// units in force at q.At that contain
 	// q.Location (smallest area first; none outside every loaded unit),
 	// the current version of every layer, and the zones of current layers
 	// of each kind in q.KindRadiiM within that kind's radius of the site
@@ -39,6 +41,7 @@ type Surveyor interface {
 
 // SurveyQuery asks a Surveyor about one site.
 type SurveyQuery struct {
+	Carrier   string      // the site's carrier, an organization code
 	Location  orb.Point   // [lon, lat]
 	Footprint orb.Polygon // nil when the site has none
 	At        time.Time   // the admin units in force at this time
@@ -49,6 +52,7 @@ type SurveyQuery struct {
 
 // Survey is what a Surveyor read for one site.
 type Survey struct {
+	Carrier       *Organization  // the organization q.Carrier names; nil when none does
 	Units         []AdminUnit    // smallest area first
 	LayerVersions map[string]int // layer name → current version
 	Hits          []ZoneHit      // nearest first, then by zone id

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -54,6 +55,11 @@ type surveyingZones struct {
 func (s *surveyingZones) Survey(_ context.Context, q planning.SurveyQuery) (planning.Survey, error) {
 	s.queries = append(s.queries, q)
 	sv := planning.Survey{Units: s.units, LayerVersions: s.versions}
+	for _, o := range orgs {
+		if o.Code == q.Carrier {
+			sv.Carrier = &o
+		}
+	}
 	for _, h := range s.all {
 		if r, ok := q.KindRadiiM[h.LayerKind]; ok && within(h, r) {
 			sv.Hits = append(sv.Hits, h)
@@ -110,7 +116,8 @@ func TestSurveyAssessesAsThreeQueries(t *testing.T) {
 
 				one := newStores(nil)
 				sz := &surveyingZones{ZoneStore: &planningtest.ZoneStore{}, units: units, all: all, versions: versions}
-				one.admin.UnitsAtFunc = nil // must not be asked
+				one.admin.UnitsAtFunc = nil // must not be asked, nor the carrier
+				one.orgs.OrganizationFunc = nil
 				svc := planning.NewService(planning.ServiceConfig{}, book, sz, one.props, one.admin, one.orgs, one.layers,
 					func() time.Time { return testNow })
 				got, err := svc.Check(ctx, site)
@@ -127,6 +134,18 @@ func TestSurveyAssessesAsThreeQueries(t *testing.T) {
 					t.Errorf("assessment over a Surveyor =\n%+v\nwant (three queries)\n%+v", got, want)
 				}
 			})
+		}
+	}
+	for _, tt := range []struct {
+		carrier, want string
+	}{{"999-99", `unknown carrier "999-99"`}, {"SXD", `"SXD" is not a carrier`}} {
+		site := validSite()
+		site.Carrier = tt.carrier
+		sz := &surveyingZones{ZoneStore: &planningtest.ZoneStore{}, units: units, all: all, versions: versions}
+		st := newStores(nil)
+		svc := planning.NewService(planning.ServiceConfig{}, book, sz, st.props, st.admin, st.orgs, st.layers, nil)
+		if _, err := svc.Check(context.Background(), site); planning.FieldOf(err) != planning.FieldCarrier || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Check for carrier %s over a Surveyor = %v, want Invalid at %s: %s", tt.carrier, err, planning.FieldCarrier, tt.want)
 		}
 	}
 	if c := widestCorridor(t, book); c != 40 {

@@ -1,5 +1,6 @@
 -- Everything one assessment reads, in one round trip and from one snapshot
 -- (one statement), as one row of arrays:
+--   - the organization with code $6 (the site's carrier), NULLs when none;
 --   - the admin units in force on day $5 whose geometry covers the site
 --     point $1 (EWKB, EPSG:4326), smallest area first (admin_unit_geom_gist);
 --   - the current version of every layer, by name;
@@ -66,7 +67,8 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (SELECT ST_ClosestPoint(z.geom, q.p) AS cp) AS n
 WHERE LEAST(d.distance_m, d.footprint_distance_m) <= z.radius
 )
-SELECT u.codes, u.names, u.levels, u.parents, u.valid_from, u.valid_to,
+SELECT o.code, o.name, o.kind,
+       u.codes, u.names, u.levels, u.parents, u.valid_from, u.valid_to,
        v.names, v.versions,
        h.ids, h.layers, h.kinds, h.versions, h.categories, h.names,
        h.distance_m, h.footprint_distance_m, h.footprint_overlap_m2, h.nearest_lon, h.nearest_lat
@@ -102,3 +104,4 @@ CROSS JOIN (
            array_agg(h.nearest_lat ORDER BY h.distance_m, h.id) AS nearest_lat
     FROM hits AS h
 ) AS h
+LEFT JOIN organization AS o ON o.code = $6::text
