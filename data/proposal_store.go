@@ -158,7 +158,7 @@ func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal
 		return translate(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	if err := s.insertRevision(ctx, tx, p, a, contentHash); err != nil {
+	if err := s.insertRevision(ctx, tx, p, a, contentHash, nil, nil); err != nil {
 		return err
 	}
 	if err := translate(tx.Commit(ctx)); err != nil {
@@ -169,8 +169,16 @@ func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal
 }
 
 // insertRevision stores p as the next revision of (carrier, site code)
-// with its assessment, findings and rule set text, in tx.
-func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planning.Proposal, a *planning.Assessment, contentHash string) error {
+// with its assessment, findings and rule set text, in tx, in three round
+// trips (pgx batches): the lock, the checks and the proposal; its antennas
+// and the assessment; the layer versions, the findings and the rule set.
+// head, when not nil, holds the caller's statements to send first, in the
+// first round trip; tail, when not nil, queues the caller's statements
+// that need the stored IDs into the last one. The statements of a batch
+// run in order, and the first error is the one returned: a failed check
+// leaves what followed it to the transaction's rollback.
+func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planning.Proposal, a *planning.Assessment, contentHash string,
+	head *pgx.Batch, tail func(*pgx.Batch) error) error {
 	site := p.Site
 	loc, err := ewkbOf(site.Location)
 	if err != nil {
@@ -187,61 +195,72 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 		status = planning.StatusSubmitted
 	}
 
+	b := head
+	if b == nil {
+		b = &pgx.Batch{}
+	}
 	// Revisions of one site are numbered in one transaction at a time.
-	if err := s.db.exec(ctx, tx, qLockName, "proposal:"+site.Carrier+"/"+site.Code); err != nil {
-		return err
-	}
-	var existing int64
-	err = s.db.queryRow(ctx, tx, qProposalDuplicate, []any{site.Carrier, site.Code, contentHash}, &existing)
-	switch {
-	case err == nil:
-		return &planning.Error{Kind: planning.Exists, Err: &DuplicateError{ProposalID: existing}}
-	case planning.KindOf(err) != planning.NotFound:
-		return err
-	}
-	var kind string
-	err = s.db.queryRow(ctx, tx, qOrganizationKind, []any{site.Carrier}, &kind)
-	switch {
-	case planning.KindOf(err) == planning.NotFound || err == nil && kind != "carrier":
-		return planning.FieldError("/carrier", "%q is not a carrier's code", site.Carrier)
-	case err != nil:
-		return err
-	}
-
+	b.Queue(qLockName, "proposal:"+site.Carrier+"/"+site.Code)
+	b.Queue(qProposalDuplicate, site.Carrier, site.Code, contentHash).QueryRow(func(r pgx.Row) error {
+		var existing int64
+		err := translate(r.Scan(&existing))
+		switch {
+		case err == nil:
+			return &planning.Error{Kind: planning.Exists, Err: &DuplicateError{ProposalID: existing}}
+		case planning.KindOf(err) != planning.NotFound:
+			return err
+		}
+		return nil
+	})
+	b.Queue(qOrganizationKind, site.Carrier).QueryRow(func(r pgx.Row) error {
+		var kind string
+		err := translate(r.Scan(&kind))
+		switch {
+		case planning.KindOf(err) == planning.NotFound || err == nil && kind != "carrier":
+			return planning.FieldError("/carrier", "%q is not a carrier's code", site.Carrier)
+		case err != nil:
+			return err
+		}
+		return nil
+	})
 	var revision int32
-	err = s.db.queryRow(ctx, tx, qProposalInsert,
-		[]any{site.Carrier, site.Code, loc, fp, string(site.Structure), site.HeightM, string(status),
-			p.AdminUnit, p.Province, string(a.Verdict), contentHash},
-		&p.ID, &revision, &p.CreatedAt, &p.UpdatedAt)
-	if err != nil {
+	b.Queue(qProposalInsert, site.Carrier, site.Code, loc, fp, string(site.Structure), site.HeightM, string(status),
+		p.AdminUnit, p.Province, string(a.Verdict), contentHash).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&p.ID, &revision, &p.CreatedAt, &p.UpdatedAt)
+	})
+	if err := s.db.send(ctx, tx, b); err != nil {
 		return err
 	}
 	p.Revision, p.Status, p.Verdict = int(revision), status, a.Verdict
 
+	b = &pgx.Batch{}
 	if n := len(site.Antennas); n > 0 {
 		az, tilt, band, eirp := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 		tech := make([]string, n)
 		for i, an := range site.Antennas {
 			az[i], tilt[i], band[i], eirp[i], tech[i] = an.AzimuthDeg, an.TiltDeg, an.BandMHz, an.EIRPdBm, an.Technology
 		}
-		if err := s.db.exec(ctx, tx, qAntennasInsert, p.ID, az, tilt, band, eirp, tech); err != nil {
+		b.Queue(qAntennasInsert, p.ID, az, tilt, band, eirp, tech)
+	}
+	a.ProposalID, a.Revision = p.ID, p.Revision
+	b.Queue(qAssessmentInsert, a.ProposalID, a.Revision, string(a.Verdict), a.RuleSetVersion, a.Province, a.AdminUnit).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&a.ID, &a.CreatedAt) })
+	if err := s.db.send(ctx, tx, b); err != nil {
+		return err
+	}
+
+	b = &pgx.Batch{}
+	s.linkLayers(b, a)
+	if err := s.insertFindings(b, a); err != nil {
+		return err
+	}
+	s.keepRuleSet(b, a)
+	if tail != nil {
+		if err := tail(b); err != nil {
 			return err
 		}
 	}
-
-	a.ProposalID, a.Revision = p.ID, p.Revision
-	if err := s.db.queryRow(ctx, tx, qAssessmentInsert,
-		[]any{a.ProposalID, a.Revision, string(a.Verdict), a.RuleSetVersion, a.Province, a.AdminUnit},
-		&a.ID, &a.CreatedAt); err != nil {
-		return err
-	}
-	if err := s.linkLayers(ctx, tx, a); err != nil {
-		return err
-	}
-	if err := s.insertFindings(ctx, tx, a); err != nil {
-		return err
-	}
-	if err := s.keepRuleSet(ctx, tx, a); err != nil {
+	if err := s.db.send(ctx, tx, b); err != nil {
 		return err
 	}
 	if s.afterCreate != nil && len(site.Antennas) > 0 {
@@ -255,21 +274,21 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 	return nil
 }
 
-// keepRuleSet stores the text of a's rule set once per version; versions
-// this process committed already are skipped without a round trip.
-func (s *ProposalStore) keepRuleSet(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
+// keepRuleSet queues the text of a's rule set, stored once per version;
+// versions this process committed already are skipped.
+func (s *ProposalStore) keepRuleSet(b *pgx.Batch, a *planning.Assessment) {
 	if len(a.RuleSetFiles) == 0 {
-		return nil
+		return
 	}
 	if _, ok := s.ruleSets.Load(a.RuleSetVersion); ok {
-		return nil
+		return
 	}
 	names := make([]string, len(a.RuleSetFiles))
 	bodies := make([]string, len(a.RuleSetFiles))
 	for i, f := range a.RuleSetFiles {
 		names[i], bodies[i] = f.Name, string(f.Data)
 	}
-	return s.db.exec(ctx, tx, qRuleSetFilesInsert, a.RuleSetVersion, names, bodies)
+	b.Queue(qRuleSetFilesInsert, a.RuleSetVersion, names, bodies)
 }
 
 // RuleSetFiles returns the text of rule set version, its files in order,
@@ -298,10 +317,11 @@ func (s *ProposalStore) RuleSetFiles(ctx context.Context, version string) ([]pla
 	return files, nil
 }
 
-// linkLayers records the layer versions assessment a read.
-func (s *ProposalStore) linkLayers(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
+// linkLayers queues the record of the layer versions assessment a read;
+// a version not stored fails the batch, naming it.
+func (s *ProposalStore) linkLayers(b *pgx.Batch, a *planning.Assessment) {
 	if len(a.LayerVersions) == 0 {
-		return nil
+		return
 	}
 	names := make([]string, 0, len(a.LayerVersions))
 	versions := make([]int32, 0, len(a.LayerVersions))
@@ -309,37 +329,28 @@ func (s *ProposalStore) linkLayers(ctx context.Context, tx pgx.Tx, a *planning.A
 		names = append(names, name)
 		versions = append(versions, int32(v))
 	}
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	rows, err := tx.Query(qctx, qAssessmentLayersInsert, a.ID, names, versions)
-	if err != nil {
-		return translate(err)
-	}
-	var missing []string
-	for rows.Next() {
-		var name string
-		var v int32
-		if err := rows.Scan(&name, &v); err != nil {
-			rows.Close()
-			return translate(err)
+	b.Queue(qAssessmentLayersInsert, a.ID, names, versions).Query(func(rows pgx.Rows) error {
+		var missing []string
+		for rows.Next() {
+			var name string
+			var v int32
+			if err := rows.Scan(&name, &v); err != nil {
+				return err
+			}
+			missing = append(missing, fmt.Sprintf("%s version %d", name, v))
 		}
-		missing = append(missing, fmt.Sprintf("%s version %d", name, v))
-	}
-	if err := rows.Err(); err != nil {
-		return translate(err)
-	}
-	if len(missing) > 0 {
-		return planning.FieldError("layer_versions", "no stored layer %s", strings.Join(missing, ", "))
-	}
-	return nil
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			return planning.FieldError("layer_versions", "no stored layer %s", strings.Join(missing, ", "))
+		}
+		return nil
+	})
 }
 
-// insertFindings stores the findings of a in one round trip.
-func (s *ProposalStore) insertFindings(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
-	if len(a.Findings) == 0 {
-		return nil
-	}
-	var b pgx.Batch
+// insertFindings queues the findings of a.
+func (s *ProposalStore) insertFindings(b *pgx.Batch, a *planning.Assessment) error {
 	for i, f := range a.Findings {
 		g, err := ewkbOf(f.Geometry)
 		if err != nil {
@@ -349,9 +360,7 @@ func (s *ProposalStore) insertFindings(ctx context.Context, tx pgx.Tx, a *planni
 			f.FeatureID, f.FeatureName, f.Category, f.DistanceM, f.OverlapM2, f.LimitM, f.ExcessM,
 			f.Authority, f.LegalBasis, f.Message.VI, f.Message.EN, g)
 	}
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	return translate(tx.SendBatch(qctx, &b).Close())
+	return nil
 }
 
 // Proposal returns proposal id.
@@ -529,6 +538,18 @@ func (s *ProposalStore) Assessment(ctx context.Context, proposalID int64) (plann
 		return a, opError(op, translate(err))
 	}
 	return a, nil
+}
+
+// send sends the statements of b in one round trip under the per-query
+// timeout, running their result functions in order, and returns the first
+// error.
+func (d *DB) send(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
+	if b.Len() == 0 {
+		return nil
+	}
+	qctx, cancel := d.query(ctx)
+	defer cancel()
+	return translate(tx.SendBatch(qctx, b).Close())
 }
 
 // queryRow runs a one-row query of tx under the per-query timeout and scans
