@@ -37,13 +37,9 @@ func (s *server) handleSubmit() handlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := c.Request.Context()
 		p, a, replayed, err := s.submit(c, site)
 		if err != nil {
-			if planning.KindOf(err) == planning.Exists {
-				return s.duplicateError(ctx, site, err)
-			}
-			return err
+			return err // a duplicate names its proposal (planning.DuplicateOf)
 		}
 		if replayed {
 			c.Header("Idempotent-Replayed", "true")
@@ -84,50 +80,6 @@ func (s *server) submit(c *gin.Context, site planning.Site) (planning.Proposal, 
 	res, err := s.cfg.Review.Submit(ctx, who, site, planning.RequestMeta{RequestID: requestID(c),
 		IdempotencyKey: c.GetHeader("Idempotency-Key"), RequestHash: planning.SiteHash(site)})
 	return res.Proposal, res.Assessment, res.Replayed, err
-}
-
-// duplicate is the Exists error of a resubmission, knowing which proposal
-// it duplicates when that could be found.
-type duplicate struct {
-	id  int64
-	err error
-}
-
-func (d *duplicate) Error() string {
-	if d.id > 0 {
-		return fmt.Sprintf("the same content was submitted already as proposal %d", d.id)
-	}
-	return d.err.Error()
-}
-
-func (d *duplicate) Unwrap() error { return d.err }
-
-func (d *duplicate) ExistingProposalID() int64 { return d.id }
-
-// duplicateError finds the proposal that a duplicate submission matched,
-// so the 409 can link to it: the store names it only in its message, and
-// the content hash identifies it among the carrier's proposals at the very
-// same point. If it cannot be found the store's error is kept as it is.
-func (s *server) duplicateError(ctx context.Context, site planning.Site, err error) error {
-	var ex existingProposal
-	if errors.As(err, &ex) && ex.ExistingProposalID() > 0 {
-		return err
-	}
-	const eps = 1e-6 // degrees, about 10 cm: SiteHash rounds to 1e-7
-	box := orb.Bound{
-		Min: orb.Point{site.Location[0] - eps, site.Location[1] - eps},
-		Max: orb.Point{site.Location[0] + eps, site.Location[1] + eps},
-	}
-	want := planning.SiteHash(site)
-	ps, _, lerr := s.svc.Proposals(ctx, planning.ProposalFilter{Carrier: site.Carrier, BBox: &box, Limit: planning.MaxPageSize})
-	if lerr == nil {
-		for _, p := range ps {
-			if p.Site.Code == site.Code && planning.SiteHash(p.Site) == want {
-				return &planning.Error{Kind: planning.Exists, Err: &duplicate{id: p.ID, err: err}}
-			}
-		}
-	}
-	return err
 }
 
 // proposalPage is one page of a list.

@@ -189,9 +189,9 @@ func TestCreateProposalRejectsBadInput(t *testing.T) {
 					err, planning.KindOf(err), planning.FieldOf(err), tc.wantKind, tc.wantField)
 			}
 			if tc.wantKind == planning.Exists {
-				var dup *data.DuplicateError
-				if !errors.As(err, &dup) || dup.ExistingProposalID() != first {
-					t.Errorf("duplicate error %v, want a *data.DuplicateError naming proposal %d", err, first)
+				var dup *planning.DuplicateError
+				if !errors.As(err, &dup) || dup.ProposalID != first {
+					t.Errorf("duplicate error %v, want a *planning.DuplicateError naming proposal %d", err, first)
 				}
 			}
 			for table, want := range map[string]int{"proposal": 1, "assessment": 1, "assessment_layer": 0, "finding": 0} {

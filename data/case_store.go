@@ -79,7 +79,7 @@ func (s *CaseStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, proposalI
 
 // Submit stores a new revision and the case's move (see
 // planning.NewSubmission) in one transaction. Errors: Stale when the case
-// changed (or was created) since it was read; Exists (a *DuplicateError)
+// changed (or was created) since it was read; Exists (a *planning.DuplicateError)
 // for content submitted before; those of ProposalStore.CreateProposal.
 func (s *CaseStore) Submit(ctx context.Context, sub *planning.NewSubmission) error {
 	const op = "submit case"

@@ -73,26 +73,13 @@ func (s *ProposalStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, propo
 	s.afterCreate = f
 }
 
-// DuplicateError is the Exists error of a submission whose content hash
-// matches a stored revision of the same carrier and site code.
-type DuplicateError struct {
-	ProposalID int64 // the stored proposal with the same content
-}
-
-func (e *DuplicateError) Error() string {
-	return fmt.Sprintf("the same content was submitted already as proposal %d", e.ProposalID)
-}
-
-// ExistingProposalID returns the stored proposal, so that api/ can link to it.
-func (e *DuplicateError) ExistingProposalID() int64 { return e.ProposalID }
-
 // CreateProposal stores p as the next revision of (carrier, site code)
 // together with its assessment a and a's findings (with their conflict
 // geometries), in one transaction. It fills in p.ID, p.Revision,
 // p.Verdict (a's), p.Status (submitted when empty) and the timestamps, and
 // a.ID, a.ProposalID, a.Revision and a.CreatedAt. a.LayerVersions must
 // name stored layer versions: the assessment keeps them from being deleted.
-// Errors: Exists (a *DuplicateError naming the stored proposal) when the
+// Errors: Exists (a *planning.DuplicateError naming the stored proposal) when the
 // same carrier and site code were submitted with contentHash already;
 // Invalid for an unknown carrier, layer version or authority and for
 // values the schema refuses; Unavailable.
@@ -206,7 +193,7 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 		err := translate(r.Scan(&existing))
 		switch {
 		case err == nil:
-			return &planning.Error{Kind: planning.Exists, Err: &DuplicateError{ProposalID: existing}}
+			return &planning.Error{Kind: planning.Exists, Err: &planning.DuplicateError{ProposalID: existing}}
 		case planning.KindOf(err) != planning.NotFound:
 			return err
 		}

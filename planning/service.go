@@ -137,7 +137,8 @@ func (s *Service) Check(ctx context.Context, site Site) (Assessment, error) {
 // assessment, in one store call. The conflicting part of each zone behind a
 // conflict or condition is stored with the finding. Errors are those of
 // Check, Invalid at FieldCode for a missing site code, and Exists when the
-// same content was submitted before for the same carrier and site code.
+// same content was submitted before for the same carrier and site code,
+// naming that proposal (DuplicateOf).
 func (s *Service) Submit(ctx context.Context, site Site) (Proposal, Assessment, error) {
 	const op = "submit site"
 	p, a, err := s.prepare(ctx, site, op)

@@ -96,7 +96,8 @@ type ProposalStore interface {
 	// assessment in one transaction, filling in the IDs, the revision and
 	// the timestamps. contentHash identifies the submitted content: a
 	// second submission with the same hash for the same carrier and site
-	// code is an Exists error naming the existing proposal.
+	// code is an Exists error wrapping a *DuplicateError that names the
+	// existing proposal.
 	CreateProposal(ctx context.Context, p *Proposal, a *Assessment, contentHash string) error
 	// Proposal returns one proposal or a NotFound error.
 	Proposal(ctx context.Context, id int64) (Proposal, error)
