@@ -15,8 +15,8 @@ import (
 const (
 	DefaultMaxBodyBytes  = 1 << 20   // 1 MiB for sites (checks, proposals)
 	DefaultMaxLayerBytes = 256 << 20 // 256 MiB for a layer import
-	DefaultPageLimit     = 50        // proposals per page when ?limit is absent
-	MaxPageLimit         = 1000      // the largest ?limit accepted
+	DefaultPageLimit     = planning.DefaultPageSize // proposals per page when ?limit is absent (planning's rule)
+	MaxPageLimit         = planning.MaxPageSize     // the largest ?limit accepted (planning's rule)
 
 	DefaultMaxInFlight   = 64               // requests served at once
 	DefaultReadTimeout   = 30 * time.Second // to receive a plain request's body

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -205,9 +204,8 @@ func proposalFilter(q url.Values) (planning.ProposalFilter, error) {
 	return f, nil
 }
 
-// parseBBox reads "minLon,minLat,maxLon,maxLat" in degrees: four finite
-// numbers (ParseFloat accepts NaN and Inf), min not above max, within
-// [-180, 180] × [-90, 90].
+// parseBBox reads "minLon,minLat,maxLon,maxLat": four numbers, which
+// planning.CheckLonLatBBox judges (finite, in range, min not above max).
 func parseBBox(v string) (*orb.Bound, error) {
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 {
@@ -216,18 +214,16 @@ func parseBBox(v string) (*orb.Bound, error) {
 	var n [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, malformed("bbox", "bbox %s: %s is not a finite number", echo(v), echo(p))
+		if err != nil {
+			return nil, malformed("bbox", "bbox %s: %s is not a number", echo(v), echo(p))
 		}
 		n[i] = f
 	}
-	if n[0] > n[2] || n[1] > n[3] {
-		return nil, malformed("bbox", "bbox %s: min is greater than max (want minLon,minLat,maxLon,maxLat)", echo(v))
+	b := orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
+	if err := planning.CheckLonLatBBox("bbox", b); err != nil {
+		return nil, &planning.Error{Kind: planning.Invalid, Err: fmt.Errorf("%w: %w", errMalformed, err)}
 	}
-	if n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 {
-		return nil, malformed("bbox", "bbox %s is outside [-180, -90, 180, 90]", echo(v))
-	}
-	return &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
+	return &b, nil
 }
 
 // pageLinks returns the next and previous pages' URLs (path and query,

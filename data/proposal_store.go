@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"math"
 	"strings"
 	"sync"
 
@@ -42,12 +41,6 @@ var (
 	qRuleSetFilesInsert string
 	//go:embed sql/rule_set_files.sql
 	qRuleSetFiles string
-)
-
-// Page sizes of Proposals.
-const (
-	DefaultPageSize = 100  // when ProposalFilter.Limit is 0
-	MaxPageSize     = 1000 // the largest ProposalFilter.Limit
 )
 
 // ProposalStore stores proposals with their assessments and findings; it
@@ -94,22 +87,16 @@ func (s *ProposalStore) CreateProposal(ctx context.Context, p *planning.Proposal
 	return nil
 }
 
-// checkProposal returns an Invalid error naming the first field the schema
-// would refuse, with a clearer message than the constraint's.
+// checkProposal returns an Invalid error naming the first part of the
+// assessment record the schema would refuse, with a clearer message than
+// the constraint's. The site itself is planning's to check (ValidateSite,
+// before any store is asked); the schema's constraints stay behind it.
 func checkProposal(p *planning.Proposal, a *planning.Assessment, contentHash string) error {
 	switch {
 	case p == nil || a == nil:
 		return planning.Errorf(planning.Invalid, "a proposal needs its assessment")
 	case contentHash == "":
 		return planning.FieldError("content_hash", "the content hash is empty")
-	case p.Site.Carrier == "":
-		return planning.FieldError("/carrier", "the carrier is missing")
-	case p.Site.Code == "":
-		return planning.FieldError("/site_code", "the site code is missing")
-	case !p.Site.Structure.Valid():
-		return planning.FieldError("/structure", "%q is not a structure class", p.Site.Structure)
-	case !(p.Site.HeightM > 0 && p.Site.HeightM <= planning.MaxHeightM):
-		return planning.FieldError("/height_m", "height %v m is not in (0, %v]", p.Site.HeightM, planning.MaxHeightM)
 	case a.RuleSetVersion == "":
 		return planning.FieldError("rule_set_version", "the assessment names no rule-set version")
 	}
@@ -122,9 +109,6 @@ func checkProposal(p *planning.Proposal, a *planning.Assessment, contentHash str
 	case "", planning.StatusSubmitted, planning.StatusApproved, planning.StatusRejected, planning.StatusWithdrawn:
 	default:
 		return planning.FieldError("/status", "%q is not a status", p.Status)
-	}
-	if err := checkPoint(p.Site.Location, "/location"); err != nil {
-		return err
 	}
 	for i, f := range a.Findings {
 		switch f.Severity {
@@ -369,31 +353,18 @@ func (s *ProposalStore) Proposal(ctx context.Context, id int64) (planning.Propos
 }
 
 // Proposals returns one page of the proposals matching f, newest first,
-// and the number of all matches. f.Limit 0 means DefaultPageSize.
-// Errors: Invalid for a bad page or box, Unavailable.
+// and the number of all matches. f is planning.Service.Proposals's, whose
+// checks (page size, offset, bbox) it trusts; f.Limit 0 means
+// planning.DefaultPageSize. Errors: Unavailable.
 func (s *ProposalStore) Proposals(ctx context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error) {
 	const op = "list proposals"
 	limit := f.Limit
-	switch {
-	case limit == 0:
-		limit = DefaultPageSize
-	case limit < 0 || limit > MaxPageSize:
-		return nil, 0, opError(op, planning.FieldError("limit", "page size %d is not in 1..%d", f.Limit, MaxPageSize))
-	}
-	if f.Offset < 0 {
-		return nil, 0, opError(op, planning.FieldError("offset", "offset %d is negative", f.Offset))
+	if limit == 0 {
+		limit = planning.DefaultPageSize
 	}
 	var box [4]*float64
 	if f.BBox != nil {
 		b := *f.BBox
-		for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, 0, opError(op, planning.FieldError("bbox", "the box has a coordinate that is not a number"))
-			}
-		}
-		if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
-			return nil, 0, opError(op, planning.FieldError("bbox", "the box's minimum exceeds its maximum"))
-		}
 		box = [4]*float64{&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1]}
 	}
 	list := func(limit, offset int) ([]planning.Proposal, int, error) {

@@ -20,17 +20,17 @@ type ServiceConfig struct {
 	// EvidenceRadiusM is the radius around the site within which the
 	// conflicting part of a zone is kept for an inside finding. Default 100 m.
 	EvidenceRadiusM float64
-	// DefaultPageSize is the page size of Proposals when the filter gives
-	// none. Default 50.
-	DefaultPageSize int
 }
 
 // The defaults of ServiceConfig.
 const (
 	DefaultMaxSearchRadiusM = 20000.0
 	DefaultEvidenceRadiusM  = 100.0
-	DefaultPageSize         = 50
-	MaxPageSize             = 1000
+	// DefaultPageSize is the page size of a list whose filter gives none,
+	// and MaxPageSize the largest page: the one rule of every list's page
+	// (api reads ?limit into the filter, data pages as told).
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
 )
 
 // Service assesses proposed sites against the rule sets and the zones of
@@ -58,9 +58,6 @@ func NewService(cfg ServiceConfig, book *RuleBook, zones ZoneStore, props Propos
 	}
 	if cfg.EvidenceRadiusM <= 0 {
 		cfg.EvidenceRadiusM = DefaultEvidenceRadiusM
-	}
-	if cfg.DefaultPageSize <= 0 {
-		cfg.DefaultPageSize = DefaultPageSize
 	}
 	if now == nil {
 		now = time.Now
@@ -352,12 +349,12 @@ func (s *Service) Proposal(ctx context.Context, id int64) (Proposal, error) {
 }
 
 // Proposals returns one page of proposals matching f and the total count.
-// A zero f.Limit takes the configured page size. Errors: Invalid naming
+// A zero f.Limit takes DefaultPageSize. Errors: Invalid naming
 // "limit", "offset", "status", "verdict" or "bbox".
 func (s *Service) Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, int, error) {
 	const op = "list proposals"
 	if f.Limit == 0 {
-		f.Limit = s.cfg.DefaultPageSize
+		f.Limit = DefaultPageSize
 	}
 	var errs []error
 	if f.Limit < 1 || f.Limit > MaxPageSize {
@@ -373,11 +370,8 @@ func (s *Service) Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, 
 		errs = append(errs, FieldError("verdict", "unknown verdict %q", f.Verdict))
 	}
 	if b := f.BBox; b != nil {
-		ok := finite(b.Min[0]) && finite(b.Min[1]) && finite(b.Max[0]) && finite(b.Max[1]) &&
-			b.Min[0] >= -180 && b.Max[0] <= 180 && b.Min[1] >= -90 && b.Max[1] <= 90 &&
-			b.Min[0] <= b.Max[0] && b.Min[1] <= b.Max[1]
-		if !ok {
-			errs = append(errs, FieldError("bbox", "bbox %v is not [west, south, east, north] in degrees", *b))
+		if err := CheckLonLatBBox("bbox", *b); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if len(errs) > 0 {
