@@ -124,13 +124,12 @@ func (s *server) handleProposalsGeoJSON() handlerFunc {
 		if err != nil {
 			return err
 		}
-		fc := geojson.NewFeatureCollection()
-		for _, p := range ps {
-			fc.Append(proposalFeature(p))
-		}
-		if err := s.addCoverageProperties(c.Request.Context(), fc.Features, ps); err != nil {
+		fs, err := ProposalFeatures(c.Request.Context(), s.cfg.Coverage, ps)
+		if err != nil {
 			return err
 		}
+		fc := geojson.NewFeatureCollection()
+		fc.Features = fs
 		// Foreign members (RFC 7946 §6.1) say which page this is.
 		fc.ExtraMembers = geojson.Properties{"total": total, "limit": f.Limit, "offset": f.Offset}
 		next, prev := pageLinks(c.Request.URL, f, total)
@@ -296,16 +295,7 @@ func (s *server) handleFindingsGeoJSON() handlerFunc {
 		if err != nil {
 			return notFound(err, "assessment of proposal %d", id)
 		}
-		fc := geojson.NewFeatureCollection()
-		for i, f := range a.Findings {
-			fc.Append(findingFeature(id, i+1, f, l))
-		}
-		fc.ExtraMembers = geojson.Properties{
-			"proposal_id":      id,
-			"verdict":          string(a.Verdict),
-			"rule_set_version": a.RuleSetVersion,
-		}
-		writeJSON(c, http.StatusOK, contentTypeGeoJSON, fc)
+		writeJSON(c, http.StatusOK, contentTypeGeoJSON, findingsCollection(id, a, l))
 		return nil
 	}
 }
