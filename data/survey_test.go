@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+
 	"btsplan/data"
 	"btsplan/planning"
 )
@@ -79,5 +82,44 @@ func TestSurvey(t *testing.T) {
 	}
 	if none.Carrier != nil || len(none.Hits) != 0 || len(none.Units) != 3 || none.Units[0].Code != "26-TD-01" {
 		t.Errorf("Survey without kinds in 2031 = %d zones, units %+v; want none, and the commune first of 3", len(none.Hits), none.Units)
+	}
+}
+
+// TestSurveyLeavesPlanCacheMode: the survey plans generically, and leaves
+// its connection's plan_cache_mode as it found it, after an error too.
+func TestSurveyLeavesPlanCacheMode(t *testing.T) {
+	s := newStores(t)
+	ctx := context.Background()
+	cfg := s.pool.Config().Copy()
+	cfg.MaxConns, cfg.MinConns = 1, 0
+	one, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	zones := data.NewZoneStore(data.NewDB(one, data.PoolConfig{QueryTimeout: 30 * time.Second}))
+	mode := func() string {
+		var m string
+		if err := one.QueryRow(ctx, "SHOW plan_cache_mode").Scan(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	want := mode()
+	site := orb.Point{105.63, 21.47}
+	if _, err := zones.Survey(ctx, planning.SurveyQuery{Location: site, At: time.Now(),
+		KindRadiiM: map[string]float64{planning.KindLandUse: 0}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mode(); got != want {
+		t.Errorf("plan_cache_mode after a survey = %q, want %q", got, want)
+	}
+	// A NUL in a text fails in the database (planning refuses it first).
+	if _, err := zones.Survey(ctx, planning.SurveyQuery{Carrier: "452\x0004", Location: site, At: time.Now(),
+		KindRadiiM: map[string]float64{planning.KindLandUse: 0}}); err == nil {
+		t.Fatal("Survey of a carrier code with a NUL: no error")
+	}
+	if got := mode(); got != want {
+		t.Errorf("plan_cache_mode after a failed survey = %q, want %q", got, want)
 	}
 }
