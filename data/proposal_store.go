@@ -60,8 +60,8 @@ func NewProposalStore(db *DB) *ProposalStore { return &ProposalStore{db: db} }
 // the proposal and its assessment are stored and before the commit, so
 // that what f queues (data/jobs queues the proposal's coverage) commits or
 // rolls back with the proposal; an error from f fails the submission. It
-// is called only for a proposal with antennas: one without has no
-// coverage to compute. Call it before the store is used.
+// is called for the proposals whose coverage planning.QueuesCoverage asks
+// for. Call it before the store is used.
 func (s *ProposalStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, proposalID int64) error) {
 	s.afterCreate = f
 }
@@ -234,7 +234,7 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 	if err := s.db.send(ctx, tx, b); err != nil {
 		return err
 	}
-	if s.afterCreate != nil && len(site.Antennas) > 0 {
+	if s.afterCreate != nil && planning.QueuesCoverage(site) {
 		qctx, cancel := s.db.query(ctx)
 		err := s.afterCreate(qctx, tx, p.ID)
 		cancel()

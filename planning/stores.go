@@ -97,7 +97,8 @@ type ProposalStore interface {
 	// the timestamps. contentHash identifies the submitted content: a
 	// second submission with the same hash for the same carrier and site
 	// code is an Exists error wrapping a *DuplicateError that names the
-	// existing proposal.
+	// existing proposal. When QueuesCoverage(p.Site), the job of the
+	// proposal's coverage is queued in the same transaction.
 	CreateProposal(ctx context.Context, p *Proposal, a *Assessment, contentHash string) error
 	// Proposal returns one proposal or a NotFound error.
 	Proposal(ctx context.Context, id int64) (Proposal, error)
