@@ -41,8 +41,13 @@ SELECT z.id, z.layer_name, z.kind, z.version, z.category, z.name,
             ELSE ST_Area(ST_Intersection(z.geom, q.fp)::geography) END AS footprint_overlap_m2,
        ST_X(n.cp) AS nearest_lon, ST_Y(n.cp) AS nearest_lat
 FROM q
--- The kinds with their radii.
-CROSS JOIN unnest($3::text[], $4::float8[]) AS k(kind, radius)
+-- The kinds with their radii, those of one radius together: one index
+-- scan per radius, since each scan also visits the other kinds' zones.
+CROSS JOIN (
+    SELECT k.radius, array_agg(k.kind) AS kinds
+    FROM unnest($3::text[], $4::float8[]) AS k(kind, radius)
+    GROUP BY k.radius
+) AS k
 -- The candidates: zones of current layers of each kind whose box is within
 -- the kind's radius of the site. OFFSET 0 keeps the layer filter ahead of
 -- the distances, and keeps the planner from inlining the cast and the
@@ -53,7 +58,7 @@ CROSS JOIN LATERAL (
     JOIN layer AS l ON l.id = z.layer_id
     WHERE z.geom::geography && _ST_Expand(q.search, k.radius)
       AND l.current
-      AND l.kind = k.kind
+      AND l.kind = ANY(k.kinds)
     OFFSET 0
 ) AS z
 CROSS JOIN LATERAL (SELECT z.geom::geography AS g OFFSET 0) AS c
