@@ -152,7 +152,7 @@ func BenchmarkChecksDuringCoverage(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				t0 := time.Now()
-				if err := post(client, srv.URL+"/v1/checks", checks[i%len(checks)]); err != nil {
+				if err := post(client, srv.URL+"/v1/checks", adminToken, checks[i%len(checks)]); err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(t0))

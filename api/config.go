@@ -15,8 +15,11 @@ import (
 const (
 	DefaultMaxBodyBytes  = 1 << 20   // 1 MiB for sites (checks, proposals)
 	DefaultMaxLayerBytes = 256 << 20 // 256 MiB for a layer import
-	DefaultPageLimit     = 50        // proposals per page when ?limit is absent
-	MaxPageLimit         = 1000      // the largest ?limit accepted
+
+	// Proposals per page when ?limit is absent, and the largest ?limit
+	// accepted: planning's rule, which Service.Proposals checks.
+	DefaultPageLimit = planning.DefaultPageSize
+	MaxPageLimit     = planning.MaxPageSize
 
 	DefaultMaxInFlight   = 64               // requests served at once
 	DefaultReadTimeout   = 30 * time.Second // to receive a plain request's body

@@ -143,12 +143,6 @@ type problem struct {
 	RequestID string        `json:"request_id,omitempty"`
 }
 
-// Existing is implemented by an Exists error that knows which stored
-// proposal it matched, so a 409 can link to it.
-type existingProposal interface {
-	ExistingProposalID() int64
-}
-
 // writeError writes err as a problem. Internal errors (and anything
 // unclassified) are logged with the request ID and shown to the client only
 // as "internal error": driver and SQL text never leave the server.
@@ -180,9 +174,8 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		if len(p.Errors) > 0 {
 			p.Field = p.Errors[0].Field
 		}
-		var ex existingProposal
-		if errors.As(err, &ex) && ex.ExistingProposalID() > 0 {
-			p.Existing = fmt.Sprintf("/v1/proposals/%d", ex.ExistingProposalID())
+		if id, ok := planning.DuplicateOf(err); ok {
+			p.Existing = fmt.Sprintf("/v1/proposals/%d", id)
 		}
 	}
 	writeProblem(c, p)

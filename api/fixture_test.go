@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -59,20 +58,12 @@ type memProposals struct {
 	proposals   []planning.Proposal
 	assessments map[int64]planning.Assessment
 	hashes      map[string]int64
-	creates     int  // calls of CreateProposal, stored or not
-	plainExists bool // return Exists without the ID, as a store might
+	creates     int // calls of CreateProposal, stored or not
 	lastFilter  planning.ProposalFilter
 	// earlier are assessments a proposal had before its latest, newest
 	// first (a test sets them: the re-evaluation is the job's).
 	earlier map[int64][]planning.Assessment
 }
-
-type duplicateErr struct{ id int64 }
-
-func (e *duplicateErr) Error() string {
-	return fmt.Sprintf("the same content was submitted already as proposal %d", e.id)
-}
-func (e *duplicateErr) ExistingProposalID() int64 { return e.id }
 
 func (m *memProposals) store() *planningtest.ProposalStore {
 	return &planningtest.ProposalStore{
@@ -82,10 +73,7 @@ func (m *memProposals) store() *planningtest.ProposalStore {
 			m.creates++
 			key := p.Site.Carrier + "\x00" + p.Site.Code + "\x00" + hash
 			if id, ok := m.hashes[key]; ok {
-				if m.plainExists {
-					return planning.Errorf(planning.Exists, "proposal %d has the same content", id)
-				}
-				return &planning.Error{Kind: planning.Exists, Err: &duplicateErr{id: id}}
+				return &planning.Error{Kind: planning.Exists, Err: &planning.DuplicateError{ProposalID: id}}
 			}
 			p.ID = int64(len(m.proposals) + 1)
 			p.Revision = 1

@@ -3,6 +3,7 @@ package api
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -333,43 +334,11 @@ func (s *server) handleLayerGeoJSON() handlerFunc {
 		}
 
 		w := c.Writer
-		started := false
-		start := func() {
-			started = true
+		n, started, err := StreamLayer(ctx, w, store, l, bbox, func() {
 			w.Header().Set("Content-Type", contentTypeGeoJSON)
 			w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-v%d.geojson"`, sanitizeFilename(l.Name), l.Version))
 			w.WriteHeader(http.StatusOK)
-			head, _ := json.Marshal(map[string]any{"name": l.Name, "kind": l.Kind, "version": l.Version})
-			// The layer's identity as foreign members, then the features.
-			_, _ = fmt.Fprintf(w, `{"type":"FeatureCollection",%s,"features":[`, head[1:len(head)-1])
-			w.Flush()
-		}
-		n, pending := 0, 0
-		err = store.EachZone(ctx, l.ID, bbox, func(z planning.Zone) error {
-			b, err := json.Marshal(layerFeature(z, l))
-			if err != nil {
-				return fmt.Errorf("encode zone %d: %w", z.ID, err)
-			}
-			if !started {
-				start()
-			}
-			if n > 0 {
-				_, _ = w.WriteString(",")
-			}
-			_, _ = w.WriteString("\n")
-			if _, err := w.Write(b); err != nil {
-				return err // the client went away
-			}
-			n++
-			// Flush every 32 KiB or so: the client sees features as they
-			// come without a syscall per feature.
-			pending += len(b)
-			if pending >= 32<<10 {
-				w.Flush()
-				pending = 0
-			}
-			return ctx.Err()
-		})
+		}, w.Flush)
 		if err != nil {
 			if !started {
 				return fmt.Errorf("stream layer %q v%d: %w", l.Name, l.Version, err)
@@ -377,15 +346,64 @@ func (s *server) handleLayerGeoJSON() handlerFunc {
 			s.log.ErrorContext(ctx, "layer stream cut short", "request_id", requestID(c),
 				"layer", l.Name, "version", l.Version, "features", n, "err", err)
 			_ = c.Error(err)
-			return nil
 		}
-		if !started {
-			start()
-		}
-		_, _ = w.WriteString("\n]}\n")
-		w.Flush()
 		return nil
 	}
+}
+
+// StreamLayer writes the zones of layer l within bbox (every zone when nil)
+// to w as a GeoJSON FeatureCollection with the layer's name, kind and
+// version as foreign members, one feature at a time as store reads them,
+// calling flush every 32 KiB or so. Nothing is written before the first
+// zone is read (or the store has said there is none): start is called
+// then, and started reports whether it was. An error after the start
+// leaves the collection unterminated, so that a reader sees invalid JSON
+// rather than a silently short layer. It returns the features written.
+func StreamLayer(ctx context.Context, w io.Writer, store planning.LayerStore, l planning.Layer, bbox *orb.Bound,
+	start, flush func()) (n int, started bool, err error) {
+	begin := func() {
+		started = true
+		start()
+		head, _ := json.Marshal(map[string]any{"name": l.Name, "kind": l.Kind, "version": l.Version})
+		// The layer's identity as foreign members, then the features.
+		_, _ = fmt.Fprintf(w, `{"type":"FeatureCollection",%s,"features":[`, head[1:len(head)-1])
+		flush()
+	}
+	pending := 0
+	err = store.EachZone(ctx, l.ID, bbox, func(z planning.Zone) error {
+		b, err := json.Marshal(layerFeature(z, l))
+		if err != nil {
+			return fmt.Errorf("encode zone %d: %w", z.ID, err)
+		}
+		if !started {
+			begin()
+		}
+		if n > 0 {
+			_, _ = io.WriteString(w, ",")
+		}
+		_, _ = io.WriteString(w, "\n")
+		if _, err := w.Write(b); err != nil {
+			return err // the client went away
+		}
+		n++
+		// Flush every 32 KiB or so: the client sees features as they
+		// come without a syscall per feature.
+		pending += len(b)
+		if pending >= 32<<10 {
+			flush()
+			pending = 0
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return n, started, err
+	}
+	if !started {
+		begin()
+	}
+	_, err = io.WriteString(w, "\n]}\n")
+	flush()
+	return n, true, err
 }
 
 // layerExportParams reads the path segment "{name}.geojson" and the query

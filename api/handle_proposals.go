@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -37,13 +36,9 @@ func (s *server) handleSubmit() handlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := c.Request.Context()
 		p, a, replayed, err := s.submit(c, site)
 		if err != nil {
-			if planning.KindOf(err) == planning.Exists {
-				return s.duplicateError(ctx, site, err)
-			}
-			return err
+			return err // a duplicate names its proposal (planning.DuplicateOf)
 		}
 		if replayed {
 			c.Header("Idempotent-Replayed", "true")
@@ -84,50 +79,6 @@ func (s *server) submit(c *gin.Context, site planning.Site) (planning.Proposal, 
 	res, err := s.cfg.Review.Submit(ctx, who, site, planning.RequestMeta{RequestID: requestID(c),
 		IdempotencyKey: c.GetHeader("Idempotency-Key"), RequestHash: planning.SiteHash(site)})
 	return res.Proposal, res.Assessment, res.Replayed, err
-}
-
-// duplicate is the Exists error of a resubmission, knowing which proposal
-// it duplicates when that could be found.
-type duplicate struct {
-	id  int64
-	err error
-}
-
-func (d *duplicate) Error() string {
-	if d.id > 0 {
-		return fmt.Sprintf("the same content was submitted already as proposal %d", d.id)
-	}
-	return d.err.Error()
-}
-
-func (d *duplicate) Unwrap() error { return d.err }
-
-func (d *duplicate) ExistingProposalID() int64 { return d.id }
-
-// duplicateError finds the proposal that a duplicate submission matched,
-// so the 409 can link to it: the store names it only in its message, and
-// the content hash identifies it among the carrier's proposals at the very
-// same point. If it cannot be found the store's error is kept as it is.
-func (s *server) duplicateError(ctx context.Context, site planning.Site, err error) error {
-	var ex existingProposal
-	if errors.As(err, &ex) && ex.ExistingProposalID() > 0 {
-		return err
-	}
-	const eps = 1e-6 // degrees, about 10 cm: SiteHash rounds to 1e-7
-	box := orb.Bound{
-		Min: orb.Point{site.Location[0] - eps, site.Location[1] - eps},
-		Max: orb.Point{site.Location[0] + eps, site.Location[1] + eps},
-	}
-	want := planning.SiteHash(site)
-	ps, _, lerr := s.svc.Proposals(ctx, planning.ProposalFilter{Carrier: site.Carrier, BBox: &box, Limit: planning.MaxPageSize})
-	if lerr == nil {
-		for _, p := range ps {
-			if p.Site.Code == site.Code && planning.SiteHash(p.Site) == want {
-				return &planning.Error{Kind: planning.Exists, Err: &duplicate{id: p.ID, err: err}}
-			}
-		}
-	}
-	return err
 }
 
 // proposalPage is one page of a list.
@@ -173,13 +124,12 @@ func (s *server) handleProposalsGeoJSON() handlerFunc {
 		if err != nil {
 			return err
 		}
-		fc := geojson.NewFeatureCollection()
-		for _, p := range ps {
-			fc.Append(proposalFeature(p))
-		}
-		if err := s.addCoverageProperties(c.Request.Context(), fc.Features, ps); err != nil {
+		fs, err := ProposalFeatures(c.Request.Context(), s.cfg.Coverage, ps)
+		if err != nil {
 			return err
 		}
+		fc := geojson.NewFeatureCollection()
+		fc.Features = fs
 		// Foreign members (RFC 7946 §6.1) say which page this is.
 		fc.ExtraMembers = geojson.Properties{"total": total, "limit": f.Limit, "offset": f.Offset}
 		next, prev := pageLinks(c.Request.URL, f, total)
@@ -253,9 +203,8 @@ func proposalFilter(q url.Values) (planning.ProposalFilter, error) {
 	return f, nil
 }
 
-// parseBBox reads "minLon,minLat,maxLon,maxLat" in degrees: four finite
-// numbers (ParseFloat accepts NaN and Inf), min not above max, within
-// [-180, 180] × [-90, 90].
+// parseBBox reads "minLon,minLat,maxLon,maxLat": four numbers, which
+// planning.CheckLonLatBBox judges (finite, in range, min not above max).
 func parseBBox(v string) (*orb.Bound, error) {
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 {
@@ -264,18 +213,16 @@ func parseBBox(v string) (*orb.Bound, error) {
 	var n [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, malformed("bbox", "bbox %s: %s is not a finite number", echo(v), echo(p))
+		if err != nil {
+			return nil, malformed("bbox", "bbox %s: %s is not a number", echo(v), echo(p))
 		}
 		n[i] = f
 	}
-	if n[0] > n[2] || n[1] > n[3] {
-		return nil, malformed("bbox", "bbox %s: min is greater than max (want minLon,minLat,maxLon,maxLat)", echo(v))
+	b := orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
+	if err := planning.CheckLonLatBBox("bbox", b); err != nil {
+		return nil, &planning.Error{Kind: planning.Invalid, Err: fmt.Errorf("%w: %w", errMalformed, err)}
 	}
-	if n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 {
-		return nil, malformed("bbox", "bbox %s is outside [-180, -90, 180, 90]", echo(v))
-	}
-	return &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
+	return &b, nil
 }
 
 // pageLinks returns the next and previous pages' URLs (path and query,
@@ -348,16 +295,7 @@ func (s *server) handleFindingsGeoJSON() handlerFunc {
 		if err != nil {
 			return notFound(err, "assessment of proposal %d", id)
 		}
-		fc := geojson.NewFeatureCollection()
-		for i, f := range a.Findings {
-			fc.Append(findingFeature(id, i+1, f, l))
-		}
-		fc.ExtraMembers = geojson.Properties{
-			"proposal_id":      id,
-			"verdict":          string(a.Verdict),
-			"rule_set_version": a.RuleSetVersion,
-		}
-		writeJSON(c, http.StatusOK, contentTypeGeoJSON, fc)
+		writeJSON(c, http.StatusOK, contentTypeGeoJSON, findingsCollection(id, a, l))
 		return nil
 	}
 }

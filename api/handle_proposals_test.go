@@ -90,33 +90,26 @@ func TestSubmit(t *testing.T) {
 	}
 }
 
+// TestSubmitDuplicate: a resubmission is 409 linking to the proposal the
+// store names (planning.DuplicateError).
 func TestSubmitDuplicate(t *testing.T) {
-	for _, plain := range []bool{false, true} {
-		name := "store names the proposal"
-		if plain {
-			name = "store says only Exists"
-		}
-		t.Run(name, func(t *testing.T) {
-			ta := newTestAPI(t)
-			ta.props.plainExists = plain
-			body := siteBody(inForest)
-			first := submit(t, ta, body)
-			other := siteBody(clear)
-			other["properties"].(map[string]any)["site_code"] = "HGG-02"
-			submit(t, ta, other)
+	ta := newTestAPI(t)
+	body := siteBody(inForest)
+	first := submit(t, ta, body)
+	other := siteBody(clear)
+	other["properties"].(map[string]any)["site_code"] = "HGG-02"
+	submit(t, ta, other)
 
-			rec := ta.do(t, "POST", "/v1/proposals", bytes.NewReader(mustJSON(t, body)))
-			p := decodeProblem(t, rec, http.StatusConflict)
-			if want := "/v1/proposals/" + itoa(first.ID); p.Existing != want {
-				t.Errorf("existing = %q, want %q", p.Existing, want)
-			}
-			if !strings.Contains(p.Detail, "proposal "+itoa(first.ID)) {
-				t.Errorf("detail = %q, want it to name proposal %d", p.Detail, first.ID)
-			}
-			if n := len(ta.props.proposals); n != 2 {
-				t.Errorf("%d proposals stored, want 2: a duplicate stores nothing", n)
-			}
-		})
+	rec := ta.do(t, "POST", "/v1/proposals", bytes.NewReader(mustJSON(t, body)))
+	p := decodeProblem(t, rec, http.StatusConflict)
+	if want := "/v1/proposals/" + itoa(first.ID); p.Existing != want {
+		t.Errorf("existing = %q, want %q", p.Existing, want)
+	}
+	if !strings.Contains(p.Detail, "proposal "+itoa(first.ID)) {
+		t.Errorf("detail = %q, want it to name proposal %d", p.Detail, first.ID)
+	}
+	if n := len(ta.props.proposals); n != 2 {
+		t.Errorf("%d proposals stored, want 2: a duplicate stores nothing", n)
 	}
 }
 

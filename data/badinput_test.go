@@ -137,9 +137,9 @@ func TestUnitsAtRejectsBadPoint(t *testing.T) {
 	}
 }
 
-// TestCreateProposalRejectsBadInput: what the service already refuses must
-// still be refused by the store on its own, with nothing stored; and a
-// duplicate is Exists naming the stored proposal.
+// TestCreateProposalRejectsBadInput: the schema refuses what the service
+// already refuses (the site is planning's to check, once), with nothing
+// stored; and a duplicate is Exists naming the stored proposal.
 func TestCreateProposalRejectsBadInput(t *testing.T) {
 	s := newStores(t)
 	ctx := context.Background()
@@ -167,13 +167,11 @@ func TestCreateProposalRejectsBadInput(t *testing.T) {
 		{"the same content again", nil, "hash-1", planning.Exists, ""},
 		{"unknown carrier", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.Carrier = "452-99" }, "h", planning.Invalid, "/carrier"},
 		{"an authority as carrier", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.Carrier = "SNNMT" }, "h", planning.Invalid, "/carrier"},
-		{"height 0", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.HeightM = 0 }, "h", planning.Invalid, "/height_m"},
-		{"height above 300 m", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.HeightM = 301 }, "h", planning.Invalid, "/height_m"},
-		{"NaN height", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.HeightM = math.NaN() }, "h", planning.Invalid, "/height_m"},
-		{"NaN longitude", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.Location[0] = math.NaN() }, "h", planning.Invalid, "/location"},
-		{"latitude out of range", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.Location[1] = 91 }, "h", planning.Invalid, "/location"},
-		{"unknown structure", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.Structure = "A3" }, "h", planning.Invalid, "/structure"},
-		{"no site code", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.Code = "" }, "h", planning.Invalid, "/site_code"},
+		{"height 0", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.HeightM = 0 }, "h", planning.Invalid, ""},
+		{"height above 300 m", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.HeightM = 301 }, "h", planning.Invalid, ""},
+		{"NaN height", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.HeightM = math.NaN() }, "h", planning.Invalid, ""},
+		{"unknown structure", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.Structure = "A3" }, "h", planning.Invalid, ""},
+		{"no site code", func(p *planning.Proposal, _ *planning.Assessment) { p.Site.Code = "" }, "h", planning.Invalid, ""},
 		{"no content hash", nil, "", planning.Invalid, "content_hash"},
 		{"a layer version never imported", func(_ *planning.Proposal, a *planning.Assessment) { a.LayerVersions = map[string]int{"quy-hoach": 3} }, "h", planning.Invalid, "layer_versions"},
 	}
@@ -189,9 +187,9 @@ func TestCreateProposalRejectsBadInput(t *testing.T) {
 					err, planning.KindOf(err), planning.FieldOf(err), tc.wantKind, tc.wantField)
 			}
 			if tc.wantKind == planning.Exists {
-				var dup *data.DuplicateError
-				if !errors.As(err, &dup) || dup.ExistingProposalID() != first {
-					t.Errorf("duplicate error %v, want a *data.DuplicateError naming proposal %d", err, first)
+				var dup *planning.DuplicateError
+				if !errors.As(err, &dup) || dup.ProposalID != first {
+					t.Errorf("duplicate error %v, want a *planning.DuplicateError naming proposal %d", err, first)
 				}
 			}
 			for table, want := range map[string]int{"proposal": 1, "assessment": 1, "assessment_layer": 0, "finding": 0} {

@@ -307,7 +307,7 @@ func (fx *district50k) queriesOf(tb testing.TB, sites []planning.Site) []plannin
 	return rec.queries
 }
 
-// sqlArgs are the arguments of zones_near.sql for one query, bound as the
+// sqlArgs are the arguments of survey.sql for one query, bound as the
 // store binds them.
 type sqlArgs struct {
 	pt, fp  []byte
@@ -343,10 +343,11 @@ func sqlArgsOf(tb testing.TB, q planning.ZoneQuery) sqlArgs {
 // against the district with 50k extra zones, for each check set (see
 // checkSets):
 //
-//   - zones_near: sql/zones_near.sql as ZoneStore.ZonesNear runs it, with the
-//     arguments the service passes for each site (its search radius, its
-//     footprint and its layer kinds), rows scanned into Go values. This is
-//     the yardstick of the 2× target.
+//   - survey: sql/survey.sql as ZoneStore.Survey runs it (the admin units,
+//     the layer versions and the zones in one statement), with the
+//     arguments the service passes for each site (its footprint and its
+//     layer kinds with their radii), the row scanned into Go values. This
+//     is the yardstick of the 2× target.
 //   - ZoneStore.ZonesNear: the same through the store.
 //   - ST_DWithin_search_radius: SELECT id FROM zone WHERE
 //     ST_DWithin(geom::geography, point::geography, r) at the check's radius.
@@ -361,27 +362,29 @@ func sqlArgsOf(tb testing.TB, q planning.ZoneQuery) sqlArgs {
 func BenchmarkZonesNearSQL(b *testing.B) {
 	fx := shared.get(b)
 	ctx := context.Background()
-	sqlText, err := os.ReadFile(filepath.Join("sql", "zones_near.sql"))
+	sqlText, err := os.ReadFile(filepath.Join("sql", "survey.sql"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	pool := fx.s.pool
-	zonesNear := func(a sqlArgs) (int, error) {
-		rows, err := pool.Query(ctx, string(sqlText), a.pt, a.fp, a.radiusM, a.kinds, a.radiiM)
-		if err != nil {
-			return 0, err
-		}
-		n := 0
+	day := time.Now().UTC().Truncate(24 * time.Hour)
+	survey := func(a sqlArgs) (int, error) {
 		var (
-			id                          int64
-			layer, kind, category, name string
-			version                     int32
-			distM, fpDistM, fpOverlapM2 float64
-			nearLon, nearLat            float64
+			codes, names, levels, parents    []string
+			from                             []time.Time
+			to                               []*time.Time
+			layerNames                       []string
+			layerVersions                    []int32
+			ids                              []int64
+			layers, kinds, categories, zones []string
+			versions                         []int32
+			distM, fpDistM, fpOverlapM2      []float64
+			nearLon, nearLat                 []float64
 		)
-		_, err = pgx.ForEachRow(rows, []any{&id, &layer, &kind, &version, &category, &name, &distM, &fpDistM, &fpOverlapM2, &nearLon, &nearLat},
-			func() error { n++; return nil })
-		return n, err
+		err := pool.QueryRow(ctx, string(sqlText), a.pt, a.fp, a.kinds, a.radiiM, day).Scan(
+			&codes, &names, &levels, &parents, &from, &to, &layerNames, &layerVersions,
+			&ids, &layers, &kinds, &versions, &categories, &zones, &distM, &fpDistM, &fpOverlapM2, &nearLon, &nearLat)
+		return len(ids), err
 	}
 	dwithin := func(a sqlArgs, radiusM float64) (int, error) {
 		rows, err := pool.Query(ctx, "SELECT id FROM zone WHERE ST_DWithin(geom::geography, ST_GeomFromEWKB($1)::geography, $2)", a.pt, radiusM)
@@ -402,7 +405,7 @@ func BenchmarkZonesNearSQL(b *testing.B) {
 			args[i] = sqlArgsOf(b, q)
 		}
 		cases = append(cases,
-			benchCase{set.name + "/zones_near", func(i int) (int, error) { return zonesNear(args[i%len(args)]) }},
+			benchCase{set.name + "/survey", func(i int) (int, error) { return survey(args[i%len(args)]) }},
 			benchCase{set.name + "/ZoneStore.ZonesNear", func(i int) (int, error) {
 				h, err := fx.s.zones.ZonesNear(ctx, set.queries[i%len(set.queries)])
 				return len(h), err
@@ -433,8 +436,8 @@ func BenchmarkZonesNearSQL(b *testing.B) {
 
 // BenchmarkCheck50k is planning.Service.Check over the real stores against
 // the district with 50k extra zones, for each check set (see checkSets):
-// four queries (carrier, admin units, layer versions, zones near) and the
-// rules in Go. Each reports p50-ms, p95-ms, checks/s and findings/op;
+// two queries (the carrier, and the survey of admin units, layer versions
+// and zones) and the rules in Go. Each reports p50-ms, p95-ms, checks/s and findings/op;
 // serial, then from 2 clients.
 func BenchmarkCheck50k(b *testing.B) {
 	fx := shared.get(b)
@@ -444,6 +447,8 @@ func BenchmarkCheck50k(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/clients=%d", set.name, clients), func(b *testing.B) {
 				b.ReportAllocs()
 				var findings atomic.Int64
+				report := datatest.MeasureCPU(b, fx.s.pool)
+				defer report()
 				datatest.Timed(b, clients, "checks/s", func(i int) error {
 					site := set.sites[i%len(set.sites)]
 					a, err := fx.svc.Check(ctx, site)

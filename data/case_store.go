@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -92,7 +93,7 @@ func (s *CaseStore) OnNotice(f func(ctx context.Context, tx pgx.Tx, deliveryIDs 
 
 // Submit stores a new revision and the case's move (see
 // planning.NewSubmission) in one transaction. Errors: Stale when the case
-// changed (or was created) since it was read; Exists (a *DuplicateError)
+// changed (or was created) since it was read; Exists (a *planning.DuplicateError)
 // for content submitted before; those of ProposalStore.CreateProposal.
 func (s *CaseStore) Submit(ctx context.Context, sub *planning.NewSubmission) error {
 	const op = "submit case"
@@ -119,113 +120,130 @@ func (s *CaseStore) Submit(ctx context.Context, sub *planning.NewSubmission) err
 
 func (s *CaseStore) submit(ctx context.Context, tx pgx.Tx, sub *planning.NewSubmission) error {
 	c, p, a := sub.Case, sub.Proposal, sub.Assessment
-	// The same lock as insertRevision's (advisory locks are re-entrant):
-	// one submission of a site at a time, so the case read, the
-	// idempotency key and the revision number agree.
-	if err := s.db.exec(ctx, tx, qLockName, "proposal:"+c.Carrier+"/"+c.SiteCode); err != nil {
-		return err
-	}
+	// The first round trip, with insertRevision's own: the same lock as
+	// insertRevision's (advisory locks are re-entrant), so that one
+	// submission of a site runs at a time and the case read, the
+	// idempotency key and the revision number agree; the key; a new case.
+	head := &pgx.Batch{}
+	head.Queue(qLockName, "proposal:"+c.Carrier+"/"+c.SiteCode)
 	if k := sub.Idempotency; k != nil {
-		if err := s.db.exec(ctx, tx, qLockName, "idempotency:"+k.Org+"/"+k.Key); err != nil {
-			return err
-		}
-		var hash string
-		var id int64
-		err := s.db.queryRow(ctx, tx, qIdempotency, []any{k.Org, k.Key}, &hash, &id)
-		switch {
-		case err == nil && hash == k.RequestHash:
-			sub.ReplayOf = id
+		head.Queue(qLockName, "idempotency:"+k.Org+"/"+k.Key)
+		head.Queue(qIdempotency, k.Org, k.Key).QueryRow(func(r pgx.Row) error {
+			var hash string
+			var id int64
+			err := translate(r.Scan(&hash, &id))
+			switch {
+			case err == nil && hash == k.RequestHash:
+				sub.ReplayOf = id
+				return errReplay
+			case err == nil:
+				return planning.FieldError("Idempotency-Key", "this key was used for a different request")
+			case planning.KindOf(err) != planning.NotFound:
+				return err
+			}
 			return nil
-		case err == nil:
-			return planning.FieldError("Idempotency-Key", "this key was used for a different request")
-		case planning.KindOf(err) != planning.NotFound:
-			return err
-		}
+		})
 	}
 	now := c.Updated
 	if c.ID == 0 {
-		err := s.db.queryRow(ctx, tx, qCaseInsert, []any{c.Carrier, c.SiteCode, c.Province, string(c.State), c.Stations,
-			c.Clock.WorkingDays, nullTime(c.Clock.Started), nullTime(c.Clock.Stopped), nullTime(c.Due), now}, &c.ID, &c.Version)
-		if planning.KindOf(err) == planning.Exists {
-			return planning.Errorf(planning.Stale, "the case of %s/%s was created meanwhile; submit again", c.Carrier, c.SiteCode)
+		head.Queue(qCaseInsert, c.Carrier, c.SiteCode, c.Province, string(c.State), c.Stations,
+			c.Clock.WorkingDays, nullTime(c.Clock.Started), nullTime(c.Clock.Stopped), nullTime(c.Due), now).
+			QueryRow(func(r pgx.Row) error {
+				var v int32
+				err := translate(r.Scan(&c.ID, &v))
+				c.Version = int(v)
+				if planning.KindOf(err) == planning.Exists {
+					return planning.Errorf(planning.Stale, "the case of %s/%s was created meanwhile; submit again", c.Carrier, c.SiteCode)
+				}
+				return err
+			})
+	}
+	// The last round trip, with the revision's findings: the case's new
+	// state, its link to the proposal, the signatures the decision needs,
+	// the history and the key.
+	tail := func(b *pgx.Batch) error {
+		c.ProposalID, c.Revision = p.ID, p.Revision
+		want := sub.WantVersion
+		if sub.Events[0].Event == planning.EventSubmit {
+			want = c.Version // the row inserted above
 		}
-		if err != nil {
+		s.update(b, c, want)
+		b.Queue(qProposalSetCase, p.ID, c.ID)
+		if len(sub.Required) > 0 {
+			b.Queue(qRequiredSignaturesInsert, a.ID, sub.Required)
+		}
+		for i := range sub.Events {
+			sub.Events[i].ProposalID = p.ID
+		}
+		for i := range sub.Audit {
+			sub.Audit[i].CaseID, sub.Audit[i].ProposalID = c.ID, p.ID
+		}
+		if err := s.history(b, c.ID, sub.Events, sub.Audit); err != nil {
 			return err
 		}
-	}
-	if err := s.props.insertRevision(ctx, tx, p, a, sub.ContentHash); err != nil {
-		return err
-	}
-	c.ProposalID, c.Revision = p.ID, p.Revision
-	want := sub.WantVersion
-	if sub.Events[0].Event == planning.EventSubmit {
-		want = c.Version // the row inserted above
-	}
-	if err := s.update(ctx, tx, c, want); err != nil {
-		return err
-	}
-	if err := s.db.exec(ctx, tx, qProposalSetCase, p.ID, c.ID); err != nil {
-		return err
-	}
-	if len(sub.Required) > 0 {
-		if err := s.db.exec(ctx, tx, qRequiredSignaturesInsert, a.ID, sub.Required); err != nil {
-			return err
+		if k := sub.Idempotency; k != nil {
+			b.Queue(qIdempotencyInsert, k.Org, k.Key, k.RequestHash, p.ID)
 		}
+		return nil
 	}
-	for i := range sub.Events {
-		sub.Events[i].ProposalID = p.ID
-	}
-	for i := range sub.Audit {
-		sub.Audit[i].CaseID, sub.Audit[i].ProposalID = c.ID, p.ID
-	}
-	if err := s.history(ctx, tx, c.ID, sub.Events, sub.Audit); err != nil {
-		return err
-	}
-	if err := queueNotice(ctx, s.db, tx, c, sub.Notice, s.notify); err != nil {
-		return err
-	}
-	if k := sub.Idempotency; k != nil {
-		if err := s.db.exec(ctx, tx, qIdempotencyInsert, k.Org, k.Key, k.RequestHash, p.ID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// update writes c's state if the stored version is still want, and sets
-// c.Version to the new one. Errors: Stale.
-func (s *CaseStore) update(ctx context.Context, tx pgx.Tx, c *planning.Case, want int) error {
-	var pid *int64
-	if c.ProposalID != 0 {
-		pid = &c.ProposalID
-	}
-	var v int32
-	err := s.db.queryRow(ctx, tx, qCaseUpdate, []any{c.ID, want, c.Province, string(c.State), pid, c.Stations,
-		c.Clock.WorkingDays, nullTime(c.Clock.Started), nullTime(c.Clock.Stopped), nullTime(c.Due), c.Updated}, &v)
-	if planning.KindOf(err) == planning.NotFound {
-		return planning.Errorf(planning.Stale, "case %d changed since version %d", c.ID, want)
+	err := s.props.insertRevision(ctx, tx, p, a, sub.ContentHash, head, tail)
+	if errors.Is(err, errReplay) {
+		return nil
 	}
 	if err != nil {
 		return err
 	}
-	c.Version = int(v)
-	return nil
+	return queueNotice(ctx, s.db, tx, c, sub.Notice, s.notify)
 }
 
-// history appends the case's events and the audit rows.
-func (s *CaseStore) history(ctx context.Context, tx pgx.Tx, caseID int64, events []planning.CaseEventRecord, audit []planning.AuditEntry) error {
-	for _, e := range events {
-		if err := s.db.exec(ctx, tx, qCaseEventInsert, caseID, e.At, string(e.Event), string(e.From), string(e.To),
-			nullID(e.UserID), e.Actor, nullID(e.ProposalID), e.Note); err != nil {
-			return err
-		}
+// errReplay stops a submission's first round trip when its idempotency
+// key names an earlier one with the same request (sub.ReplayOf).
+var errReplay = errors.New("replay of an earlier submission")
+
+// update queues the write of c's state if the stored version is still
+// want, which sets c.Version to the new one. Errors: Stale.
+func (s *CaseStore) update(b *pgx.Batch, c *planning.Case, want int) {
+	var pid *int64
+	if c.ProposalID != 0 {
+		pid = &c.ProposalID
 	}
-	return s.db.insertAudit(ctx, tx, audit)
+	b.Queue(qCaseUpdate, c.ID, want, c.Province, string(c.State), pid, c.Stations,
+		c.Clock.WorkingDays, nullTime(c.Clock.Started), nullTime(c.Clock.Stopped), nullTime(c.Due), c.Updated).
+		QueryRow(func(r pgx.Row) error {
+			var v int32
+			err := translate(r.Scan(&v))
+			if planning.KindOf(err) == planning.NotFound {
+				return planning.Errorf(planning.Stale, "case %d changed since version %d", c.ID, want)
+			}
+			if err != nil {
+				return err
+			}
+			c.Version = int(v)
+			return nil
+		})
+}
+
+// history queues the case's events and the audit rows.
+func (s *CaseStore) history(b *pgx.Batch, caseID int64, events []planning.CaseEventRecord, audit []planning.AuditEntry) error {
+	for _, e := range events {
+		b.Queue(qCaseEventInsert, caseID, e.At, string(e.Event), string(e.From), string(e.To),
+			nullID(e.UserID), e.Actor, nullID(e.ProposalID), e.Note)
+	}
+	return queueAudit(b, audit)
 }
 
 // insertAudit appends audit rows in tx (audit_event refuses UPDATE and
 // DELETE): the change they record commits with them or not at all.
 func (d *DB) insertAudit(ctx context.Context, tx pgx.Tx, audit []planning.AuditEntry) error {
+	b := &pgx.Batch{}
+	if err := queueAudit(b, audit); err != nil {
+		return err
+	}
+	return d.send(ctx, tx, b)
+}
+
+// queueAudit queues audit rows.
+func queueAudit(b *pgx.Batch, audit []planning.AuditEntry) error {
 	for _, a := range audit {
 		details := a.Details
 		if details == nil {
@@ -235,10 +253,8 @@ func (d *DB) insertAudit(ctx context.Context, tx pgx.Tx, audit []planning.AuditE
 		if err != nil {
 			return err
 		}
-		if err := d.exec(ctx, tx, qAuditInsert, a.At, a.Actor, a.Action, nullID(a.ProposalID), payload,
-			nullID(a.UserID), a.Org, a.RequestID, nullID(a.CaseID), string(a.StateBefore), string(a.StateAfter)); err != nil {
-			return err
-		}
+		b.Queue(qAuditInsert, a.At, a.Actor, a.Action, nullID(a.ProposalID), payload,
+			nullID(a.UserID), a.Org, a.RequestID, nullID(a.CaseID), string(a.StateBefore), string(a.StateAfter))
 	}
 	return nil
 }
@@ -251,7 +267,9 @@ func (s *CaseStore) Change(ctx context.Context, ch *planning.CaseChange) error {
 	op := fmt.Sprintf("change case %d", ch.Case.ID)
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
 		c := ch.Case
-		if err := s.update(ctx, tx, c, ch.WantVersion); err != nil {
+		b := &pgx.Batch{}
+		s.update(b, c, ch.WantVersion)
+		if err := s.db.send(ctx, tx, b); err != nil {
 			return err
 		}
 		if !ch.OpenPause.IsZero() {
@@ -282,7 +300,11 @@ func (s *CaseStore) Change(ctx context.Context, ch *planning.CaseChange) error {
 				return err
 			}
 		}
-		if err := s.history(ctx, tx, c.ID, ch.Events, ch.Audit); err != nil {
+		b = &pgx.Batch{}
+		if err := s.history(b, c.ID, ch.Events, ch.Audit); err != nil {
+			return err
+		}
+		if err := s.db.send(ctx, tx, b); err != nil {
 			return err
 		}
 		return queueNotice(ctx, s.db, tx, c, ch.Notice, s.notify)

@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"math"
 	"strings"
 	"sync"
 
@@ -50,12 +49,6 @@ var (
 	qRuleSetFiles string
 )
 
-// Page sizes of Proposals.
-const (
-	DefaultPageSize = 100  // when ProposalFilter.Limit is 0
-	MaxPageSize     = 1000 // the largest ProposalFilter.Limit
-)
-
 // ProposalStore stores proposals with their assessments and findings; it
 // implements planning.ProposalStore.
 type ProposalStore struct {
@@ -73,24 +66,11 @@ func NewProposalStore(db *DB) *ProposalStore { return &ProposalStore{db: db} }
 // the proposal and its assessment are stored and before the commit, so
 // that what f queues (data/jobs queues the proposal's coverage) commits or
 // rolls back with the proposal; an error from f fails the submission. It
-// is called only for a proposal with antennas: one without has no
-// coverage to compute. Call it before the store is used.
+// is called for the proposals whose coverage planning.QueuesCoverage asks
+// for. Call it before the store is used.
 func (s *ProposalStore) AfterCreate(f func(ctx context.Context, tx pgx.Tx, proposalID int64) error) {
 	s.afterCreate = f
 }
-
-// DuplicateError is the Exists error of a submission whose content hash
-// matches a stored revision of the same carrier and site code.
-type DuplicateError struct {
-	ProposalID int64 // the stored proposal with the same content
-}
-
-func (e *DuplicateError) Error() string {
-	return fmt.Sprintf("the same content was submitted already as proposal %d", e.ProposalID)
-}
-
-// ExistingProposalID returns the stored proposal, so that api/ can link to it.
-func (e *DuplicateError) ExistingProposalID() int64 { return e.ProposalID }
 
 // CreateProposal stores p as the next revision of (carrier, site code)
 // together with its assessment a and a's findings (with their conflict
@@ -98,7 +78,7 @@ func (e *DuplicateError) ExistingProposalID() int64 { return e.ProposalID }
 // p.Verdict (a's), p.Status (submitted when empty) and the timestamps, and
 // a.ID, a.ProposalID, a.Revision and a.CreatedAt. a.LayerVersions must
 // name stored layer versions: the assessment keeps them from being deleted.
-// Errors: Exists (a *DuplicateError naming the stored proposal) when the
+// Errors: Exists (a *planning.DuplicateError naming the stored proposal) when the
 // same carrier and site code were submitted with contentHash already;
 // Invalid for an unknown carrier, layer version or authority and for
 // values the schema refuses; Unavailable.
@@ -113,22 +93,16 @@ func (s *ProposalStore) CreateProposal(ctx context.Context, p *planning.Proposal
 	return nil
 }
 
-// checkProposal returns an Invalid error naming the first field the schema
-// would refuse, with a clearer message than the constraint's.
+// checkProposal returns an Invalid error naming the first part of the
+// assessment record the schema would refuse, with a clearer message than
+// the constraint's. The site itself is planning's to check (ValidateSite,
+// before any store is asked); the schema's constraints stay behind it.
 func checkProposal(p *planning.Proposal, a *planning.Assessment, contentHash string) error {
 	switch {
 	case p == nil || a == nil:
 		return planning.Errorf(planning.Invalid, "a proposal needs its assessment")
 	case contentHash == "":
 		return planning.FieldError("content_hash", "the content hash is empty")
-	case p.Site.Carrier == "":
-		return planning.FieldError("/carrier", "the carrier is missing")
-	case p.Site.Code == "":
-		return planning.FieldError("/site_code", "the site code is missing")
-	case !p.Site.Structure.Valid():
-		return planning.FieldError("/structure", "%q is not a structure class", p.Site.Structure)
-	case !(p.Site.HeightM > 0 && p.Site.HeightM <= planning.MaxHeightM):
-		return planning.FieldError("/height_m", "height %v m is not in (0, %v]", p.Site.HeightM, planning.MaxHeightM)
 	case a.RuleSetVersion == "":
 		return planning.FieldError("rule_set_version", "the assessment names no rule-set version")
 	}
@@ -141,9 +115,6 @@ func checkProposal(p *planning.Proposal, a *planning.Assessment, contentHash str
 	case "", planning.StatusSubmitted, planning.StatusApproved, planning.StatusRejected, planning.StatusWithdrawn:
 	default:
 		return planning.FieldError("/status", "%q is not a status", p.Status)
-	}
-	if err := checkPoint(p.Site.Location, "/location"); err != nil {
-		return err
 	}
 	for i, f := range a.Findings {
 		switch f.Severity {
@@ -164,7 +135,7 @@ func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal
 		return translate(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	if err := s.insertRevision(ctx, tx, p, a, contentHash); err != nil {
+	if err := s.insertRevision(ctx, tx, p, a, contentHash, nil, nil); err != nil {
 		return err
 	}
 	if err := translate(tx.Commit(ctx)); err != nil {
@@ -175,8 +146,16 @@ func (s *ProposalStore) createProposal(ctx context.Context, p *planning.Proposal
 }
 
 // insertRevision stores p as the next revision of (carrier, site code)
-// with its assessment, findings and rule set text, in tx.
-func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planning.Proposal, a *planning.Assessment, contentHash string) error {
+// with its assessment, findings and rule set text, in tx, in three round
+// trips (pgx batches): the lock, the checks and the proposal; its antennas
+// and the assessment; the layer versions, the findings and the rule set.
+// head, when not nil, holds the caller's statements to send first, in the
+// first round trip; tail, when not nil, queues the caller's statements
+// that need the stored IDs into the last one. The statements of a batch
+// run in order, and the first error is the one returned: a failed check
+// leaves what followed it to the transaction's rollback.
+func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planning.Proposal, a *planning.Assessment, contentHash string,
+	head *pgx.Batch, tail func(*pgx.Batch) error) error {
 	site := p.Site
 	loc, err := ewkbOf(site.Location)
 	if err != nil {
@@ -193,53 +172,72 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 		status = planning.StatusSubmitted
 	}
 
+	b := head
+	if b == nil {
+		b = &pgx.Batch{}
+	}
 	// Revisions of one site are numbered in one transaction at a time.
-	if err := s.db.exec(ctx, tx, qLockName, "proposal:"+site.Carrier+"/"+site.Code); err != nil {
-		return err
-	}
-	var existing int64
-	err = s.db.queryRow(ctx, tx, qProposalDuplicate, []any{site.Carrier, site.Code, contentHash}, &existing)
-	switch {
-	case err == nil:
-		return &planning.Error{Kind: planning.Exists, Err: &DuplicateError{ProposalID: existing}}
-	case planning.KindOf(err) != planning.NotFound:
-		return err
-	}
-	var kind string
-	err = s.db.queryRow(ctx, tx, qOrganizationKind, []any{site.Carrier}, &kind)
-	switch {
-	case planning.KindOf(err) == planning.NotFound || err == nil && kind != "carrier":
-		return planning.FieldError("/carrier", "%q is not a carrier's code", site.Carrier)
-	case err != nil:
-		return err
-	}
-
+	b.Queue(qLockName, "proposal:"+site.Carrier+"/"+site.Code)
+	b.Queue(qProposalDuplicate, site.Carrier, site.Code, contentHash).QueryRow(func(r pgx.Row) error {
+		var existing int64
+		err := translate(r.Scan(&existing))
+		switch {
+		case err == nil:
+			return &planning.Error{Kind: planning.Exists, Err: &planning.DuplicateError{ProposalID: existing}}
+		case planning.KindOf(err) != planning.NotFound:
+			return err
+		}
+		return nil
+	})
+	b.Queue(qOrganizationKind, site.Carrier).QueryRow(func(r pgx.Row) error {
+		var kind string
+		err := translate(r.Scan(&kind))
+		switch {
+		case planning.KindOf(err) == planning.NotFound || err == nil && kind != "carrier":
+			return planning.FieldError("/carrier", "%q is not a carrier's code", site.Carrier)
+		case err != nil:
+			return err
+		}
+		return nil
+	})
 	var revision int32
-	err = s.db.queryRow(ctx, tx, qProposalInsert,
-		[]any{site.Carrier, site.Code, loc, fp, string(site.Structure), site.HeightM, string(status),
-			p.AdminUnit, p.Province, string(a.Verdict), contentHash},
-		&p.ID, &revision, &p.CreatedAt, &p.UpdatedAt)
-	if err != nil {
+	b.Queue(qProposalInsert, site.Carrier, site.Code, loc, fp, string(site.Structure), site.HeightM, string(status),
+		p.AdminUnit, p.Province, string(a.Verdict), contentHash).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&p.ID, &revision, &p.CreatedAt, &p.UpdatedAt)
+	})
+	if err := s.db.send(ctx, tx, b); err != nil {
 		return err
 	}
 	p.Revision, p.Status, p.Verdict = int(revision), status, a.Verdict
 
+	b = &pgx.Batch{}
 	if n := len(site.Antennas); n > 0 {
 		az, tilt, band, eirp := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 		tech := make([]string, n)
 		for i, an := range site.Antennas {
 			az[i], tilt[i], band[i], eirp[i], tech[i] = an.AzimuthDeg, an.TiltDeg, an.BandMHz, an.EIRPdBm, an.Technology
 		}
-		if err := s.db.exec(ctx, tx, qAntennasInsert, p.ID, az, tilt, band, eirp, tech); err != nil {
+		b.Queue(qAntennasInsert, p.ID, az, tilt, band, eirp, tech)
+	}
+	a.ProposalID, a.Revision = p.ID, p.Revision
+	s.queueAssessment(b, a)
+	if err := s.db.send(ctx, tx, b); err != nil {
+		return err
+	}
+
+	b = &pgx.Batch{}
+	if err := s.queueAssessmentParts(b, a); err != nil {
+		return err
+	}
+	if tail != nil {
+		if err := tail(b); err != nil {
 			return err
 		}
 	}
-
-	a.ProposalID, a.Revision = p.ID, p.Revision
-	if err := s.insertAssessment(ctx, tx, a); err != nil {
+	if err := s.db.send(ctx, tx, b); err != nil {
 		return err
 	}
-	if s.afterCreate != nil && len(site.Antennas) > 0 {
+	if s.afterCreate != nil && planning.QueuesCoverage(site) {
 		qctx, cancel := s.db.query(ctx)
 		err := s.afterCreate(qctx, tx, p.ID)
 		cancel()
@@ -250,32 +248,32 @@ func (s *ProposalStore) insertRevision(ctx context.Context, tx pgx.Tx, p *planni
 	return nil
 }
 
-// insertAssessment stores assessment a of a stored proposal revision
-// with its layer versions, findings and rule set text, in tx.
-func (s *ProposalStore) insertAssessment(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
-	basis := a.Basis
-	if basis == "" {
-		basis = planning.BasisZoning
+// queueAssessment queues the insert of assessment a of a stored proposal
+// revision (its basis zoning unless set), which sets a.ID and a.CreatedAt.
+func (s *ProposalStore) queueAssessment(b *pgx.Batch, a *planning.Assessment) {
+	if a.Basis == "" {
+		a.Basis = planning.BasisZoning
 	}
-	if err := s.db.queryRow(ctx, tx, qAssessmentInsert,
-		[]any{a.ProposalID, a.Revision, string(a.Verdict), a.RuleSetVersion, a.Province, a.AdminUnit, basis},
-		&a.ID, &a.CreatedAt); err != nil {
+	b.Queue(qAssessmentInsert, a.ProposalID, a.Revision, string(a.Verdict), a.RuleSetVersion, a.Province, a.AdminUnit, a.Basis).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&a.ID, &a.CreatedAt) })
+}
+
+// queueAssessmentParts queues what goes with stored assessment a: the
+// layer versions it read, its findings and its rule set's text.
+func (s *ProposalStore) queueAssessmentParts(b *pgx.Batch, a *planning.Assessment) error {
+	s.linkLayers(b, a)
+	if err := s.insertFindings(b, a); err != nil {
 		return err
 	}
-	a.Basis = basis
-	if err := s.linkLayers(ctx, tx, a); err != nil {
-		return err
-	}
-	if err := s.insertFindings(ctx, tx, a); err != nil {
-		return err
-	}
-	return s.keepRuleSet(ctx, tx, a)
+	s.keepRuleSet(b, a)
+	return nil
 }
 
 // AddAssessment stores a further assessment of proposal a.ProposalID (a
 // re-evaluation) with the signatures its conditions require
-// (planning.RequiredAuthorities), and makes its verdict the proposal's, in
-// one transaction. Errors: NotFound for an unknown proposal, Unavailable.
+// (planning.RequiredAuthorities) and the coverage of the same revision,
+// and makes its verdict the proposal's, in one transaction (two round
+// trips). Errors: NotFound for an unknown proposal, Unavailable.
 func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessment) error {
 	op := fmt.Sprintf("add assessment of proposal %d", a.ProposalID)
 	tx, err := s.db.pool.Begin(ctx)
@@ -283,24 +281,29 @@ func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessmen
 		return opError(op, translate(err))
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	var id int64
-	if err := s.db.queryRow(ctx, tx, qProposalSetVerdict, []any{a.ProposalID, string(a.Verdict)}, &id); err != nil {
+	b := &pgx.Batch{}
+	b.Queue(qProposalSetVerdict, a.ProposalID, string(a.Verdict)).QueryRow(func(r pgx.Row) error {
+		var id int64
+		return translate(r.Scan(&id))
+	})
+	s.queueAssessment(b, a)
+	if err := s.db.send(ctx, tx, b); err != nil {
 		return opError(op, err)
 	}
-	if err := s.insertAssessment(ctx, tx, a); err != nil {
+	b = &pgx.Batch{}
+	if err := s.queueAssessmentParts(b, a); err != nil {
 		return opError(op, err)
 	}
 	// The site is the same, so is its coverage: the reports and maps read
 	// the latest assessment's.
-	if err := s.db.exec(ctx, tx, qCoverageCarry, a.ProposalID, a.ID, int32(a.Revision)); err != nil {
-		return opError(op, err)
-	}
+	b.Queue(qCoverageCarry, a.ProposalID, a.ID, int32(a.Revision))
 	// The review reads the latest assessment's required signatures: the
 	// new one needs those of its own conditions (as a submission's does).
 	if req := planning.RequiredAuthorities(*a); len(req) > 0 {
-		if err := s.db.exec(ctx, tx, qRequiredSignaturesInsert, a.ID, req); err != nil {
-			return opError(op, err)
-		}
+		b.Queue(qRequiredSignaturesInsert, a.ID, req)
+	}
+	if err := s.db.send(ctx, tx, b); err != nil {
+		return opError(op, err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return opError(op, translate(err))
@@ -333,21 +336,21 @@ func (s *ProposalStore) Assessments(ctx context.Context, proposalID int64) ([]pl
 	return as, nil
 }
 
-// keepRuleSet stores the text of a's rule set once per version; versions
-// this process committed already are skipped without a round trip.
-func (s *ProposalStore) keepRuleSet(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
+// keepRuleSet queues the text of a's rule set, stored once per version;
+// versions this process committed already are skipped.
+func (s *ProposalStore) keepRuleSet(b *pgx.Batch, a *planning.Assessment) {
 	if len(a.RuleSetFiles) == 0 {
-		return nil
+		return
 	}
 	if _, ok := s.ruleSets.Load(a.RuleSetVersion); ok {
-		return nil
+		return
 	}
 	names := make([]string, len(a.RuleSetFiles))
 	bodies := make([]string, len(a.RuleSetFiles))
 	for i, f := range a.RuleSetFiles {
 		names[i], bodies[i] = f.Name, string(f.Data)
 	}
-	return s.db.exec(ctx, tx, qRuleSetFilesInsert, a.RuleSetVersion, names, bodies)
+	b.Queue(qRuleSetFilesInsert, a.RuleSetVersion, names, bodies)
 }
 
 // RuleSetFiles returns the text of rule set version, its files in order,
@@ -376,10 +379,11 @@ func (s *ProposalStore) RuleSetFiles(ctx context.Context, version string) ([]pla
 	return files, nil
 }
 
-// linkLayers records the layer versions assessment a read.
-func (s *ProposalStore) linkLayers(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
+// linkLayers queues the record of the layer versions assessment a read;
+// a version not stored fails the batch, naming it.
+func (s *ProposalStore) linkLayers(b *pgx.Batch, a *planning.Assessment) {
 	if len(a.LayerVersions) == 0 {
-		return nil
+		return
 	}
 	names := make([]string, 0, len(a.LayerVersions))
 	versions := make([]int32, 0, len(a.LayerVersions))
@@ -387,37 +391,28 @@ func (s *ProposalStore) linkLayers(ctx context.Context, tx pgx.Tx, a *planning.A
 		names = append(names, name)
 		versions = append(versions, int32(v))
 	}
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	rows, err := tx.Query(qctx, qAssessmentLayersInsert, a.ID, names, versions)
-	if err != nil {
-		return translate(err)
-	}
-	var missing []string
-	for rows.Next() {
-		var name string
-		var v int32
-		if err := rows.Scan(&name, &v); err != nil {
-			rows.Close()
-			return translate(err)
+	b.Queue(qAssessmentLayersInsert, a.ID, names, versions).Query(func(rows pgx.Rows) error {
+		var missing []string
+		for rows.Next() {
+			var name string
+			var v int32
+			if err := rows.Scan(&name, &v); err != nil {
+				return err
+			}
+			missing = append(missing, fmt.Sprintf("%s version %d", name, v))
 		}
-		missing = append(missing, fmt.Sprintf("%s version %d", name, v))
-	}
-	if err := rows.Err(); err != nil {
-		return translate(err)
-	}
-	if len(missing) > 0 {
-		return planning.FieldError("layer_versions", "no stored layer %s", strings.Join(missing, ", "))
-	}
-	return nil
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			return planning.FieldError("layer_versions", "no stored layer %s", strings.Join(missing, ", "))
+		}
+		return nil
+	})
 }
 
-// insertFindings stores the findings of a in one round trip.
-func (s *ProposalStore) insertFindings(ctx context.Context, tx pgx.Tx, a *planning.Assessment) error {
-	if len(a.Findings) == 0 {
-		return nil
-	}
-	var b pgx.Batch
+// insertFindings queues the findings of a.
+func (s *ProposalStore) insertFindings(b *pgx.Batch, a *planning.Assessment) error {
 	for i, f := range a.Findings {
 		g, err := ewkbOf(f.Geometry)
 		if err != nil {
@@ -427,9 +422,7 @@ func (s *ProposalStore) insertFindings(ctx context.Context, tx pgx.Tx, a *planni
 			f.FeatureID, f.FeatureName, f.Category, f.DistanceM, f.OverlapM2, f.LimitM, f.ExcessM,
 			f.Authority, f.LegalBasis, f.Message.VI, f.Message.EN, g)
 	}
-	qctx, cancel := s.db.query(ctx)
-	defer cancel()
-	return translate(tx.SendBatch(qctx, &b).Close())
+	return nil
 }
 
 // Proposal returns proposal id.
@@ -451,31 +444,18 @@ func (s *ProposalStore) Proposal(ctx context.Context, id int64) (planning.Propos
 }
 
 // Proposals returns one page of the proposals matching f, newest first,
-// and the number of all matches. f.Limit 0 means DefaultPageSize.
-// Errors: Invalid for a bad page or box, Unavailable.
+// and the number of all matches. f is planning.Service.Proposals's, whose
+// checks (page size, offset, bbox) it trusts; f.Limit 0 means
+// planning.DefaultPageSize. Errors: Unavailable.
 func (s *ProposalStore) Proposals(ctx context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error) {
 	const op = "list proposals"
 	limit := f.Limit
-	switch {
-	case limit == 0:
-		limit = DefaultPageSize
-	case limit < 0 || limit > MaxPageSize:
-		return nil, 0, opError(op, planning.FieldError("limit", "page size %d is not in 1..%d", f.Limit, MaxPageSize))
-	}
-	if f.Offset < 0 {
-		return nil, 0, opError(op, planning.FieldError("offset", "offset %d is negative", f.Offset))
+	if limit == 0 {
+		limit = planning.DefaultPageSize
 	}
 	var box [4]*float64
 	if f.BBox != nil {
 		b := *f.BBox
-		for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, 0, opError(op, planning.FieldError("bbox", "the box has a coordinate that is not a number"))
-			}
-		}
-		if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
-			return nil, 0, opError(op, planning.FieldError("bbox", "the box's minimum exceeds its maximum"))
-		}
 		box = [4]*float64{&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1]}
 	}
 	list := func(limit, offset int) ([]planning.Proposal, int, error) {
@@ -607,6 +587,18 @@ func (s *ProposalStore) Assessment(ctx context.Context, proposalID int64) (plann
 		return a, opError(op, translate(err))
 	}
 	return a, nil
+}
+
+// send sends the statements of b in one round trip under the per-query
+// timeout, running their result functions in order, and returns the first
+// error.
+func (d *DB) send(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
+	if b.Len() == 0 {
+		return nil
+	}
+	qctx, cancel := d.query(ctx)
+	defer cancel()
+	return translate(tx.SendBatch(qctx, b).Close())
 }
 
 // queryRow runs a one-row query of tx under the per-query timeout and scans

@@ -311,3 +311,28 @@ func TestAccountsAudit(t *testing.T) {
 		t.Errorf("audit without As = %+v, want the system", users.Audit)
 	}
 }
+
+// TestTokenCacheDefaultRevocationBound: with the default TTL, a token
+// revoked in the store is refused at the latest DefaultTokenCacheTTL after
+// it was last verified, and the bound is the documented 5 s.
+func TestTokenCacheDefaultRevocationBound(t *testing.T) {
+	if planning.DefaultTokenCacheTTL > 5*time.Second {
+		t.Fatalf("DefaultTokenCacheTTL = %v, want at most 5s (README and the revoke command say so)", planning.DefaultTokenCacheTTL)
+	}
+	f := newTokenFixture(t)
+	f.store.TouchTokenFunc = func(context.Context, int64, time.Time) error { return nil }
+	a := planning.NewTokenAuthenticator(f.store, planning.NewTokenCache(0, 0, f.clock), f.clock)
+	ctx := context.Background()
+	if _, err := a.Authenticate(ctx, f.text); err != nil {
+		t.Fatalf("Authenticate before the revocation: %v", err)
+	}
+	f.token.Revoked = f.now
+	f.now = f.now.Add(planning.DefaultTokenCacheTTL - time.Millisecond)
+	if _, err := a.Authenticate(ctx, f.text); err != nil {
+		t.Fatalf("Authenticate inside the TTL (cached) error = %v, want nil", err)
+	}
+	f.now = f.now.Add(time.Millisecond)
+	if _, err := a.Authenticate(ctx, f.text); planning.KindOf(err) != planning.Unauthenticated {
+		t.Errorf("Authenticate %v after the last verification, revoked = %v, want Unauthenticated", planning.DefaultTokenCacheTTL, err)
+	}
+}

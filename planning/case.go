@@ -262,8 +262,8 @@ type CaseChange struct {
 type CaseStore interface {
 	// Submit stores s (see NewSubmission). Errors: Stale when the case
 	// changed since it was read (or was created meanwhile); Exists (a
-	// duplicate's *Error) for the same content submitted before; those of
-	// ProposalStore.CreateProposal.
+	// *DuplicateError naming the proposal) for the same content submitted
+	// before; those of ProposalStore.CreateProposal.
 	Submit(ctx context.Context, s *NewSubmission) error
 	// Case returns a case with its clock, or NotFound.
 	Case(ctx context.Context, id int64) (Case, error)

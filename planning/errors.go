@@ -116,3 +116,24 @@ func FieldOf(err error) string {
 	}
 	return ""
 }
+
+// DuplicateError is the Exists error of a submission whose content (its
+// SiteHash) was stored already for the same carrier and site code: it
+// names that proposal, so that the caller can be sent to it.
+type DuplicateError struct {
+	ProposalID int64 // the stored proposal with the same content
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("the same content was submitted already as proposal %d", e.ProposalID)
+}
+
+// DuplicateOf returns the proposal that a duplicate submission matched, if
+// err is (or wraps) a *DuplicateError.
+func DuplicateOf(err error) (proposalID int64, ok bool) {
+	var d *DuplicateError
+	if errors.As(err, &d) && d.ProposalID > 0 {
+		return d.ProposalID, true
+	}
+	return 0, false
+}

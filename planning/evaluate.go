@@ -41,6 +41,22 @@ func planSearch(rs *RuleSet, s Site) searchPlan {
 	return p
 }
 
+// keep returns the hits that this plan's own search finds among the hits
+// of a search at least as wide for every kind: those of its kinds within
+// the kind's radius of the point or the footprint, the test the store
+// applies (ZoneStore.ZonesNear), in the same order. Each rule tests its own
+// distance, so the extra hits would find nothing; dropping them keeps the
+// rules' input exactly what the province's own search returns.
+func (p searchPlan) keep(hits []ZoneHit) []ZoneHit {
+	var out []ZoneHit
+	for _, h := range hits {
+		if r, ok := p.kindRadiiM[h.LayerKind]; ok && min(h.DistanceM, h.FootprintDistanceM) <= r {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 // kinds returns the layer kinds to search, sorted.
 func (p searchPlan) kinds() []string {
 	return slices.Sorted(maps.Keys(p.kindRadiiM))

@@ -31,6 +31,13 @@ func (s JobState) Final() bool {
 // proposal's coverage (CoverageService.ProposalCoverage).
 const JobKindProposalCoverage = "proposal_coverage"
 
+// QueuesCoverage reports whether storing a proposal of site queues the job
+// of its coverage (JobKindProposalCoverage): a site with antennas has a
+// coverage to compute, one without has none. The ProposalStore (and the
+// CaseStore) queue it in the transaction that stores the proposal, so that
+// no job exists for a proposal that was not stored, nor the other way round.
+func QueuesCoverage(site Site) bool { return len(site.Antennas) > 0 }
+
 // Job is one background job as the domain sees it.
 type Job struct {
 	ID          int64

@@ -20,17 +20,17 @@ type ServiceConfig struct {
 	// EvidenceRadiusM is the radius around the site within which the
 	// conflicting part of a zone is kept for an inside finding. Default 100 m.
 	EvidenceRadiusM float64
-	// DefaultPageSize is the page size of Proposals when the filter gives
-	// none. Default 50.
-	DefaultPageSize int
 }
 
 // The defaults of ServiceConfig.
 const (
 	DefaultMaxSearchRadiusM = 20000.0
 	DefaultEvidenceRadiusM  = 100.0
-	DefaultPageSize         = 50
-	MaxPageSize             = 1000
+	// DefaultPageSize is the page size of a list whose filter gives none,
+	// and MaxPageSize the largest page: the one rule of every list's page
+	// (api reads ?limit into the filter, data pages as told).
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
 )
 
 // Service assesses proposed sites against the rule sets and the zones of
@@ -45,6 +45,8 @@ type Service struct {
 	orgs   OrgStore
 	layers LayerStore
 	now    func() time.Time
+	// sets are the national rule set and every province's.
+	sets []*RuleSet
 }
 
 // NewService returns a Service. now may be nil for time.Now. Call
@@ -57,13 +59,14 @@ func NewService(cfg ServiceConfig, book *RuleBook, zones ZoneStore, props Propos
 	if cfg.EvidenceRadiusM <= 0 {
 		cfg.EvidenceRadiusM = DefaultEvidenceRadiusM
 	}
-	if cfg.DefaultPageSize <= 0 {
-		cfg.DefaultPageSize = DefaultPageSize
-	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{cfg: cfg, book: book, zones: zones, props: props, admin: admin, orgs: orgs, layers: layers, now: now}
+	sets := []*RuleSet{book.National()}
+	for _, p := range book.Provinces() {
+		sets = append(sets, book.RuleSet(p))
+	}
+	return &Service{cfg: cfg, book: book, zones: zones, props: props, admin: admin, orgs: orgs, layers: layers, now: now, sets: sets}
 }
 
 // CheckRules checks what the rule loader cannot: that every authority code
@@ -86,11 +89,7 @@ func (s *Service) CheckRules(ctx context.Context) error {
 		return err
 	}
 	var errs []error
-	sets := []*RuleSet{s.book.National()}
-	for _, p := range s.book.Provinces() {
-		sets = append(sets, s.book.RuleSet(p))
-	}
-	for _, rs := range sets {
+	for _, rs := range s.sets {
 		for _, r := range rs.Rules {
 			if rm := r.RadiusM(MaxHeightM); rm > s.cfg.MaxSearchRadiusM {
 				file, line := splitSource(r.Source)
@@ -135,7 +134,8 @@ func (s *Service) Check(ctx context.Context, site Site) (Assessment, error) {
 // assessment, in one store call. The conflicting part of each zone behind a
 // conflict or condition is stored with the finding. Errors are those of
 // Check, Invalid at FieldCode for a missing site code, and Exists when the
-// same content was submitted before for the same carrier and site code.
+// same content was submitted before for the same carrier and site code,
+// naming that proposal (DuplicateOf).
 func (s *Service) Submit(ctx context.Context, site Site) (Proposal, Assessment, error) {
 	const op = "submit site"
 	p, a, err := s.prepare(ctx, site, op)
@@ -200,7 +200,33 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 	if err := validateSite(site); err != nil {
 		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Err: err}
 	}
-	org, err := s.orgs.Organization(ctx, site.Carrier)
+	now := s.now()
+	surveyor, oneTrip := s.zones.(Surveyor)
+	var (
+		org    Organization
+		err    error
+		survey Survey
+		units  []AdminUnit
+	)
+	if oneTrip {
+		// The province, and so the rule set, is known only once the admin
+		// units are read, in the same round trip as the zones: search as
+		// far as any rule set needs, and keep below what the province's
+		// own plan would have found.
+		survey, err = surveyor.Survey(ctx, SurveyQuery{Carrier: site.Carrier, Location: site.Location,
+			Footprint: site.Footprint, At: now, KindRadiiM: s.widestSearch(site)})
+		if err != nil {
+			return Assessment{}, nil, fmt.Errorf("%s: survey at %v: %w", op, site.Location, err)
+		}
+		if survey.Carrier == nil {
+			err = &Error{Kind: NotFound, Err: fmt.Errorf("organization %q not found", site.Carrier)}
+		} else {
+			org = *survey.Carrier
+		}
+		units = survey.Units
+	} else {
+		org, err = s.orgs.Organization(ctx, site.Carrier)
+	}
 	switch {
 	case KindOf(err) == NotFound:
 		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Field: FieldCarrier, Err: fmt.Errorf("unknown carrier %q", site.Carrier)}
@@ -209,11 +235,10 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 	case org.Kind != "carrier":
 		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Field: FieldCarrier, Err: fmt.Errorf("%q is not a carrier", site.Carrier)}
 	}
-
-	now := s.now()
-	units, err := s.admin.UnitsAt(ctx, site.Location, now)
-	if err != nil {
-		return Assessment{}, nil, fmt.Errorf("%s: admin units at %v: %w", op, site.Location, err)
+	if !oneTrip {
+		if units, err = s.admin.UnitsAt(ctx, site.Location, now); err != nil {
+			return Assessment{}, nil, fmt.Errorf("%s: admin units at %v: %w", op, site.Location, err)
+		}
 	}
 	if len(units) == 0 {
 		return Assessment{}, nil, &Error{Op: op, Kind: Invalid, Field: FieldCoordinates, Err: errors.New("outside every admin unit loaded")}
@@ -236,8 +261,13 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 		return Assessment{}, nil, &Error{Op: op, Kind: Internal,
 			Err: fmt.Errorf("rule set %s needs a %g m search, more than the configured %g m", rs.Version, plan.radiusM, s.cfg.MaxSearchRadiusM)}
 	}
-	hits, versions, err := s.zonesNear(ctx, site, plan)
-	if err != nil {
+	var (
+		hits     []ZoneHit
+		versions map[string]int
+	)
+	if oneTrip {
+		hits, versions = plan.keep(survey.Hits), survey.LayerVersions
+	} else if hits, versions, err = s.zonesNear(ctx, site, plan); err != nil {
 		return Assessment{}, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	matches := evaluate(rs, plan.rules, site, hits)
@@ -255,6 +285,20 @@ func (s *Service) assess(ctx context.Context, site Site, op string) (Assessment,
 	}
 	a.Verdict = verdictOf(a.Findings)
 	return a, matches, nil
+}
+
+// widestSearch is the zone search that covers site's search plan under
+// every rule set of the book: per layer kind, the greatest radius any of
+// them needs, at most MaxSearchRadiusM (a plan that needs more is refused
+// once its province is known).
+func (s *Service) widestSearch(site Site) map[string]float64 {
+	out := map[string]float64{}
+	for _, rs := range s.sets {
+		for k, r := range planSearch(rs, site).kindRadiiM {
+			out[k] = max(out[k], min(r, s.cfg.MaxSearchRadiusM))
+		}
+	}
+	return out
 }
 
 // zonesNear reads the current layer versions and the zones near the site,
@@ -305,12 +349,12 @@ func (s *Service) Proposal(ctx context.Context, id int64) (Proposal, error) {
 }
 
 // Proposals returns one page of proposals matching f and the total count.
-// A zero f.Limit takes the configured page size. Errors: Invalid naming
+// A zero f.Limit takes DefaultPageSize. Errors: Invalid naming
 // "limit", "offset", "status", "verdict" or "bbox".
 func (s *Service) Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, int, error) {
 	const op = "list proposals"
 	if f.Limit == 0 {
-		f.Limit = s.cfg.DefaultPageSize
+		f.Limit = DefaultPageSize
 	}
 	var errs []error
 	if f.Limit < 1 || f.Limit > MaxPageSize {
@@ -326,11 +370,8 @@ func (s *Service) Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, 
 		errs = append(errs, FieldError("verdict", "unknown verdict %q", f.Verdict))
 	}
 	if b := f.BBox; b != nil {
-		ok := finite(b.Min[0]) && finite(b.Min[1]) && finite(b.Max[0]) && finite(b.Max[1]) &&
-			b.Min[0] >= -180 && b.Max[0] <= 180 && b.Min[1] >= -90 && b.Max[1] <= 90 &&
-			b.Min[0] <= b.Max[0] && b.Min[1] <= b.Max[1]
-		if !ok {
-			errs = append(errs, FieldError("bbox", "bbox %v is not [west, south, east, north] in degrees", *b))
+		if err := CheckLonLatBBox("bbox", *b); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if len(errs) > 0 {

@@ -20,6 +20,44 @@ type ZoneStore interface {
 	ConflictGeometry(ctx context.Context, zoneID int64, loc orb.Point, footprint orb.Polygon, radiusM float64) (orb.Geometry, error)
 }
 
+// Surveyor is a ZoneStore that reads, in one round trip and from one
+// snapshot, everything an assessment reads: the carrier, the admin units
+// at the site, the current layer versions and the zones near the site. A
+// Service whose ZoneStore is a Surveyor (data.ZoneStore is) asks it once
+// per assessment; otherwise it asks OrgStore.Organization,
+// AdminStore.UnitsAt, CurrentLayerVersions and ZonesNear in turn, which
+// costs four round trips and a second look when a layer is re-imported in
+// between.
+type Surveyor interface {
+	// Survey returns the organization that q.Carrier names, the admin
+	// units in force at q.At that contain
+	// q.Location (smallest area first; none outside every loaded unit),
+	// the current version of every layer, and the zones of current layers
+	// of each kind in q.KindRadiiM within that kind's radius of the site
+	// point or footprint, nearest first. Errors: Invalid for a bad
+	// location or radius, Unavailable.
+	Survey(ctx context.Context, q SurveyQuery) (Survey, error)
+}
+
+// SurveyQuery asks a Surveyor about one site.
+type SurveyQuery struct {
+	Carrier   string      // the site's carrier, an organization code
+	Location  orb.Point   // [lon, lat]
+	Footprint orb.Polygon // nil when the site has none
+	At        time.Time   // the admin units in force at this time
+	// KindRadiiM lists the layer kinds to search, each within its own
+	// radius (m). No kinds, no zones.
+	KindRadiiM map[string]float64
+}
+
+// Survey is what a Surveyor read for one site.
+type Survey struct {
+	Carrier       *Organization  // the organization q.Carrier names; nil when none does
+	Units         []AdminUnit    // smallest area first
+	LayerVersions map[string]int // layer name → current version
+	Hits          []ZoneHit      // nearest first, then by zone id
+}
+
 // AdminUnit is an administrative unit valid over a period. Levels are data
 // ("province", "district", "commune", ...), never fixed in code.
 type AdminUnit struct {
@@ -58,7 +96,9 @@ type ProposalStore interface {
 	// assessment in one transaction, filling in the IDs, the revision and
 	// the timestamps. contentHash identifies the submitted content: a
 	// second submission with the same hash for the same carrier and site
-	// code is an Exists error naming the existing proposal.
+	// code is an Exists error wrapping a *DuplicateError that names the
+	// existing proposal. When QueuesCoverage(p.Site), the job of the
+	// proposal's coverage is queued in the same transaction.
 	CreateProposal(ctx context.Context, p *Proposal, a *Assessment, contentHash string) error
 	// Proposal returns one proposal or a NotFound error.
 	Proposal(ctx context.Context, id int64) (Proposal, error)

@@ -1,16 +1,22 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"btsplan/api"
+	"btsplan/planning"
 )
 
 func cmdExport(ctx context.Context, env *environment, args []string) error {
@@ -31,7 +37,6 @@ func cmdExport(ctx context.Context, env *environment, args []string) error {
 	what := args[0]
 	fs := newFlags("export "+what, "export "+what+" [flags]", env.stderr)
 	out := fs.String("out", "", "output file (default stdout)")
-	q := url.Values{}
 	str := func(name, help string) *string { return fs.String(name, "", help) }
 	var carrier, status, verdict, bbox, adminUnit, name *string
 	var proposal, version *int64
@@ -51,31 +56,34 @@ func cmdExport(ctx context.Context, env *environment, args []string) error {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return helpOK(err)
 	}
-	set := func(key string, v *string) {
-		if v != nil && *v != "" {
-			q.Set(key, *v)
-		}
-	}
-	set("carrier", carrier)
-	set("status", status)
-	set("verdict", verdict)
-	set("bbox", bbox)
-	set("admin_unit", adminUnit)
-	var target string
 	switch what {
 	case "findings":
 		if *proposal <= 0 {
 			return fmt.Errorf("export findings: --proposal ID is required")
 		}
-		target = fmt.Sprintf("/v1/proposals/%d/findings.geojson", *proposal)
 	case "layer":
 		if *name == "" {
 			return fmt.Errorf("export layer: --name is required")
 		}
-		if *version > 0 {
-			q.Set("version", strconv.FormatInt(*version, 10))
+		if *version < 0 || *version > math.MaxInt32 {
+			return fmt.Errorf("export layer: --version %d is not a layer version", *version)
 		}
-		target = "/v1/layers/" + url.PathEscape(*name) + ".geojson"
+	}
+	var box *orb.Bound
+	if bbox != nil && *bbox != "" {
+		b, err := parseBBoxFlag(*bbox)
+		if err == nil {
+			err = planning.CheckLonLatBBox("bbox", b)
+		}
+		if err != nil {
+			return fmt.Errorf("export %s: --bbox: %w", what, err)
+		}
+		box = &b
+	}
+	var f planning.ProposalFilter
+	if what == "proposals" {
+		f = planning.ProposalFilter{Carrier: *carrier, Status: planning.Status(*status),
+			Verdict: planning.Verdict(strings.ToUpper(*verdict)), AdminUnit: *adminUnit, BBox: box}
 	}
 
 	a, err := loadApp(ctx, env)
@@ -83,61 +91,102 @@ func cmdExport(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	h, err := a.inProcess(env)
-	if err != nil {
-		return err
+	write := func(w io.Writer) error {
+		switch what {
+		case "proposals":
+			return exportProposals(ctx, a, f, w)
+		case "findings":
+			return exportFindings(ctx, a, *proposal, w)
+		}
+		return exportLayer(ctx, a, *name, int(*version), box, w)
 	}
-	w := env.stdout
 	if *out != "" {
 		// Written to a temporary file and renamed, so a failed export
 		// leaves no half file behind.
-		f, err := os.CreateTemp(filepath.Dir(*out), ".export-*.geojson")
+		file, err := os.CreateTemp(filepath.Dir(*out), ".export-*.geojson")
 		if err != nil {
 			return err
 		}
-		defer os.Remove(f.Name())
-		defer f.Close()
-		if err := export(ctx, h, what, target, q, f); err != nil {
+		defer os.Remove(file.Name())
+		defer file.Close()
+		if err := write(file); err != nil {
 			return err
 		}
-		if err := f.Close(); err != nil {
+		if err := file.Close(); err != nil {
 			return err
 		}
-		return os.Rename(f.Name(), *out)
+		return os.Rename(file.Name(), *out)
 	}
-	return export(ctx, h, what, target, q, w)
+	return write(env.stdout)
 }
 
-func export(ctx context.Context, h http.Handler, what, target string, q url.Values, w io.Writer) error {
-	if what != "proposals" {
-		if len(q) > 0 {
-			target += "?" + q.Encode()
+// exportProposals writes every proposal that f matches, page by page from
+// the service, as one FeatureCollection of the API's proposal features.
+func exportProposals(ctx context.Context, a *app, f planning.ProposalFilter, w io.Writer) error {
+	all := []*geojson.Feature{}
+	f.Limit = planning.MaxPageSize
+	for f.Offset = 0; ; f.Offset += f.Limit {
+		ps, total, err := a.svc.Proposals(ctx, f)
+		if err != nil {
+			return fmt.Errorf("export proposals: %w", err)
 		}
-		return get(ctx, h, target, w)
-	}
-	// Proposals are paged by the API; the export holds every page.
-	var all []json.RawMessage
-	const page = 1000
-	for offset := 0; ; offset += page {
-		q.Set("limit", strconv.Itoa(page))
-		q.Set("offset", strconv.Itoa(offset))
-		var b bytes.Buffer
-		if err := get(ctx, h, "/v1/proposals.geojson?"+q.Encode(), &b); err != nil {
-			return err
+		fs, err := api.ProposalFeatures(ctx, a.cov, ps)
+		if err != nil {
+			return fmt.Errorf("export proposals: %w", err)
 		}
-		var fc struct {
-			Features []json.RawMessage `json:"features"`
-			Total    int               `json:"total"`
-		}
-		if err := json.Unmarshal(b.Bytes(), &fc); err != nil {
-			return fmt.Errorf("read proposals page: %w", err)
-		}
-		all = append(all, fc.Features...)
-		if len(fc.Features) < page || offset+page >= fc.Total {
+		all = append(all, fs...)
+		if len(ps) < f.Limit || f.Offset+f.Limit >= total {
 			break
 		}
 	}
+	return writeGeoJSON(w, map[string]any{"type": "FeatureCollection", "features": all})
+}
+
+// exportFindings writes the findings of a proposal's latest assessment.
+func exportFindings(ctx context.Context, a *app, proposalID int64, w io.Writer) error {
+	as, err := a.svc.Assessment(ctx, proposalID)
+	if err != nil {
+		return fmt.Errorf("export findings: %w", err)
+	}
+	return writeGeoJSON(w, api.FindingsCollection(proposalID, as))
+}
+
+// exportLayer streams version (0: the current one) of layer name, the
+// zones within box (all when nil), as the API's layer download does.
+func exportLayer(ctx context.Context, a *app, name string, version int, box *orb.Bound, w io.Writer) error {
+	store := a.svc.Layers()
+	l, err := store.Layer(ctx, name, version)
+	if err != nil {
+		return fmt.Errorf("export layer %q: %w", name, err)
+	}
+	bw := bufio.NewWriter(w)
+	_, _, err = api.StreamLayer(ctx, bw, store, l, box, func() {}, func() { _ = bw.Flush() })
+	if err != nil {
+		return fmt.Errorf("export layer %q v%d: %w", l.Name, l.Version, err)
+	}
+	return bw.Flush()
+}
+
+// writeGeoJSON writes v as one line of JSON, "<" and "&" unescaped.
+func writeGeoJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(map[string]any{"type": "FeatureCollection", "features": all})
+	return enc.Encode(v)
+}
+
+// parseBBoxFlag reads "W,S,E,N": four numbers, which the service judges.
+func parseBBoxFlag(v string) (orb.Bound, error) {
+	parts := strings.Split(v, ",")
+	if len(parts) != 4 {
+		return orb.Bound{}, fmt.Errorf("%q: want W,S,E,N in degrees", v)
+	}
+	var n [4]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return orb.Bound{}, fmt.Errorf("%q: %q is not a number", v, p)
+		}
+		n[i] = x
+	}
+	return orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
 }

@@ -278,6 +278,13 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil || strings.Count(out, `"type":"Feature"`) != 6 {
 		t.Errorf("export proposals --verdict APPROVE: %v, %d features", err, strings.Count(out, `"type":"Feature"`))
 	}
+	out, _, err = runCmd(t, url, "export", "findings", "--proposal", "1")
+	if err != nil || !strings.Contains(out, `"proposal_id":1`) || !strings.Contains(out, `"rule_set_version"`) {
+		t.Errorf("export findings --proposal 1: %v\n%s", err, out)
+	}
+	if _, _, err = runCmd(t, url, "export", "proposals", "--bbox", "10,0,1,1"); err == nil || !strings.Contains(err.Error(), "bbox") {
+		t.Errorf("export proposals with west > east: err = %v, want one naming the bbox", err)
+	}
 
 	// import: a file that is not GeoJSON names the file and leaves nothing.
 	junk := filepath.Join(dir, "junk.geojson")

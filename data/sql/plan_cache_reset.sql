@@ -1,0 +1,2 @@
+-- Back to the server's choice between custom and generic plans.
+RESET plan_cache_mode
