@@ -79,7 +79,6 @@ var settings = []envVar{
 	{"BTSPLAN_CORS_ORIGINS", "", "comma-separated origins (https://host[:port]) allowed to call the API from a browser; empty: no CORS"},
 	{"BTSPLAN_WORKERS", "1", "coverage jobs that serve (0: none) or worker computes at once"},
 	{"BTSPLAN_SHARE_DISTANCE_M", "500", "existing towers this close to a proposal (m) are offered for sharing in its gap fill"},
-	{"BTSPLAN_SHARE_DISTANCE_M", "500", "existing towers this close to a proposal (m) are offered for sharing in its gap fill"},
 	{"BTSPLAN_WEBHOOK_ALLOW_PRIVATE", "false", "true lets webhooks go to loopback, private and link-local addresses (tests, closed networks)"},
 	{"BTSPLAN_EXPIRY_INTERVAL", "1h", "how often the workers expire approvals whose validity ended unbuilt"},
 	{"BTSPLAN_COVERAGE_CONCURRENT", "1", "coverages computed at once"},

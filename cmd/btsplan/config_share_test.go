@@ -38,3 +38,24 @@ func TestConfigShareDistance(t *testing.T) {
 		})
 	}
 }
+
+// TestSettingsListedOnce: the help's table of environment settings names
+// each variable once, and every one is read by loadConfig.
+func TestSettingsListedOnce(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range settings {
+		if seen[s.name] {
+			t.Errorf("%s is listed twice in settings", s.name)
+		}
+		seen[s.name] = true
+	}
+	read := map[string]bool{}
+	if _, err := loadConfig(func(k string) string { read[k] = true; return "" }); err != nil {
+		t.Fatalf("loadConfig with nothing set: %v", err)
+	}
+	for name := range seen {
+		if !read[name] {
+			t.Errorf("%s is listed in settings but loadConfig never reads it", name)
+		}
+	}
+}
