@@ -667,6 +667,10 @@ try {
     assert.equal(await page.locator('#case-page form.condition-settle').count(), 0, 'a settled condition has no buttons');
     const k = await api('reviewer', `/v1/proposals/${chosen.proposal_id}/case`);
     assert.equal(k.decisions[0].conditions[0].status, 'met');
+    const rep = await api('reviewer', `/v1/proposals/${chosen.proposal_id}/report`);
+    assert.deepEqual(await page.$$eval('#case-page .earlier-assessment', (ls) => ls.map((l) => Number(l.dataset.id))),
+      rep.earlier_assessments.map((x) => x.id), 'the earlier assessments, newest first');
+    assert.equal(await page.locator('#case-basis').getAttribute('data-basis'), rep.assessment.basis);
     for (const l of ['vi', 'en']) {
       const href = await page.locator(`#case-page .letter a[data-lang="${l}"]`).getAttribute('href');
       const r = await page.request.get(base + href);
