@@ -121,15 +121,7 @@ func (s *server) handleListGaps() handlerFunc {
 		if err != nil {
 			return err
 		}
-		out := listOut[gapOut]{Items: make([]gapOut, 0, len(as)), Total: total, Limit: pg.Limit, Offset: pg.Offset}
-		if out.Limit == 0 {
-			out.Limit = planning.DefaultPageSize
-		}
-		for _, a := range as {
-			out.Items = append(out.Items, newGapOut(a))
-		}
-		c.Header("Cache-Control", "no-store")
-		writeJSON(c, http.StatusOK, contentTypeJSON, out)
+		writePage(c, pg, as, total, newGapOut)
 		return nil
 	}
 }

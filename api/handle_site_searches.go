@@ -146,15 +146,7 @@ func (s *server) handleListSearches() handlerFunc {
 		if err != nil {
 			return err
 		}
-		out := listOut[searchOut]{Items: make([]searchOut, 0, len(ss)), Total: total, Limit: pg.Limit, Offset: pg.Offset}
-		if out.Limit == 0 {
-			out.Limit = planning.DefaultPageSize
-		}
-		for _, x := range ss {
-			out.Items = append(out.Items, newSearchOut(x))
-		}
-		c.Header("Cache-Control", "no-store")
-		writeJSON(c, http.StatusOK, contentTypeJSON, out)
+		writePage(c, pg, ss, total, newSearchOut)
 		return nil
 	}
 }

@@ -2,7 +2,10 @@ package api
 
 import (
 	"errors"
+	"net/http"
 	"net/url"
+
+	"github.com/gin-gonic/gin"
 
 	"btsplan/planning"
 )
@@ -39,4 +42,18 @@ type listOut[T any] struct {
 	Total  int `json:"total"`
 	Limit  int `json:"limit"`
 	Offset int `json:"offset"`
+}
+
+// writePage answers 200 with a page of items (each made by conv), the
+// total and the page's limit and offset.
+func writePage[T, O any](c *gin.Context, pg planning.ListPage, items []T, total int, conv func(T) O) {
+	out := listOut[O]{Items: make([]O, 0, len(items)), Total: total, Limit: pg.Limit, Offset: pg.Offset}
+	if out.Limit == 0 {
+		out.Limit = planning.DefaultPageSize
+	}
+	for _, x := range items {
+		out.Items = append(out.Items, conv(x))
+	}
+	c.Header("Cache-Control", "no-store")
+	writeJSON(c, http.StatusOK, contentTypeJSON, out)
 }
