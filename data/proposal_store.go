@@ -16,6 +16,8 @@ import (
 )
 
 var (
+	//go:embed sql/coverage_carry_over.sql
+	qCoverageCarryOver string
 	//go:embed sql/proposal_duplicate.sql
 	qProposalDuplicate string
 	//go:embed sql/organization_kind.sql
@@ -286,6 +288,11 @@ func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessmen
 		return opError(op, err)
 	}
 	if err := s.insertAssessment(ctx, tx, a); err != nil {
+		return opError(op, err)
+	}
+	// The site is the same: its coverage stays linked to the latest
+	// assessment, which the map and the report read.
+	if err := s.db.exec(ctx, tx, qCoverageCarryOver, a.ID, a.ProposalID); err != nil {
 		return opError(op, err)
 	}
 	// The review reads the latest assessment's required signatures: the
