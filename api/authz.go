@@ -86,6 +86,7 @@ var accessRules = map[string]access{
 	"GET /v1/sites":                             {roles: anyone},
 	"POST /v1/sites":                            {roles: []planning.Role{admin}},
 	"POST /v1/gap-analyses":                     {roles: []planning.Role{analyst, admin}},
+	"GET /v1/gap-analyses":                      {roles: anyone},
 	"GET /v1/gap-analyses/:id":                  {roles: anyone},
 	"GET /v1/gap-analyses/:id/villages":         {roles: anyone},
 	"GET /v1/gap-analyses/:id/villages.geojson": {roles: anyone},
@@ -110,6 +111,7 @@ var accessRules = map[string]access{
 	// A carrier searches for and reads its own carrier's searches (another
 	// carrier's is 404: planning.CanSeeSearch); analysts and admins any.
 	"POST /v1/site-searches":                           {roles: []planning.Role{carrier, analyst, admin}},
+	"GET /v1/site-searches":                            {roles: []planning.Role{carrier, analyst, admin}},
 	"GET /v1/site-searches/:id":                        {roles: []planning.Role{carrier, analyst, admin}},
 	"GET /v1/site-searches/:id/locations.geojson":      {roles: []planning.Role{carrier, analyst, admin}},
 	"POST /v1/site-searches/:id/locations/:rank/adopt": {roles: []planning.Role{carrier}},

@@ -211,6 +211,7 @@ func TestAccessTable(t *testing.T) {
 		{"GET", "/v1/sites", "", false, "ok ok ok ok ok"},
 		{"POST", "/v1/sites", `{}`, false, "403 403 403 403 ok"},
 		{"POST", "/v1/gap-analyses", `{}`, false, "403 403 403 ok ok"},
+		{"GET", "/v1/gap-analyses", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/villages", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/villages.geojson", "", false, "any any any any any"},
@@ -218,6 +219,7 @@ func TestAccessTable(t *testing.T) {
 		{"POST", "/v1/gap-lists", "", false, "403 403 403 403 ok"},
 
 		{"POST", "/v1/site-searches", `{}`, false, "any any 403 any any"},
+		{"GET", "/v1/site-searches", "", false, "any any 403 any any"},
 		{"GET", "/v1/site-searches/1", "", false, "any any 403 any any"},
 		{"GET", "/v1/site-searches/1/locations.geojson", "", false, "any any 403 any any"},
 		{"POST", "/v1/site-searches/1/locations/1/adopt", "", false, "any any 403 403 403"},

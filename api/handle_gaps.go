@@ -105,6 +105,27 @@ func (s *server) handleStartGaps() handlerFunc {
 	}
 }
 
+// handleListGaps serves GET /v1/gap-analyses?limit=&offset=: the
+// analyses newest first.
+func (s *server) handleListGaps() handlerFunc {
+	return func(c *gin.Context) error {
+		svc, err := s.gapService()
+		if err != nil {
+			return err
+		}
+		pg, err := listPage(c.Request.URL.Query())
+		if err != nil {
+			return err
+		}
+		as, total, err := svc.Analyses(c.Request.Context(), pg)
+		if err != nil {
+			return err
+		}
+		writePage(c, pg, as, total, newGapOut)
+		return nil
+	}
+}
+
 // gapID reads the {id} of a gap-analysis route.
 func gapID(c *gin.Context) (int64, error) {
 	id, err := pathID(c)

@@ -130,6 +130,27 @@ func (s *server) handleStartSearch() handlerFunc {
 	}
 }
 
+// handleListSearches serves GET /v1/site-searches?limit=&offset=: the
+// searches the caller may see (a carrier its own carrier's), newest first.
+func (s *server) handleListSearches() handlerFunc {
+	return func(c *gin.Context) error {
+		svc, err := s.searchService()
+		if err != nil {
+			return err
+		}
+		pg, err := listPage(c.Request.URL.Query())
+		if err != nil {
+			return err
+		}
+		ss, total, err := svc.Searches(c.Request.Context(), principal(c), pg)
+		if err != nil {
+			return err
+		}
+		writePage(c, pg, ss, total, newSearchOut)
+		return nil
+	}
+}
+
 // searchRoute reads what every route of one search needs: the service
 // and the search id of the path.
 func (s *server) searchRoute(c *gin.Context) (*planning.SiteSearchService, int64, error) {

@@ -61,6 +61,7 @@ func (s *server) routes(e *gin.Engine) {
 	v1.POST("/sites", w(s.handleImportSites()))
 
 	v1.POST("/gap-analyses", w(s.handleStartGaps()))
+	v1.GET("/gap-analyses", w(s.handleListGaps()))
 	v1.GET("/gap-analyses/:id", w(s.handleGetGaps()))
 	v1.GET("/gap-analyses/:id/villages", w(s.handleGapVillages()))
 	v1.GET("/gap-analyses/:id/villages.geojson", w(s.handleGapVillagesGeoJSON()))
@@ -68,6 +69,7 @@ func (s *server) routes(e *gin.Engine) {
 	v1.POST("/gap-lists", w(s.handleImportGapList()))
 
 	v1.POST("/site-searches", w(s.handleStartSearch()))
+	v1.GET("/site-searches", w(s.handleListSearches()))
 	v1.GET("/site-searches/:id", w(s.handleGetSearch()))
 	v1.GET("/site-searches/:id/locations.geojson", w(s.handleSearchLocations()))
 	v1.POST("/site-searches/:id/locations/:rank/adopt", w(s.handleAdoptLocation()))

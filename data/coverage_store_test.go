@@ -196,6 +196,18 @@ func TestCoverageStore(t *testing.T) {
 		if len(m) != 1 || m[p.ID].ID != c.ID || m[p.ID].AreaKm2 != c.AreaKm2 || m[p.ID].Covered != nil {
 			t.Errorf("ProposalCoverages = %+v, want only proposal %d's coverage %d without geometry", m, p.ID, c.ID)
 		}
+		// A re-evaluation (a new assessment of the same site) keeps the coverage.
+		again := planning.Assessment{ProposalID: p.ID, Revision: p.Revision, Verdict: planning.Conditional,
+			RuleSetVersion: "national-test", Basis: planning.BasisGapFill}
+		if err := s.proposals.AddAssessment(ctx, &again); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := cs.AssessmentCoverage(ctx, again.ID); err != nil || got.ID != c.ID {
+			t.Errorf("coverage of the re-evaluation = %d, %v; want %d carried over", got.ID, err, c.ID)
+		}
+		if m, err := cs.ProposalCoverages(ctx, []int64{p.ID}); err != nil || m[p.ID].ID != c.ID {
+			t.Errorf("ProposalCoverages after the re-evaluation = %+v, %v; want coverage %d", m, err, c.ID)
+		}
 	})
 
 	t.Run("invalid", func(t *testing.T) {

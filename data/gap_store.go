@@ -26,6 +26,8 @@ var (
 	qGapSetJob string
 	//go:embed sql/gap_by_id.sql
 	qGapByID string
+	//go:embed sql/gap_analyses.sql
+	qGapAnalyses string
 	//go:embed sql/gap_set_state.sql
 	qGapSetState string
 	//go:embed sql/gap_covered_shares.sql
@@ -289,6 +291,23 @@ func (s *GapStore) GapAnalysis(ctx context.Context, id int64) (planning.GapAnaly
 	}
 	return planning.GapAnalysis{ID: q.ID, JobID: q.JobID, State: q.State, Error: q.Error, CreatedAt: q.CreatedAt, DoneAt: q.DoneAt,
 		Params: pj.params(), Counts: cj.counts()}, nil
+}
+
+// GapAnalyses returns a page of the analyses, newest first, and how many
+// there are. Errors: Unavailable.
+func (s *GapStore) GapAnalyses(ctx context.Context, pg planning.ListPage) ([]planning.GapAnalysis, int, error) {
+	var out []planning.GapAnalysis
+	total, err := s.db.queuedRows(ctx, "list gap analyses", qGapAnalyses, []any{pg.Limit, pg.Offset}, func(q queued, p, c []byte) error {
+		var pj gapParamsJSON
+		var cj gapCountsJSON
+		if err := unmarshalBoth(p, c, &pj, &cj); err != nil {
+			return err
+		}
+		out = append(out, planning.GapAnalysis{ID: q.ID, JobID: q.JobID, State: q.State, Error: q.Error, CreatedAt: q.CreatedAt, DoneAt: q.DoneAt,
+			Params: pj.params(), Counts: cj.counts()})
+		return nil
+	})
+	return out, total, err
 }
 
 // SetGapState records the state of analysis id, unless it is done.

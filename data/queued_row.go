@@ -85,11 +85,54 @@ func (d *DB) queuedRow(ctx context.Context, op, query string, id int64, params, 
 	if done != nil {
 		q.DoneAt = *done
 	}
-	if err := json.Unmarshal(p, params); err != nil {
-		return q, fmt.Errorf("%s: params: %w", op, err)
-	}
-	if err := json.Unmarshal(c, counts); err != nil {
-		return q, fmt.Errorf("%s: counts: %w", op, err)
+	if err := unmarshalBoth(p, c, params, counts); err != nil {
+		return q, fmt.Errorf("%s: %w", op, err)
 	}
 	return q, nil
+}
+
+// queuedRows reads the rows of query (args), whose columns are those of
+// queuedRow followed by the count of all rows, calling add with each row
+// and its params and counts (jsonb, raw); it returns the count of all.
+// Errors: Unavailable.
+func (d *DB) queuedRows(ctx context.Context, op, query string, args []any, add func(q queued, params, counts []byte) error) (int, error) {
+	qctx, cancel := d.query(ctx)
+	defer cancel()
+	rows, err := d.pool.Query(qctx, query, args...)
+	if err != nil {
+		return 0, opError(op, translate(err))
+	}
+	defer rows.Close()
+	total := 0
+	for rows.Next() {
+		var q queued
+		var p, c []byte
+		var state string
+		var done *time.Time
+		if err := rows.Scan(&q.ID, &q.JobID, &p, &state, &c, &q.Error, &q.CreatedAt, &done, &total); err != nil {
+			return 0, opError(op, translate(err))
+		}
+		q.State = planning.JobState(state)
+		if done != nil {
+			q.DoneAt = *done
+		}
+		if err := add(q, p, c); err != nil {
+			return 0, fmt.Errorf("%s: row %d: %w", op, q.ID, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, opError(op, translate(err))
+	}
+	return total, nil
+}
+
+// unmarshalBoth decodes params and counts (jsonb) into pv and cv.
+func unmarshalBoth(params, counts []byte, pv, cv any) error {
+	if err := json.Unmarshal(params, pv); err != nil {
+		return fmt.Errorf("params: %w", err)
+	}
+	if err := json.Unmarshal(counts, cv); err != nil {
+		return fmt.Errorf("counts: %w", err)
+	}
+	return nil
 }

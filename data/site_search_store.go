@@ -22,6 +22,8 @@ var (
 	qSiteSearchSetJob string
 	//go:embed sql/site_search_by_id.sql
 	qSiteSearchByID string
+	//go:embed sql/site_searches.sql
+	qSiteSearches string
 	//go:embed sql/site_search_set_state.sql
 	qSiteSearchSetState string
 	//go:embed sql/site_search_done.sql
@@ -243,6 +245,24 @@ func (s *SiteSearchStore) SiteSearch(ctx context.Context, id int64) (planning.Si
 	}
 	return planning.SiteSearch{ID: q.ID, JobID: q.JobID, State: q.State, Error: q.Error, CreatedAt: q.CreatedAt, DoneAt: q.DoneAt,
 		Params: pj.params(), Counts: cj.counts()}, nil
+}
+
+// SiteSearches returns a page of the searches for carrier (every
+// carrier's when empty), newest first, and how many there are. Errors:
+// Unavailable.
+func (s *SiteSearchStore) SiteSearches(ctx context.Context, carrier string, pg planning.ListPage) ([]planning.SiteSearch, int, error) {
+	var out []planning.SiteSearch
+	total, err := s.db.queuedRows(ctx, "list site searches", qSiteSearches, []any{carrier, pg.Limit, pg.Offset}, func(q queued, p, c []byte) error {
+		var pj searchParamsJSON
+		var cj searchCountsJSON
+		if err := unmarshalBoth(p, c, &pj, &cj); err != nil {
+			return err
+		}
+		out = append(out, planning.SiteSearch{ID: q.ID, JobID: q.JobID, State: q.State, Error: q.Error, CreatedAt: q.CreatedAt, DoneAt: q.DoneAt,
+			Params: pj.params(), Counts: cj.counts()})
+		return nil
+	})
+	return out, total, err
 }
 
 // SetSiteSearchState records the state of search id, unless it is done.

@@ -673,3 +673,23 @@ func (s *GapService) gapSite(ctx context.Context, j gapJob, vs []Village, prev G
 func (s *GapService) Fail(ctx context.Context, id int64, state JobState, reason string) error {
 	return s.store.SetGapState(ctx, id, state, reason)
 }
+
+// Analyses returns a page of the analyses, newest first (each as it
+// stands, as Analysis), and how many there are in all. Errors: Invalid
+// for a page out of range, Unavailable.
+func (s *GapService) Analyses(ctx context.Context, pg ListPage) ([]GapAnalysis, int, error) {
+	if err := pg.Check(); err != nil {
+		return nil, 0, err
+	}
+	as, total, err := s.store.GapAnalyses(ctx, pg)
+	if err != nil {
+		return nil, 0, fmt.Errorf("gap analyses: %w", err)
+	}
+	for i := range as {
+		a := &as[i]
+		if err := followJob(ctx, s.jobs, a.JobID, &a.State, &a.Progress, &a.Error); err != nil {
+			return nil, 0, fmt.Errorf("gap analysis %d: %w", a.ID, err)
+		}
+	}
+	return as, total, nil
+}

@@ -468,6 +468,9 @@ type GapStore interface {
 	CreateGapAnalysis(ctx context.Context, a *GapAnalysis) error
 	// GapAnalysis returns one analysis; NotFound.
 	GapAnalysis(ctx context.Context, id int64) (GapAnalysis, error)
+	// GapAnalyses returns a page of the analyses, newest first, and how
+	// many there are in all.
+	GapAnalyses(ctx context.Context, pg ListPage) ([]GapAnalysis, int, error)
 	// SetGapState records an analysis's state (and why it failed).
 	SetGapState(ctx context.Context, id int64, state JobState, reason string) error
 	// CoveredShares returns, for each polygon of zoneIDs, the share of its

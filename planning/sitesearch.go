@@ -461,6 +461,9 @@ type SiteSearchStore interface {
 	CreateSiteSearch(ctx context.Context, s *SiteSearch) error
 	// SiteSearch returns one search; NotFound.
 	SiteSearch(ctx context.Context, id int64) (SiteSearch, error)
+	// SiteSearches returns a page of the searches for carrier (every
+	// carrier's when empty), newest first, and how many there are in all.
+	SiteSearches(ctx context.Context, carrier string, pg ListPage) ([]SiteSearch, int, error)
 	// SetSiteSearchState records a search's state (and why it failed).
 	SetSiteSearchState(ctx context.Context, id int64, state JobState, reason string) error
 	// VillagesByID returns the villages and hamlets of the current

@@ -694,3 +694,33 @@ func (s *GapService) CarrierLevels(ctx context.Context, carrier, province string
 	}
 	return out, used, nil
 }
+
+// Searches returns a page of the searches who may see (a carrier its own
+// carrier's, analysts and admins every one), newest first, each as it
+// stands (as Search), and how many there are in all. Errors: Invalid for
+// a page out of range, NotFound for a role that sees no search,
+// Unavailable.
+func (s *SiteSearchService) Searches(ctx context.Context, who Principal, pg ListPage) ([]SiteSearch, int, error) {
+	if err := pg.Check(); err != nil {
+		return nil, 0, err
+	}
+	carrier := ""
+	switch {
+	case who.HasAny(RoleAdmin, RoleAnalyst, RoleSystem):
+	case who.Has(RoleCarrier) && who.Org != "":
+		carrier = who.Org
+	default:
+		return nil, 0, &Error{Kind: Forbidden, Err: errors.New("only carriers, analysts and admins see site searches")}
+	}
+	ss, total, err := s.store.SiteSearches(ctx, carrier, pg)
+	if err != nil {
+		return nil, 0, fmt.Errorf("site searches: %w", err)
+	}
+	for i := range ss {
+		x := &ss[i]
+		if err := followJob(ctx, s.jobs, x.JobID, &x.State, &x.Progress, &x.Error); err != nil {
+			return nil, 0, fmt.Errorf("site search %d: %w", x.ID, err)
+		}
+	}
+	return ss, total, nil
+}

@@ -13,7 +13,7 @@
 // js/util.js and js/api.js are shared helpers; js/map.js the map;
 // js/layers.js the zoning layers and proposals; js/siteform.js the site
 // form; js/cases.js the cases; js/gaps.js the gap analyses;
-// js/sitesearch.js the site-search results; js/downloads.js the downloads.
+// js/sitesearch.js the best-site search; js/downloads.js the downloads.
 
 import { $, $$ } from './js/util.js';
 import { getJSON, request, clearProblems, showProblem } from './js/api.js';
@@ -22,7 +22,7 @@ import * as layers from './js/layers.js';
 import * as siteForm from './js/siteform.js';
 import * as cases from './js/cases.js';
 import * as gaps from './js/gaps.js';
-import { drawSiteSearch, siteSearchLayer, siteSearchToggle } from './js/sitesearch.js';
+import * as search from './js/sitesearch.js';
 import { loadDownloads } from './js/downloads.js';
 
 // Language of the findings' messages and of the report links opened first.
@@ -65,7 +65,7 @@ function showTab(name) {
   gaps.activate(name === 'gaps');
   if (name !== 'cases') cases.closeCase();
   if (name === 'cases') cases.loadCases();
-  if (name === 'gaps' && !gaps.opened()) gaps.openAnalysis(Number($('#gap-picker').analysis.value));
+  if (name === 'gaps') gaps.openChosen().then(() => search.prefill(gaps.gapState.analysis?.params?.admin_unit));
   if (name === 'downloads' && layerList) loadDownloads({ layers: layerList, who, gapId: gaps.shownId() });
 }
 
@@ -106,7 +106,8 @@ async function start(p) {
     },
   });
   gaps.configure({ canStart: has('analyst', 'admin') });
-  $('#site-search-layer').appendChild(siteSearchToggle());
+  search.configure(p, { openCase: (id) => cases.openCase(id), unit: () => gaps.gapState.analysis?.params?.admin_unit || '' });
+  $('#site-search-layer').appendChild(search.siteSearchToggle());
 
   showTab(tabs[0] || 'map');
   const [ls] = await Promise.allSettled([
@@ -121,7 +122,8 @@ async function start(p) {
   window.btsplan = {
     map, zones: layers.zones, proposalGroup: layers.proposalGroup, who: p, showTab,
     gaps: gaps.gapState, villageLayer: gaps.villageLayer, gapLayer: gaps.gapLayer, selectVillage: gaps.selectVillage,
-    openAnalysis: gaps.openAnalysis, drawSiteSearch, siteSearchLayer, caseLayer: cases.caseLayer, openCase: cases.openCase,
+    openAnalysis: gaps.openAnalysis, drawSiteSearch: search.drawSiteSearch, siteSearchLayer: search.siteSearchLayer,
+    openSearch: search.openSearch, caseLayer: cases.caseLayer, openCase: cases.openCase,
   };
   document.documentElement.dataset.ready = 'true';
 }

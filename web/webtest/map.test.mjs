@@ -8,9 +8,11 @@
 // and nothing else changed but the overdue fixture. The test walks each
 // role's flow through the map's own forms and checks every number it sees
 // against the API: an admin checks sites on the map; a carrier submits,
-// revises and withdraws; a reviewer filters the overdue cases, opens one
-// and approves it with a condition; an analyst downloads and reads the
-// gap analysis, its villages and its table.
+// revises and withdraws, runs a best-site search, adopts its first location
+// and uploads a PDF to the new case; a reviewer filters the overdue cases,
+// opens one, approves it with a condition and marks the condition met; an
+// analyst downloads and reads the gap analysis, its villages, its table and
+// the official list's disagreement, and opens the carrier's search.
 //
 // Environment: WEBTEST_TOKEN_ADMIN, _CARRIER, _REVIEWER and _ANALYST (the
 // demo users' tokens) and WEBTEST_TOKEN_REVIEWER_<AUTHORITY> (the other
@@ -21,6 +23,7 @@
 // 1 at the first failure.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -495,6 +498,71 @@ try {
     await page.screenshot({ path: join(shots, 'carrier-case.png') });
   });
 
+  let searchId = 0;
+  let adopted = 0;
+  await step('carrier: runs a best-site search and adopts location 1, which opens its case', async () => {
+    await tab('gaps');
+    await page.waitForSelector('#gap-view[data-ready="true"]');
+    await page.locator('#search-form').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#search-form select[name=mnc]').inputValue(), carrierOrg);
+    assert.equal(await page.locator('#search-form select[name=mnc]').isDisabled(), true, 'a carrier searches for itself');
+    await page.fill('#search-form input[name=unit]', 'SYN999');
+    await page.fill('#search-form input[name=n]', '3');
+    await page.click('#search-run');
+    await page.waitForSelector('#search-id', { timeout: 120000 });
+    searchId = Number(await page.locator('#search-id').innerText());
+    const s = await api('carrier', `/v1/site-searches/${searchId}`);
+    assert.equal(s.state, 'done');
+    assert.equal(s.params.carrier, carrierOrg);
+    const fc = await api('carrier', s.links.locations_geojson);
+    assert.ok(fc.features.length >= 1, 'the search found a location');
+    assert.equal(await page.locator('.leaflet-search-pane path.search-result').count(), fc.features.length, 'a marker per location');
+    assert.deepEqual(await page.$$eval('.leaflet-tooltip.search-rank', (ts) => ts.map((t) => t.textContent).sort()),
+      fc.features.map((f) => String(f.properties.rank)).sort(), 'the ranks on the markers');
+    assert.equal(await page.locator('.covered-people').innerText(), s.result.covered_people.toLocaleString('vi-VN'));
+    const first = fc.features.find((f) => f.properties.rank === 1).properties;
+    await page.click('#search-results li[data-rank="1"] b');
+    const popup = page.locator('.leaflet-popup .search-popup[data-rank="1"]');
+    await popup.waitFor();
+    assert.match(await popup.innerText(), new RegExp(first.site_code));
+    assert.equal(await popup.locator('.marginal').innerText(), first.marginal_people.toLocaleString('vi-VN'));
+    await page.screenshot({ path: join(shots, 'carrier-search.png') });
+    await popup.locator('button.adopt').click();
+    await page.waitForSelector('#tab-cases:not([hidden]) #case-page:not([aria-busy]) .case-head');
+    adopted = Number(await page.locator('#case-page .case-head').getAttribute('data-proposal'));
+    const after = await api('carrier', s.links.locations_geojson);
+    assert.equal(after.features.find((f) => f.properties.rank === 1).properties.proposal_id, adopted, 'location 1 is adopted as the case shown');
+    assert.match(await page.locator('#case-page h3').innerText(), new RegExp(first.site_code));
+    const rows = await api('carrier', '/v1/cases?limit=500');
+    assert.ok(rows.items.some((k) => k.proposal_id === adopted), 'the case is in the carrier\'s list');
+    assert.equal(await page.locator(`#search-picker select option[value="${searchId}"]`).count(), 1, 'the search among the earlier ones');
+  });
+
+  await step('carrier: uploads a PDF (checksum from the browser) and comments on the new case', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    await page.locator('#upload-form input[name=file]').setInputFiles({ name: 'consent.pdf', mimeType: 'application/pdf', buffer: pdf });
+    const sent = page.waitForRequest((r) => r.url().includes(`/v1/proposals/${adopted}/attachments?filename=`) && r.method() === 'POST');
+    await page.click('#upload-form button[type=submit]');
+    const sum = createHash('sha256').update(pdf).digest('hex');
+    assert.equal((await sent).headers()['x-checksum-sha256'], sum, 'the browser sends the SHA-256');
+    const row = page.locator('#attachments .attachment');
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-sha256'), sum);
+    assert.equal(await row.locator('.size').getAttribute('data-bytes'), String(pdf.length));
+    const href = await row.locator('a').getAttribute('href');
+    const r = await page.request.get(base + href);
+    assert.equal(r.status(), 200, href);
+    assert.deepEqual(Buffer.from(await r.body()), pdf, 'the download is the upload');
+    assert.equal(await page.locator('#comment-form select[name=visibility]').count(), 0, 'a carrier writes no internal comments');
+    await page.fill('#comment-form textarea[name=text]', 'Văn bản đồng ý đính kèm.\nConsent letter attached.');
+    await page.click('#comment-form button[type=submit]');
+    await page.locator('#comments .comment').waitFor();
+    assert.match(await page.locator('#comments .comment .text').innerText(), /Consent letter attached/);
+    const list = await api('carrier', `/v1/proposals/${adopted}/attachments`);
+    assert.deepEqual(list.items.map((a) => [a.filename, a.sha256]), [['consent.pdf', sum]]);
+    await page.screenshot({ path: join(shots, 'carrier-papers.png'), fullPage: true });
+  });
+
   await signOut();
 
   // ---- Reviewer: overdue list, a case, a decision with a condition ---------
@@ -591,6 +659,31 @@ try {
     await page.screenshot({ path: join(shots, 'reviewer-decided.png') });
   });
 
+  await step('reviewer: marks the condition met, and the decision letter opens', async () => {
+    const form = page.locator('#case-page .condition-out form.condition-settle');
+    await form.locator('input[name=note]').fill('Đã kiểm tra tại hiện trường · checked on site');
+    await form.locator('button[data-status="met"]').click();
+    await page.waitForFunction(() => document.querySelector('#case-page .condition-out')?.dataset.status === 'met');
+    assert.equal(await page.locator('#case-page form.condition-settle').count(), 0, 'a settled condition has no buttons');
+    const k = await api('reviewer', `/v1/proposals/${chosen.proposal_id}/case`);
+    assert.equal(k.decisions[0].conditions[0].status, 'met');
+    const rep = await api('reviewer', `/v1/proposals/${chosen.proposal_id}/report`);
+    assert.deepEqual(await page.$$eval('#case-page .earlier-assessment', (ls) => ls.map((l) => Number(l.dataset.id))),
+      rep.earlier_assessments.map((x) => x.id), 'the earlier assessments, newest first');
+    assert.equal(await page.locator('#case-basis').getAttribute('data-basis'), rep.assessment.basis);
+    for (const l of ['vi', 'en']) {
+      const href = await page.locator(`#case-page .letter a[data-lang="${l}"]`).getAttribute('href');
+      const r = await page.request.get(base + href);
+      assert.equal(r.status(), 200, href);
+      assert.match(r.headers()['content-type'], /text\/html/);
+    }
+    await page.fill('#comment-form textarea[name=text]', 'Ghi chú nội bộ (web test)');
+    await page.selectOption('#comment-form select[name=visibility]', 'internal');
+    await page.click('#comment-form button[type=submit]');
+    await page.locator('#comments .comment.internal').waitFor();
+    await page.screenshot({ path: join(shots, 'reviewer-condition-met.png'), fullPage: true });
+  });
+
   let signer = null;
   await step('reviewer: a CONDITIONAL case shows whose signatures are missing', async () => {
     // The list leaves the signatures to each case's page.
@@ -676,6 +769,12 @@ try {
   await step('analyst: the demo gap analysis on the map and in the table', async () => {
     await tab('gaps');
     await page.waitForSelector('#gap-view[data-ready="true"]');
+    const listed = (await api('analyst', '/v1/gap-analyses')).items.map((a) => String(a.id));
+    assert.deepEqual(await page.$$eval('#gap-picker select[name=analysis] option', (os) => os.map((o) => o.value)), listed, 'the picker lists the analyses, newest first');
+    if (await page.locator('#gap-id').innerText() !== '1') {
+      await page.selectOption('#gap-picker select[name=analysis]', '1');
+      await page.waitForFunction(() => document.querySelector('#gap-id')?.textContent === '1');
+    }
     assert.equal(await page.locator('#gap-id').innerText(), '1', 'the demo analysis opens');
     assert.equal(vs.length, gap.counts.villages);
     assert.ok(vs.length >= 5, `villages = ${vs.length}`);
@@ -690,7 +789,8 @@ try {
     }
     assert.equal(await page.locator('path.village.st-total').first().getAttribute('fill'), '#c53030', 'a total not-spot is red');
     const carriers = gap.params.carriers;
-    assert.deepEqual(await page.$$eval('#village-table thead button.sort', (bs) => bs.map((b) => b.dataset.key).slice(3)), carriers.map((m) => `carrier:${m}`));
+    assert.deepEqual(await page.$$eval('#village-table thead button.sort', (bs) => bs.map((b) => b.dataset.key).slice(3)),
+      [...carriers.map((m) => `carrier:${m}`), 'predicted', 'official', 'agreement'], 'a column per carrier, then predicted against official');
     await page.waitForFunction(() => document.querySelectorAll('.leaflet-sites-pane path.existing-site').length > 0);
   });
 
@@ -733,22 +833,42 @@ try {
     await page.screenshot({ path: join(shots, 'gaps.png') });
   });
 
-  await step('analyst: site-search results draw in their own layer', async () => {
-    const fc = { type: 'FeatureCollection', features: [
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [104.52, 21.59] }, properties: { rank: 2, people_covered: 300 } },
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [104.55, 21.62] }, properties: { rank: 1, people_covered: 600 } },
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [104.60, 21.58] }, properties: { rank: 3, people_covered: 100 } },
-    ] };
-    assert.equal(await page.evaluate((x) => window.btsplan.drawSiteSearch(x), fc), 3);
-    assert.equal(await page.locator('.leaflet-search-pane path.search-result').count(), 3);
-    const ranks = await page.$$eval('.leaflet-tooltip.search-rank', (ts) => ts.map((t) => t.textContent).sort());
-    assert.deepEqual(ranks, ['1', '2', '3']);
+  await step('analyst: the official list\'s disagreement is marked, with the note verbatim', async () => {
+    const o = gap.official;
+    assert.ok(o && o.disagreements >= 1, `the demo list disagrees somewhere: ${JSON.stringify(o)}`);
+    assert.equal(await page.locator('#gap-official .n-disagreements').innerText(), String(o.disagreements));
+    assert.equal(await page.locator('#gap-official .official-note').innerText(), o.note, 'the note verbatim');
+    const dis = vs.filter((p) => p.agreement !== 'agrees' && p.agreement !== 'not_listed');
+    assert.equal(dis.length, o.disagreements);
+    assert.equal(await page.locator('.leaflet-villages-pane path.disagreement').count(), dis.length, 'a ring per disagreement');
+    assert.deepEqual(await page.$$eval('#village-table tbody tr.disagrees', (rs) => rs.map((r) => Number(r.dataset.id)).sort()),
+      dis.map((p) => p.zone_id).sort(), 'the rows that disagree are marked');
+    const v = dis[0];
+    await page.click(`#village-table tbody tr[data-id="${v.zone_id}"]`);
+    const off = page.locator(`.leaflet-popup .village-popup[data-id="${v.zone_id}"] .official.disagrees`);
+    await off.waitFor();
+    assert.equal(await off.getAttribute('data-agreement'), v.agreement);
+    assert.match(await off.innerText(), new RegExp(v.official.date));
+    assert.equal(await page.locator(`#village-table tbody tr[data-id="${v.zone_id}"] td.predicted`).innerText(),
+      { covered: 'có sóng', lom_song: 'lõm sóng', trang_song: 'trắng sóng' }[v.predicted_status]);
+    await page.screenshot({ path: join(shots, 'gaps-official.png') });
+    await page.evaluate(() => window.btsplan.map.closePopup());
+  });
+
+  await step('analyst: opens the carrier\'s search (an analyst adopts nothing)', async () => {
+    const fc = await api('analyst', `/v1/site-searches/${searchId}/locations.geojson`);
+    await page.selectOption('#search-picker select[name=search]', String(searchId));
+    await page.click('#search-picker button[type=submit]');
+    await page.waitForFunction((id) => document.querySelector('#search-id')?.textContent === String(id), searchId);
+    assert.equal(await page.locator('.leaflet-search-pane path.search-result').count(), fc.features.length);
+    assert.equal(await page.locator('#search-results button.adopt').count(), 0, 'no Adopt for an analyst');
+    assert.equal(await page.locator(`#search-results li[data-rank="1"] [data-open-case="${adopted}"]`).count(), 1, 'location 1 opens its case');
     const toggle = page.locator('#site-search-layer input[data-layer="site-search"]');
     assert.equal(await toggle.isChecked(), true);
     await toggle.uncheck();
     assert.equal(await page.locator('path.search-result').count(), 0, 'toggled off');
     await toggle.check();
-    assert.equal(await page.locator('path.search-result').count(), 3, 'toggled on');
+    assert.equal(await page.locator('path.search-result').count(), fc.features.length, 'toggled on');
     await page.evaluate(() => window.btsplan.drawSiteSearch(null));
     assert.equal(await page.locator('path.search-result').count(), 0, 'cleared');
   });

@@ -13,10 +13,14 @@ import { $$, esc, reportLinks } from './util.js';
 // request sends one API request and returns {body, status, headers}. A
 // non-2xx answer throws an Error carrying the problem document (or a
 // stand-in when the body is not JSON).
-export async function request(url, { method = 'GET', body, headers = {}, json = true } = {}) {
+// raw (a Blob or bytes) is sent as it is, with the Content-Type that
+// headers give, instead of body as JSON.
+export async function request(url, { method = 'GET', body, raw, headers = {}, json = true } = {}) {
   const h = { Accept: 'application/json, application/geo+json, application/problem+json', ...headers };
   const init = { method, headers: h };
-  if (body !== undefined) {
+  if (raw !== undefined) {
+    init.body = raw;
+  } else if (body !== undefined) {
     h['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }

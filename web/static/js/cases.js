@@ -9,6 +9,15 @@
 //             and decide                   POST …/decisions {outcome, conditions[{type,
 //                                          params}], note, valid_until} with If-Match
 //
+// The case's papers (the carrier of the case, the reviewers, admins):
+//
+//   comments      GET/POST …/comments {text, visibility: case|internal (reviewers)}
+//   attachments   GET …/attachments, POST …/attachments?filename= (the file as the
+//                 body, PDF/PNG/JPEG, X-Checksum-Sha256 computed here), GET …/attachments/{aid}
+//   conditions    POST …/conditions/{cid} {status: met|waived, note} with If-Match
+//                 (a reviewer of the authority that decided)
+//   letter        GET …/decision-letter.html?lang=vi|en once decided
+//
 // Every change sends If-Match with the ETag of the case as it was shown,
 // so a case changed meanwhile answers 412 instead of being overwritten;
 // the answer is the case as it is now.
@@ -184,17 +193,181 @@ function renderCase(v, report, message) {
     <div class="missing-signatures">${missing
       ? `<b>Còn thiếu · Missing:</b><ul>${missing}</ul>`
       : '<span class="meta">Không thiếu chữ ký nào · No signature missing</span>'}</div>
-    ${decisions ? `<h4>Quyết định · Decisions</h4>${decisions}` : ''}
-    <div id="case-actions"></div>`;
+    ${decisions ? `<h4>Quyết định · Decisions</h4>${decisions}${letterLinks(v)}` : ''}
+    ${earlierHTML(report)}
+    <div id="case-actions"></div>
+    <div id="case-papers"></div>`;
   wireBack();
   wireFindings(page, findings);
+  wireConditions();
   renderActions(v, report);
+  renderPapers(v);
+}
+
+function letterLinks(v) {
+  const link = `/v1/proposals/${v.proposal_id}/decision-letter.html`;
+  return `<p class="letter">Văn bản quyết định · Decision letter: ` +
+    `<a href="${esc(link)}?lang=vi" target="_blank" rel="noopener" data-lang="vi">tiếng Việt</a> · ` +
+    `<a href="${esc(link)}?lang=en" target="_blank" rel="noopener" data-lang="en">English</a></p>`;
+}
+
+const basisWords = { zoning: 'quy hoạch · zoning', gap_fill: 'quy hoạch + lấp vùng lõm · zoning + gap fill' };
+
+// earlierHTML lists the assessments the latest one replaced (a
+// re-evaluation keeps them), newest first.
+function earlierHTML(report) {
+  const a = report.assessment || {};
+  const xs = report.earlier_assessments || [];
+  const basis = `<p class="meta">Cơ sở · Basis: <span id="case-basis" data-basis="${esc(a.basis)}">${esc(basisWords[a.basis] || a.basis || '—')}</span></p>`;
+  if (!xs.length) return basis;
+  return `${basis}<details class="earlier"><summary>Lần kiểm tra trước · Earlier assessments (${xs.length})</summary><ul>` +
+    xs.map((x) => `<li class="earlier-assessment" data-id="${esc(x.id)}"><span class="verdict ${esc(x.verdict)}">${esc(x.verdict)}</span> ` +
+      `${esc(basisWords[x.basis] || x.basis)} · r${esc(x.revision)} · ${esc(x.rule_set_version)} · ` +
+      `${esc(new Date(x.created_at).toLocaleString('vi-VN'))}</li>`).join('') + '</ul></details>';
+}
+
+// ---- Conditions: a reviewer of the deciding authority settles them ------
+
+function wireConditions() {
+  for (const form of $$('form.condition-settle', page)) {
+    form.addEventListener('submit', (ev) => ev.preventDefault());
+    for (const b of $$('button[data-status]', form)) {
+      b.addEventListener('click', () => {
+        const body = { status: b.dataset.status };
+        if (form.note.value.trim()) body.note = form.note.value.trim();
+        change(form, form.querySelector('.form-problem'), `conditions/${form.dataset.condition}`, body,
+          `điều kiện · condition #${form.dataset.condition}: ${b.dataset.status}`);
+      });
+    }
+  }
+}
+
+// ---- Comments and attachments ----------------------------------------
+
+function seesPapers(v) {
+  return can('reviewer') || can('admin') || (can('carrier') && v.carrier === who.org);
+}
+
+async function renderPapers(v) {
+  const box = $('#case-papers');
+  if (!seesPapers(v)) return;
+  const writes = can('reviewer') || (can('carrier') && v.carrier === who.org);
+  box.innerHTML = `<h4>Trao đổi · Comments</h4><div id="comments" class="list" aria-busy="true"></div>
+    ${writes ? `<form id="comment-form" novalidate>
+      <label>Ý kiến · Comment <textarea name="text" rows="2" data-pointer="/text"></textarea></label>
+      ${can('reviewer') ? `<label>Ai xem · Visible to <select name="visibility" data-pointer="/visibility">
+        <option value="case">Hồ sơ (cả nhà mạng) · The case (the carrier too)</option>
+        <option value="internal">Nội bộ cơ quan · Internal (reviewers only)</option></select></label>` : ''}
+      <div class="form-problem"></div>
+      <button type="submit" class="small">Gửi · Post</button></form>` : ''}
+    <h4>Tài liệu · Attachments</h4><div id="attachments" class="list" aria-busy="true"></div>
+    ${writes ? `<form id="upload-form" novalidate>
+      <label>Tệp PDF, PNG, JPEG · File <input name="file" type="file" accept="application/pdf,image/png,image/jpeg" data-pointer="filename"></label>
+      <div class="form-problem"></div>
+      <button type="submit" class="small">Tải lên · Upload</button></form>` : ''}`;
+  const pid = v.proposal_id;
+  const cf = $('#comment-form');
+  cf?.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const problem = cf.querySelector('.form-problem');
+    clearProblems(cf, problem);
+    const body = { text: cf.text.value };
+    if (cf.visibility) body.visibility = cf.visibility.value;
+    try {
+      await request(`/v1/proposals/${pid}/comments`, { method: 'POST', body });
+      cf.text.value = '';
+      await loadComments(pid);
+    } catch (e) {
+      showProblem(cf, e, problem);
+    }
+  });
+  const uf = $('#upload-form');
+  uf?.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const problem = uf.querySelector('.form-problem');
+    clearProblems(uf, problem);
+    const file = uf.file.files[0];
+    if (!file) {
+      showProblem(uf, { problem: { title: 'Chưa chọn tệp · No file chosen', errors: [{ field: 'filename', reason: 'chọn một tệp · choose a file' }] } }, problem);
+      return;
+    }
+    try {
+      await upload(pid, file);
+      uf.reset();
+      await loadAttachments(pid);
+    } catch (e) {
+      showProblem(uf, e, problem);
+    }
+  });
+  await Promise.all([loadComments(pid), loadAttachments(pid)]);
+}
+
+// upload sends file as the body, with its SHA-256 (crypto.subtle, which
+// the browser offers on https and localhost only; elsewhere the server
+// computes it alone).
+async function upload(pid, file) {
+  const bytes = await file.arrayBuffer();
+  const headers = { 'Content-Type': file.type || 'application/octet-stream' };
+  if (globalThis.crypto?.subtle) {
+    const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    headers['X-Checksum-Sha256'] = [...sum].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  return request(`/v1/proposals/${pid}/attachments?filename=${encodeURIComponent(file.name)}`, { method: 'POST', raw: bytes, headers });
+}
+
+async function loadComments(pid) {
+  const el = $('#comments');
+  if (!el) return;
+  try {
+    const items = (await getJSON(`/v1/proposals/${pid}/comments`)).items || [];
+    el.innerHTML = items.map((k) => `<div class="comment${k.visibility === 'internal' ? ' internal' : ''}" data-id="${esc(k.id)}" data-visibility="${esc(k.visibility)}">` +
+      `<div class="meta">${esc(k.author)} · ${esc(k.organization)} · ${esc(new Date(k.created).toLocaleString('vi-VN'))}` +
+      `${k.visibility === 'internal' ? ' · <b>nội bộ · internal</b>' : ''}</div><div class="text"></div></div>`).join('') ||
+      '<p class="meta empty">Chưa có · None yet</p>';
+    // Text as text: line breaks kept by CSS, nothing parsed as markup.
+    $$('.comment', el).forEach((d, i) => { d.querySelector('.text').textContent = items[i].text; });
+  } catch (e) {
+    el.innerHTML = problemBox(e);
+  }
+  el.removeAttribute('aria-busy');
+}
+
+function fmtBytes(n) {
+  if (n >= 1 << 20) return `${fmtNum(n / (1 << 20), 1)} MiB`;
+  if (n >= 1 << 10) return `${fmtNum(n / (1 << 10), 1)} KiB`;
+  return `${fmtNum(n)} B`;
+}
+
+async function loadAttachments(pid) {
+  const el = $('#attachments');
+  if (!el) return;
+  try {
+    const items = (await getJSON(`/v1/proposals/${pid}/attachments`)).items || [];
+    el.innerHTML = items.map((a) => `<div class="attachment" data-id="${esc(a.id)}" data-sha256="${esc(a.sha256)}">` +
+      `<a href="${esc(a.download)}" download="${esc(a.filename)}">${esc(a.filename)}</a> ` +
+      `<span class="meta">${esc(a.content_type)} · <span class="size" data-bytes="${esc(a.size_bytes)}">${fmtBytes(a.size_bytes)}</span> · ` +
+      `${esc(a.uploader)} (${esc(a.organization)}) · ${esc(new Date(a.created).toLocaleString('vi-VN'))}</span>` +
+      `<div class="meta sha">SHA-256 <code>${esc(a.sha256)}</code></div></div>`).join('') ||
+      '<p class="meta empty">Chưa có · None yet</p>';
+  } catch (e) {
+    el.innerHTML = problemBox(e);
+  }
+  el.removeAttribute('aria-busy');
 }
 
 function decisionHTML(d) {
-  const conds = d.conditions.map((c) => `<li class="condition-out" data-type="${esc(c.type)}" data-status="${esc(c.status)}">` +
+  // A reviewer of the authority that decided settles an open condition.
+  const settles = can('reviewer') && who.org === d.authority;
+  const conds = d.conditions.map((c) => `<li class="condition-out" data-id="${esc(c.id)}" data-type="${esc(c.type)}" data-status="${esc(c.status)}">` +
     `<b>${esc(conditionLabel(c.type))}</b> ${Object.entries(c.params || {}).map(([k, x]) => `${esc(k)}=${esc(x)}`).join(', ')} ` +
-    `<span class="cond-status ${esc(c.status)}">${esc(c.status)}</span>${c.note ? ` <span class="meta">${esc(c.note)}</span>` : ''}</li>`).join('');
+    `<span class="cond-status ${esc(c.status)}">${esc(c.status)}</span>${c.note ? ` <span class="meta">${esc(c.note)}</span>` : ''}` +
+    `${c.status_note ? ` <span class="meta">· ${esc(c.status_note)}</span>` : ''}` +
+    `${c.evidence_attachment_id ? ` <span class="meta">· tài liệu · evidence #${esc(c.evidence_attachment_id)}</span>` : ''}` +
+    (settles && c.status === 'open' ? `<form class="condition-settle row-form" data-condition="${esc(c.id)}" novalidate>
+      <input name="note" placeholder="Ghi chú · Note" data-pointer="/note" autocomplete="off">
+      <button type="button" class="small" data-status="met">Đã đáp ứng · Met</button>
+      <button type="button" class="small secondary" data-status="waived">Miễn · Waive</button>
+      <div class="form-problem"></div></form>` : '') + '</li>').join('');
   return `<div class="decision" data-outcome="${esc(d.outcome)}">${stateBadge(d.outcome)}
     <span class="meta">${esc(d.authority)} · ${esc(d.reviewer)} · ${esc(new Date(d.signed).toLocaleString('vi-VN'))}
     ${d.valid_until ? ` · hiệu lực đến · valid until ${esc(d.valid_until)}` : ''}</span>

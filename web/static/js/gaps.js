@@ -2,16 +2,21 @@
 // coloured by status, the gap polygons, the existing sites) and in a
 // sortable village table.
 //
-//   GET  /v1/gap-analyses/{id}                   {state, progress, params{carriers}, counts, links}
+//   GET  /v1/gap-analyses                        the analyses, newest first (the picker)
+//   GET  /v1/gap-analyses/{id}                   {state, progress, params{carriers}, counts, links,
+//                                                official{disagreements, note, …}}
 //   GET  /v1/gap-analyses/{id}/villages.geojson  villages; properties {zone_id, name, population,
-//                                                coverage{MNC: {status, level_dbm}}, not_spot, …source}
+//                                                coverage{MNC: {status, level_dbm}}, not_spot,
+//                                                predicted_status, official{status, date, …}|null,
+//                                                agreement, …source}
 //   GET  /v1/gap-analyses/{id}/gaps.geojson      gap polygons; properties {id, area_km2}
 //   POST /v1/gap-analyses                        {admin_unit} → 202 {id} (analysts, admins)
 //   GET  /v1/sites                               the existing networks' sites
 //
-// The API has no list of analyses: the picker takes an id (the demo's is
-// 1), remembers the ones opened or started in this browser, and reads
-// ?gap=N from the page's address.
+// The picker lists the analyses (GET /v1/gap-analyses); ?gap=N in the
+// page's address opens analysis N (a deep link), else the newest done one
+// opens. A village the official gap list classes otherwise than the
+// prediction (agreement neither agrees nor not_listed) is ringed.
 
 import { $, $$, esc, fmtNum, html, carrierLabel } from './util.js';
 import { request, getJSON, clearProblems, showProblem, problemBox } from './api.js';
@@ -24,7 +29,6 @@ const view = $('#gap-view');
 const colourSelect = $('#gap-colour');
 const tablePane = $('#table-pane');
 const table = $('#village-table');
-const knownKey = 'btsplan.gapAnalyses';
 
 // Colours: red where there is no signal, amber where it is partial, green
 // where it is covered.
@@ -33,6 +37,12 @@ export const statusColour = { covered: '#2f855a', lom_song: '#d69e2e', trang_son
 const notSpotWords = { total: 'không nhà mạng nào · no carrier', partial: 'một số nhà mạng · some carriers', none: 'mọi nhà mạng · every carrier' };
 const statusWords = { covered: 'có sóng · covered', lom_song: 'lõm sóng · patchy', trang_song: 'trắng sóng · no signal' };
 const statusShort = { covered: 'có sóng', lom_song: 'lõm sóng', trang_song: 'trắng sóng' };
+const agreementWords = {
+  agrees: 'khớp · agrees',
+  predicted_covered_official_gap: 'dự báo có sóng, danh sách báo lõm · predicted covered, listed as a gap',
+  predicted_gap_official_covered: 'dự báo lõm, danh sách báo có sóng · predicted a gap, listed as covered',
+  not_listed: 'không có trong danh sách · not listed',
+};
 const notSpotRank = { total: 0, partial: 1, none: 2 };
 const statusRank = { trang_song: 0, lom_song: 1, covered: 2 };
 
@@ -59,8 +69,32 @@ function villageColour(p) {
   return (state.colourBy ? statusColour[s] : notSpotColour[s]) || '#718096';
 }
 
+// disagrees: the official list classes the village otherwise than the
+// prediction.
+function disagrees(p) {
+  return Boolean(p.agreement) && p.agreement !== 'agrees' && p.agreement !== 'not_listed';
+}
+
 function villageClass(p) {
-  return `village v-${p.zone_id} st-${String(villageStatus(p)).replace(/\W/g, '')}${p.zone_id === state.selected ? ' selected' : ''}`;
+  return `village v-${p.zone_id} st-${String(villageStatus(p)).replace(/\W/g, '')}${disagrees(p) ? ' disagrees' : ''}` +
+    `${p.zone_id === state.selected ? ' selected' : ''}`;
+}
+
+// The ring drawn around each village the official list disagrees with.
+const disagreeLayer = L.layerGroup();
+
+function drawDisagreements() {
+  disagreeLayer.clearLayers();
+  for (const f of state.villages?.features || []) {
+    const p = f.properties;
+    if (!disagrees(p)) continue;
+    const ll = f.geometry?.type === 'Point' ? [f.geometry.coordinates[1], f.geometry.coordinates[0]]
+      : L.geoJSON(f).getBounds().getCenter();
+    disagreeLayer.addLayer(L.circleMarker(ll, {
+      renderer: renderers.villages, pane: 'villages', radius: 15, weight: 3, color: '#6b46c1', dashArray: '5 3',
+      fill: false, interactive: false, className: `disagreement d-${p.zone_id}`,
+    }));
+  }
 }
 
 const villageLayer = L.geoJSON(null, {
@@ -109,18 +143,26 @@ function villagePopup(p) {
     return `<tr><th>${esc(carrierLabel(m))}</th><td><span class="chip st-${esc(c.status)}">${esc(statusWords[c.status] || c.status || '—')}</span></td>` +
       `<td class="num">${c.level_dbm == null ? '—' : `${fmtNum(c.level_dbm, 1)}&nbsp;dBm`}</td></tr>`;
   }).join('');
-  const src = Object.entries(p).filter(([k, v]) => !['zone_id', 'name', 'category', 'population', 'coverage', 'not_spot'].includes(k) &&
+  const o = p.official;
+  const official = `<div class="official${disagrees(p) ? ' disagrees' : ''}" data-agreement="${esc(p.agreement)}">` +
+    `Dự báo · Predicted: <span class="chip st-${esc(p.predicted_status)}">${esc(statusWords[p.predicted_status] || p.predicted_status || '—')}</span> · ` +
+    `Danh sách chính thức · Official: ${o ? `<span class="chip st-${esc(o.status)}">${esc(statusWords[o.status] || o.status)}</span> ` +
+      `<span class="meta">(${esc(o.date)}, v${esc(o.list_version)} dòng · line ${esc(o.line)}: ${esc(o.name)})</span>` : '—'}` +
+    `<br><b>${esc(agreementWords[p.agreement] || p.agreement || '')}</b></div>`;
+  const src = Object.entries(p).filter(([k, v]) => !['zone_id', 'name', 'category', 'population', 'coverage', 'not_spot',
+    'predicted_status', 'official', 'agreement'].includes(k) &&
     v !== null && typeof v !== 'object').map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ');
   return `<div class="village-popup" data-id="${esc(p.zone_id)}"><b>${esc(p.name)}</b> <span class="meta">${esc(p.category)} · #${esc(p.zone_id)}</span><br>` +
     `Dân số · Population: ${fmtNum(p.population)}<br>` +
     `<span class="chip ns-${esc(p.not_spot)}">${esc(notSpotWords[p.not_spot] || p.not_spot)}</span>` +
-    `<table class="attrs">${rows}</table>${src ? `<div class="meta">${src}</div>` : ''}</div>`;
+    `<table class="attrs">${rows}</table>${official}${src ? `<div class="meta">${src}</div>` : ''}</div>`;
 }
 
 function redrawVillages() {
   state.byId.clear();
   villageLayer.clearLayers();
   if (state.villages) villageLayer.addData(state.villages);
+  drawDisagreements();
   renderLegend();
 }
 
@@ -148,7 +190,7 @@ function layerRow(key, label, swatchClass, count) {
 
 function showLayers() {
   const on = !$('#tab-gaps').hidden && state.villages;
-  for (const [key, layer] of [['villages', villageLayer], ['gaps', gapLayer], ['sites', sitesLayer]]) {
+  for (const [key, layer] of [['villages', villageLayer], ['villages', disagreeLayer], ['gaps', gapLayer], ['sites', sitesLayer]]) {
     if (on && state.visible[key]) layer.addTo(map); else map.removeLayer(layer);
   }
   tablePane.hidden = !on;
@@ -159,7 +201,7 @@ function showLayers() {
 export function activate(on) {
   if (on) showLayers();
   else {
-    for (const l of [villageLayer, gapLayer, sitesLayer]) map.removeLayer(l);
+    for (const l of [villageLayer, disagreeLayer, gapLayer, sitesLayer]) map.removeLayer(l);
     tablePane.hidden = true;
     map.invalidateSize();
   }
@@ -172,6 +214,9 @@ function sortValue(p, key) {
     case 'name': return p.name || '';
     case 'population': return p.population ?? -1;
     case 'not_spot': return notSpotRank[p.not_spot] ?? 9;
+    case 'predicted': return statusRank[p.predicted_status] ?? 9;
+    case 'official': return p.official ? (statusRank[p.official.status] ?? 9) : 10;
+    case 'agreement': return disagrees(p) ? 0 : (p.agreement === 'agrees' ? 1 : 2);
     default: {
       const c = p.coverage?.[key.slice('carrier:'.length)] || {};
       // By status, then by level: the worst first.
@@ -183,7 +228,8 @@ function sortValue(p, key) {
 function renderTable() {
   const carriers = state.analysis.params.carriers || [];
   const cols = [['name', 'Tên · Name'], ['population', 'Dân số · Population'], ['not_spot', 'Không sóng · Not-spot'],
-    ...carriers.map((m) => [`carrier:${m}`, esc(carrierLabel(m))])];
+    ...carriers.map((m) => [`carrier:${m}`, esc(carrierLabel(m))]),
+    ['predicted', 'Dự báo · Predicted'], ['official', 'Chính thức · Official'], ['agreement', 'So sánh · Agreement']];
   const { key, dir } = state.sort;
   table.tHead.innerHTML = '<tr>' + cols.map(([k, label]) => `<th aria-sort="${k === key ? (dir > 0 ? 'ascending' : 'descending') : 'none'}">` +
     `<button type="button" class="sort" data-key="${esc(k)}">${label}${k === key ? (dir > 0 ? ' ▲' : ' ▼') : ''}</button></th>`).join('') + '</tr>';
@@ -206,9 +252,14 @@ function renderTable() {
       return `<td data-carrier="${esc(m)}" data-status="${esc(c.status)}"><span class="chip st-${esc(c.status)}" title="${esc(c.status)}">${esc(statusShort[c.status] || c.status || '—')}</span> ` +
         `<span class="level">${c.level_dbm == null ? '—' : fmtNum(c.level_dbm, 1)}</span></td>`;
     }).join('');
-    return `<tr data-id="${esc(p.zone_id)}" tabindex="0"${p.zone_id === state.selected ? ' class="selected"' : ''}>` +
+    const o = p.official;
+    const cls = [p.zone_id === state.selected ? 'selected' : '', disagrees(p) ? 'disagrees' : ''].filter(Boolean).join(' ');
+    return `<tr data-id="${esc(p.zone_id)}" tabindex="0"${cls ? ` class="${cls}"` : ''} data-agreement="${esc(p.agreement)}">` +
       `<td class="name">${esc(p.name)}</td><td class="population num">${fmtNum(p.population)}</td>` +
-      `<td><span class="chip ns-${esc(p.not_spot)}">${esc(p.not_spot)}</span></td>${cells}</tr>`;
+      `<td><span class="chip ns-${esc(p.not_spot)}">${esc(p.not_spot)}</span></td>${cells}` +
+      `<td class="predicted"><span class="chip st-${esc(p.predicted_status)}">${esc(statusShort[p.predicted_status] || p.predicted_status || '—')}</span></td>` +
+      `<td class="official">${o ? `<span class="chip st-${esc(o.status)}">${esc(statusShort[o.status] || o.status)}</span> <span class="meta">${esc(o.date)}</span>` : '—'}</td>` +
+      `<td class="agreement">${disagrees(p) ? '<b class="disagree-badge">≠ KHÁC · DISAGREES</b>' : esc(p.agreement === 'agrees' ? '= khớp · agrees' : '')}</td></tr>`;
   }).join('');
   $('#village-count').textContent = `${feats.length} thôn, bản · villages; mức thu dBm · level in dBm`;
 }
@@ -252,27 +303,33 @@ export function selectVillage(id, { fromMap = false } = {}) {
 
 // ---- Picking an analysis -----------------------------------------------
 
-function known() {
-  try {
-    const v = JSON.parse(localStorage.getItem(knownKey) || '[]');
-    return Array.isArray(v) ? v.filter((x) => Number.isInteger(x) && x > 0) : [];
-  } catch {
-    return [];
-  }
+let listed = []; // GET /v1/gap-analyses' items
+let listReady = Promise.resolve();
+
+function analysisLabel(a) {
+  const area = a.params?.admin_unit || (a.params?.bbox || []).join(', ');
+  return `#${a.id} · ${area} · ${a.state} · ${new Date(a.created_at).toLocaleString('vi-VN')}`;
 }
 
-function remember(id) {
-  const ids = [id, ...known().filter((x) => x !== id)].slice(0, 20);
+// loadList fills the picker with the analyses, newest first, keeping the
+// one chosen (or choosing select when given).
+async function loadList(select) {
+  const keep = select ?? Number(picker.analysis.value);
   try {
-    localStorage.setItem(knownKey, JSON.stringify(ids));
-  } catch {
-    // Storage may be off; the picker still takes an id.
+    listed = (await getJSON('/v1/gap-analyses?limit=200')).items || [];
+  } catch (e) {
+    status.innerHTML = problemBox(e);
+    listed = [];
   }
-  renderKnown();
+  renderList(keep);
 }
 
-function renderKnown() {
-  $('#gap-known').innerHTML = known().map((id) => `<option value="${id}">`).join('');
+function renderList(keep) {
+  const opts = listed.map((a) => `<option value="${esc(a.id)}" data-state="${esc(a.state)}">${esc(analysisLabel(a))}</option>`);
+  // A deep link to an analysis past the list's first page still opens.
+  if (keep > 0 && !listed.some((a) => a.id === keep)) opts.push(`<option value="${esc(keep)}">#${esc(keep)}</option>`);
+  picker.analysis.innerHTML = opts.join('') || '<option value="">(chưa có · none yet)</option>';
+  if (keep > 0) picker.analysis.value = String(keep);
 }
 
 const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
@@ -282,6 +339,7 @@ let opening = 0;
 export async function openAnalysis(id) {
   const mine = ++opening;
   clearProblems(picker.parentElement);
+  if (!listed.some((a) => a.id === id) && ![...picker.analysis.options].some((o) => o.value === String(id))) renderList(id);
   picker.analysis.value = String(id);
   status.textContent = '…';
   let a;
@@ -300,7 +358,6 @@ export async function openAnalysis(id) {
       `<progress max="1" value="${esc(a.progress?.fraction || 0)}"></progress> ${esc(a.progress?.done)}/${esc(a.progress?.total)}`;
     await sleep(700);
   }
-  remember(id);
   if (a.state !== 'done') {
     status.innerHTML = `Phân tích · Analysis ${esc(id)}: <b data-state="${esc(a.state)}">${esc(a.state)}</b> ${esc(a.error || '')}`;
     return;
@@ -328,6 +385,7 @@ export async function openAnalysis(id) {
       if (c) c.textContent = String(fc.features?.length || 0);
     }, () => { sitesLoaded = false; });
   }
+  renderOfficial(a.official);
   view.dataset.analysis = String(a.id);
   view.dataset.ready = 'true';
   fitLayers([villageLayer, gapLayer], { maxZoom: 13, padding: [30, 30] });
@@ -373,15 +431,37 @@ colourSelect.addEventListener('change', () => {
   if (state.selected != null) selectVillage(state.selected, { fromMap: true });
 });
 
+// renderOfficial shows the analysis against the official gap list: the
+// counts and the note, verbatim.
+function renderOfficial(o) {
+  const box = $('#gap-official');
+  if (!o) {
+    box.innerHTML = '';
+    return;
+  }
+  box.innerHTML = o.list_version == null
+    ? '<p class="meta">Chưa nhập danh sách chính thức · No official gap list imported.</p>'
+    : `<p>Danh sách chính thức · Official list v${esc(o.list_version)}: ${fmtNum(o.listed)} thôn · villages listed,
+      khớp · agree <b class="n-agrees">${fmtNum(o.agrees)}</b>,
+      <span class="${o.disagreements ? 'disagree-badge' : ''}">khác · disagree <b class="n-disagreements">${fmtNum(o.disagreements)}</b></span>
+      (dự báo có sóng, danh sách báo lõm · predicted covered, listed as a gap ${fmtNum(o.predicted_covered_official_gap)};
+      dự báo lõm, danh sách báo có sóng · predicted a gap, listed as covered ${fmtNum(o.predicted_gap_official_covered)});
+      không có trong danh sách · not listed ${fmtNum(o.not_listed)}
+      (${fmtNum(o.not_listed_predicted_gap)} dự báo lõm · predicted a gap).
+      <span class="legend-item"><span class="ring"></span>vòng tím: khác danh sách · purple ring: disagrees with the list</span></p>`;
+  if (o.note) box.insertAdjacentHTML('beforeend', `<p class="meta official-note"></p>`);
+  const note = box.querySelector('.official-note');
+  if (note) note.textContent = o.note;
+}
+
 picker.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const id = Number(picker.analysis.value);
-  if (!Number.isInteger(id) || id < 1) {
-    clearProblems(picker.parentElement);
-    showProblem(picker.parentElement, { problem: { title: 'Số không hợp lệ · Not an analysis number', errors: [{ field: 'id', reason: 'một số nguyên dương · a whole number from 1' }] } }, status);
-    return;
-  }
-  openAnalysis(id);
+  if (Number.isInteger(id) && id > 0) openAnalysis(id);
+});
+picker.analysis.addEventListener('change', () => {
+  const id = Number(picker.analysis.value);
+  if (Number.isInteger(id) && id > 0) openAnalysis(id);
 });
 
 starter.addEventListener('submit', async (ev) => {
@@ -390,22 +470,32 @@ starter.addEventListener('submit', async (ev) => {
   clearProblems(scope);
   try {
     const r = await request('/v1/gap-analyses', { method: 'POST', body: { admin_unit: starter.admin_unit.value.trim() } });
-    remember(r.body.id);
-    openAnalysis(r.body.id);
+    await loadList(r.body.id);
+    await openAnalysis(r.body.id);
+    loadList(r.body.id);
   } catch (e) {
     showProblem(scope, e, status);
   }
 });
 
-// configure readies the tab: analysts and admins may start analyses. It
-// opens ?gap=N, else the last analysis this browser opened, else the
-// demo's (1).
+// configure readies the tab: analysts and admins may start analyses. The
+// picker lists the analyses and chooses ?gap=N, else the newest done one.
 export function configure({ canStart }) {
   starter.hidden = !canStart;
-  renderKnown();
   const fromURL = Number(new URLSearchParams(location.search).get('gap'));
-  const first = Number.isInteger(fromURL) && fromURL > 0 ? fromURL : (known()[0] || 1);
-  picker.analysis.value = String(first);
+  listReady = loadList(Number.isInteger(fromURL) && fromURL > 0 ? fromURL : undefined).then(() => {
+    if (!(fromURL > 0)) {
+      const done = listed.find((a) => a.state === 'done');
+      if (done) picker.analysis.value = String(done.id);
+    }
+  });
+}
+
+// openChosen opens the analysis the picker chooses, once it is filled.
+export async function openChosen() {
+  await listReady;
+  const id = Number(picker.analysis.value);
+  if (!opened() && Number.isInteger(id) && id > 0) await openAnalysis(id);
 }
 
 export function opened() {
