@@ -370,6 +370,7 @@ func BenchmarkZonesNearSQL(b *testing.B) {
 	day := time.Now().UTC().Truncate(24 * time.Hour)
 	survey := func(a sqlArgs) (int, error) {
 		var (
+			orgCode, orgName, orgKind        *string
 			codes, names, levels, parents    []string
 			from                             []time.Time
 			to                               []*time.Time
@@ -381,8 +382,8 @@ func BenchmarkZonesNearSQL(b *testing.B) {
 			distM, fpDistM, fpOverlapM2      []float64
 			nearLon, nearLat                 []float64
 		)
-		err := pool.QueryRow(ctx, string(sqlText), a.pt, a.fp, a.kinds, a.radiiM, day).Scan(
-			&codes, &names, &levels, &parents, &from, &to, &layerNames, &layerVersions,
+		err := pool.QueryRow(ctx, string(sqlText), a.pt, a.fp, a.kinds, a.radiiM, day, "452-04").Scan(
+			&orgCode, &orgName, &orgKind, &codes, &names, &levels, &parents, &from, &to, &layerNames, &layerVersions,
 			&ids, &layers, &kinds, &versions, &categories, &zones, &distM, &fpDistM, &fpOverlapM2, &nearLon, &nearLat)
 		return len(ids), err
 	}

@@ -3,7 +3,7 @@
 #
 #   data/devdb.sh install   install PostgreSQL and PostGIS from the OS packages where missing
 #   data/devdb.sh start     install if needed, init the cluster once, start it, create the
-#                           databases btsplan and btsplan_test with the postgis extension,
+#                           databases btsplan and btsplan_test with the postgis and btree_gist extensions,
 #                           and print the DATABASE_URL of btsplan on stdout
 #   data/devdb.sh url [DB]  print the URL of a database (default btsplan)
 #   data/devdb.sh fresh DB  drop and create database DB with PostGIS (for make load)
@@ -134,7 +134,7 @@ start() {
 		if ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
 			"${psql[@]}" -d postgres -c "CREATE DATABASE $db" >&2
 		fi
-		"${psql[@]}" -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis" >&2
+		"${psql[@]}" -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis" -c "CREATE EXTENSION IF NOT EXISTS btree_gist" >&2
 	done
 	url btsplan
 }
@@ -153,7 +153,7 @@ fresh() {
 	local psql=("$bin/psql" -X -q -h 127.0.0.1 -p "$(cat "$base/port")" -U "$user" -v ON_ERROR_STOP=1)
 	"${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >&2
 	"${psql[@]}" -d postgres -c "CREATE DATABASE $db" >&2
-	"${psql[@]}" -d "$db" -c "CREATE EXTENSION postgis" >&2
+	"${psql[@]}" -d "$db" -c "CREATE EXTENSION postgis" -c "CREATE EXTENSION btree_gist" >&2
 	url "$db"
 }
 

@@ -51,9 +51,14 @@ func New(t testing.TB) *pgxpool.Pool {
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	if _, err := admin.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS postgis"); err != nil {
-		admin.Close()
-		t.Fatalf("create postgis: %v", err)
+	// The extensions go in public, before any schema of a test exists: a
+	// migration's CREATE EXTENSION would otherwise put one in the first
+	// test schema, and dropping that schema would drop it for all.
+	for _, ext := range []string{"postgis", "btree_gist"} {
+		if _, err := admin.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS "+ext); err != nil {
+			admin.Close()
+			t.Fatalf("create %s: %v", ext, err)
+		}
 	}
 	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		admin.Close()

@@ -17,9 +17,10 @@
 -- The query geometry is cast to geography once, in q. The index condition
 -- is the one PostGIS itself derives for ST_DWithin on geography (&& with
 -- the search geometry expanded by the radius), on the column cast as the
--- index zone_geog_gist is written, once per kind with that kind's radius:
--- land-use zones, tested only for "inside", are not measured out to the
--- radius of a corridor or airport rule. The exact test is not a second
+-- index zone_layer_geog_gist is written, once per current layer of the
+-- kinds asked for, with its kind's radius: land-use zones, tested only for
+-- "inside", are neither read nor measured out to the radius of a corridor
+-- or airport rule. The exact test is not a second
 -- ST_DWithin: that would compute, for every candidate, the same spheroid
 -- distances as the ones returned. Each zone is cast to geography once (c)
 -- and its distances to the point and to the footprint are computed once
@@ -41,24 +42,25 @@ SELECT z.id, z.layer_name, z.kind, z.version, z.category, z.name,
             ELSE ST_Area(ST_Intersection(z.geom, q.fp)::geography) END AS footprint_overlap_m2,
        ST_X(n.cp) AS nearest_lon, ST_Y(n.cp) AS nearest_lat
 FROM q
--- The kinds with their radii, those of one radius together: one index
--- scan per radius, since each scan also visits the other kinds' zones.
+-- The current layer versions of the kinds asked for, each once with its
+-- kind's radius (the greatest, were a kind asked for twice): a kind with
+-- no current layer has no zones.
 CROSS JOIN (
-    SELECT k.radius, array_agg(k.kind) AS kinds
+    SELECT max(k.radius) AS radius, l.id AS layer_id, l.name AS layer_name, l.kind, l.version
     FROM unnest($3::text[], $4::float8[]) AS k(kind, radius)
-    GROUP BY k.radius
+    JOIN layer AS l ON l.kind = k.kind AND l.current
+    GROUP BY l.id
 ) AS k
--- The candidates: zones of current layers of each kind whose box is within
--- the kind's radius of the site. OFFSET 0 keeps the layer filter ahead of
--- the distances, and keeps the planner from inlining the cast and the
--- distances below into every expression that reads them.
+-- The candidates: the zones of each of those layers whose box is within
+-- the kind's radius of the site, one scan of zone_layer_geog_gist per
+-- layer (its index condition is on both columns: an airport rule's 15 km
+-- scan reads no land-use zone). OFFSET 0 keeps the planner from inlining the
+-- cast and the distances below into every expression that reads them.
 CROSS JOIN LATERAL (
-    SELECT z.id, z.category, z.name, z.geom, l.name AS layer_name, l.kind, l.version, k.radius
+    SELECT z.id, z.category, z.name, z.geom, k.layer_name, k.kind, k.version, k.radius
     FROM zone AS z
-    JOIN layer AS l ON l.id = z.layer_id
-    WHERE z.geom::geography && _ST_Expand(q.search, k.radius)
-      AND l.current
-      AND l.kind = ANY(k.kinds)
+    WHERE z.layer_id = k.layer_id
+      AND z.geom::geography && _ST_Expand(q.search, k.radius)
     OFFSET 0
 ) AS z
 CROSS JOIN LATERAL (SELECT z.geom::geography AS g OFFSET 0) AS c
