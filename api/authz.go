@@ -91,6 +91,7 @@ var accessRules = map[string]access{
 	"GET /v1/gap-analyses/:id/villages":         {roles: anyone},
 	"GET /v1/gap-analyses/:id/villages.geojson": {roles: anyone},
 	"GET /v1/gap-analyses/:id/gaps.geojson":     {roles: anyone},
+	"POST /v1/gap-analyses/:id/cancel":          {roles: []planning.Role{analyst, admin}},
 	"POST /v1/gap-lists":                        {roles: []planning.Role{admin}},
 	"GET /v1/layers":                            {roles: anyone},
 	"POST /v1/layers":                           {roles: []planning.Role{admin}},
@@ -115,6 +116,7 @@ var accessRules = map[string]access{
 	"GET /v1/site-searches/:id":                        {roles: []planning.Role{carrier, analyst, admin}},
 	"GET /v1/site-searches/:id/locations.geojson":      {roles: []planning.Role{carrier, analyst, admin}},
 	"POST /v1/site-searches/:id/locations/:rank/adopt": {roles: []planning.Role{carrier}},
+	"POST /v1/site-searches/:id/cancel":                {roles: []planning.Role{carrier, analyst, admin}},
 	// Webhooks belong to an organization: its carriers, reviewers and
 	// admins manage them (an admin every organization's); an analyst
 	// writes nothing. Another organization's webhook is 404.

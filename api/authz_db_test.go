@@ -216,6 +216,7 @@ func TestAccessTable(t *testing.T) {
 		{"GET", "/v1/gap-analyses/1/villages", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/villages.geojson", "", false, "any any any any any"},
 		{"GET", "/v1/gap-analyses/1/gaps.geojson", "", false, "any any any any any"},
+		{"POST", "/v1/gap-analyses/1/cancel", "", false, "403 403 403 any any"},
 		{"POST", "/v1/gap-lists", "", false, "403 403 403 403 ok"},
 
 		{"POST", "/v1/site-searches", `{}`, false, "any any 403 any any"},
@@ -223,6 +224,7 @@ func TestAccessTable(t *testing.T) {
 		{"GET", "/v1/site-searches/1", "", false, "any any 403 any any"},
 		{"GET", "/v1/site-searches/1/locations.geojson", "", false, "any any 403 any any"},
 		{"POST", "/v1/site-searches/1/locations/1/adopt", "", false, "any any 403 403 403"},
+		{"POST", "/v1/site-searches/1/cancel", "", false, "any any 403 any any"},
 		{"GET", "/v1/layers", "", false, "ok ok ok ok ok"},
 		{"POST", "/v1/layers?kind=landuse&name=x&category=ONT", `{"type":"FeatureCollection","features":[]}`, false, "403 403 403 403 ok"},
 		{"GET", "/v1/layers/x.geojson", "", false, "any any any any any"},

@@ -439,3 +439,25 @@ func GapAreasFeatureCollection(as []planning.GapArea) *geojson.FeatureCollection
 	}
 	return fc
 }
+
+// handleCancelGaps serves POST /v1/gap-analyses/{id}/cancel: a queued
+// analysis never runs, a running one stops within moments (its worker
+// records it cancelled). It answers the analysis as it then stands; one
+// that is done, failed or cancelled already is 409.
+func (s *server) handleCancelGaps() handlerFunc {
+	return func(c *gin.Context) error {
+		svc, id, err := s.gapRoute(c)
+		if err != nil {
+			return err
+		}
+		if err := noBodyNoParams(c); err != nil {
+			return err
+		}
+		a, err := svc.Cancel(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, newGapOut(a))
+		return nil
+	}
+}

@@ -456,3 +456,23 @@ func finiteOrNull(v float64) *float64 {
 	}
 	return &v
 }
+
+// handleCancelSearch serves POST /v1/site-searches/{id}/cancel, as
+// handleCancelGaps does for an analysis; another carrier's search is 404.
+func (s *server) handleCancelSearch() handlerFunc {
+	return func(c *gin.Context) error {
+		svc, id, err := s.searchRoute(c)
+		if err != nil {
+			return err
+		}
+		if err := noBodyNoParams(c); err != nil {
+			return err
+		}
+		ss, err := svc.Cancel(c.Request.Context(), principal(c), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(c, http.StatusOK, contentTypeJSON, newSearchOut(ss))
+		return nil
+	}
+}

@@ -386,6 +386,32 @@ func TestSiteSearchOnDemoDistrict(t *testing.T) {
 		t.Errorf("another carrier's adoption = %d, want 404", rec.Code)
 	}
 
+	// Cancelling: another carrier's search is 404, a body or a parameter
+	// 400, and a done search 409 naming the id; nothing changes.
+	for _, tc := range []struct {
+		who, path, body string
+		want            int
+	}{
+		{"other", self + "/cancel", "", http.StatusNotFound},
+		{"reviewer", self + "/cancel", "", http.StatusForbidden},
+		{"carrier", self + "/cancel", `{"why": "x"}`, http.StatusBadRequest},
+		{"carrier", self + "/cancel?now=1", "", http.StatusBadRequest},
+		{"carrier", "/v1/site-searches/x/cancel", "", http.StatusBadRequest},
+		{"carrier", "/v1/site-searches/999999/cancel", "", http.StatusNotFound},
+		{"carrier", self + "/cancel", "", http.StatusConflict},
+	} {
+		rec := s.do(t, tc.who, http.MethodPost, tc.path, tc.body)
+		if rec.Code != tc.want || rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("POST %s as %s with %q = %d %s %s, want %d problem+json", tc.path, tc.who, tc.body, rec.Code, rec.Header().Get("Content-Type"), rec.Body, tc.want)
+		}
+		if tc.want == http.StatusConflict && !strings.Contains(rec.Body.String(), `"field":"id"`) {
+			t.Errorf("cancel a done search: %s, want the problem to name id", rec.Body)
+		}
+	}
+	if rec := s.do(t, "carrier", http.MethodGet, self, ""); !strings.Contains(rec.Body.String(), `"state":"done"`) {
+		t.Errorf("after the refused cancels the search = %s, want still done", rec.Body)
+	}
+
 	// Adopting rank 1: one call, a submitted and assessed case.
 	rec = s.do(t, "carrier", http.MethodPost, self+"/locations/1/adopt", "")
 	if rec.Code != http.StatusCreated {

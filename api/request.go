@@ -261,3 +261,25 @@ func unknownParams(q url.Values, known ...string) []error {
 	}
 	return errs
 }
+
+// noBodyNoParams refuses a body or a query parameter on an action that
+// takes neither (cancelling a job): 400 naming what was sent.
+func noBodyNoParams(c *gin.Context) error {
+	if c.Request.ContentLength > 0 || len(c.Request.TransferEncoding) > 0 {
+		return malformed("", "this action takes no body")
+	}
+	q := c.Request.URL.Query()
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	if len(names) > 0 {
+		slices.Sort(names)
+		field := names[0]
+		if field == "" || len(field) > 64 || !utf8.ValidString(field) {
+			field = "(a parameter)"
+		}
+		return malformed(field, "unknown parameter: this action takes none")
+	}
+	return nil
+}

@@ -66,6 +66,7 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/gap-analyses/:id/villages", w(s.handleGapVillages()))
 	v1.GET("/gap-analyses/:id/villages.geojson", w(s.handleGapVillagesGeoJSON()))
 	v1.GET("/gap-analyses/:id/gaps.geojson", w(s.handleGapAreasGeoJSON()))
+	v1.POST("/gap-analyses/:id/cancel", w(s.handleCancelGaps()))
 	v1.POST("/gap-lists", w(s.handleImportGapList()))
 
 	v1.POST("/site-searches", w(s.handleStartSearch()))
@@ -73,6 +74,7 @@ func (s *server) routes(e *gin.Engine) {
 	v1.GET("/site-searches/:id", w(s.handleGetSearch()))
 	v1.GET("/site-searches/:id/locations.geojson", w(s.handleSearchLocations()))
 	v1.POST("/site-searches/:id/locations/:rank/adopt", w(s.handleAdoptLocation()))
+	v1.POST("/site-searches/:id/cancel", w(s.handleCancelSearch()))
 
 	v1.GET("/layers", w(s.handleListLayers()))
 	v1.POST("/layers", w(s.handleImportLayer()))

@@ -693,3 +693,21 @@ func (s *GapService) Analyses(ctx context.Context, pg ListPage) ([]GapAnalysis, 
 	}
 	return as, total, nil
 }
+
+// Cancel cancels analysis id (see cancelTracked) and returns it as it then
+// stands: cancelled, or running until its worker stops. Errors: NotFound;
+// Exists naming "id" when it is done, failed or cancelled already;
+// Unavailable.
+func (s *GapService) Cancel(ctx context.Context, id int64) (GapAnalysis, error) {
+	a, err := s.Analysis(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	what := fmt.Sprintf("gap analysis %d", id)
+	if err := cancelTracked(ctx, s.jobs, what, a.JobID, a.State, func(ctx context.Context, st JobState, reason string) error {
+		return s.store.SetGapState(ctx, id, st, reason)
+	}); err != nil {
+		return a, err
+	}
+	return s.Analysis(ctx, id)
+}

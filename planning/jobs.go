@@ -2,6 +2,7 @@ package planning
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -84,4 +85,30 @@ type Jobs interface {
 	// again; a finished one is left as it is. It returns the job as it
 	// stands. Errors: NotFound, Unavailable.
 	CancelJob(ctx context.Context, id int64) (Job, error)
+}
+
+// cancelTracked cancels the job jobID of something a job computes (a gap
+// analysis, a site search) whose stored state is state: a queued job never
+// runs, a running one has its context cancelled and its worker records the
+// subject cancelled. A job already cancelled when CancelJob answers (it
+// was queued) is recorded cancelled here through mark. Errors: Exists
+// naming "id" when the subject is final already (done, failed,
+// cancelled); Unavailable without a job queue; those of CancelJob.
+func cancelTracked(ctx context.Context, jobs Jobs, what string, jobID int64, state JobState, mark func(ctx context.Context, state JobState, reason string) error) error {
+	if state.Final() {
+		return &Error{Kind: Exists, Field: "id", Err: fmt.Errorf("%s is %s already: nothing to cancel", what, state)}
+	}
+	if jobs == nil || jobID == 0 {
+		return &Error{Kind: Unavailable, Err: fmt.Errorf("%s has no job to cancel: no job queue is configured", what)}
+	}
+	j, err := jobs.CancelJob(ctx, jobID)
+	if err != nil {
+		return fmt.Errorf("cancel %s: %w", what, err)
+	}
+	if j.State == JobCancelled {
+		if err := mark(ctx, JobCancelled, "cancelled"); err != nil {
+			return fmt.Errorf("cancel %s: %w", what, err)
+		}
+	}
+	return nil
 }

@@ -724,3 +724,21 @@ func (s *SiteSearchService) Searches(ctx context.Context, who Principal, pg List
 	}
 	return ss, total, nil
 }
+
+// Cancel cancels search id (see cancelTracked) as who, who must be able to
+// see it (CanSeeSearch), and returns it as it then stands. Errors: as
+// Search's; Exists naming "id" when it is done, failed or cancelled
+// already; Unavailable.
+func (s *SiteSearchService) Cancel(ctx context.Context, who Principal, id int64) (SiteSearch, error) {
+	ss, err := s.Search(ctx, who, id)
+	if err != nil {
+		return ss, err
+	}
+	what := fmt.Sprintf("site search %d", id)
+	if err := cancelTracked(ctx, s.jobs, what, ss.JobID, ss.State, func(ctx context.Context, st JobState, reason string) error {
+		return s.store.SetSiteSearchState(ctx, id, st, reason)
+	}); err != nil {
+		return ss, err
+	}
+	return s.Search(ctx, who, id)
+}
