@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -274,7 +275,7 @@ func (s *ProposalStore) queueAssessmentParts(b *pgx.Batch, a *planning.Assessmen
 // (planning.RequiredAuthorities) and the coverage of the same revision,
 // and makes its verdict the proposal's, in one transaction (two round
 // trips). Errors: NotFound for an unknown proposal, Unavailable.
-func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessment) error {
+func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessment, audit ...planning.AuditEntry) error {
 	op := fmt.Sprintf("add assessment of proposal %d", a.ProposalID)
 	tx, err := s.db.pool.Begin(ctx)
 	if err != nil {
@@ -301,6 +302,15 @@ func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessmen
 	// new one needs those of its own conditions (as a submission's does).
 	if req := planning.RequiredAuthorities(*a); len(req) > 0 {
 		b.Queue(qRequiredSignaturesInsert, a.ID, req)
+	}
+	for i := range audit {
+		if audit[i].Details == nil {
+			audit[i].Details = map[string]string{}
+		}
+		audit[i].Details["assessment_id"] = strconv.FormatInt(a.ID, 10)
+	}
+	if err := queueAudit(b, audit); err != nil {
+		return opError(op, err)
 	}
 	if err := s.db.send(ctx, tx, b); err != nil {
 		return opError(op, err)

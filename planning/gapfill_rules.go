@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // LayerKindGapFill is the layer kind of the findings of gap-fill rules:
@@ -122,7 +123,18 @@ func (s *Service) ReassessWithGapFill(ctx context.Context, proposalID int64, g G
 	}
 	a = WithGapFill(a, s.book.RuleSet(a.Province), p.Site, g)
 	a.Basis, a.ProposalID, a.Revision = BasisGapFill, p.ID, p.Revision
-	if err := s.props.AddAssessment(ctx, &a); err != nil {
+	// The re-evaluation is a step of the case like any other: the system
+	// makes it, and the audit trail says what it changed.
+	audit := AuditEntry{At: s.now(), Actor: "system", Action: "assessment.reevaluate", ProposalID: p.ID,
+		Details: map[string]string{
+			"basis":                 string(BasisGapFill),
+			"revision":              strconv.Itoa(p.Revision),
+			"earlier_assessment_id": strconv.FormatInt(prev.ID, 10),
+			"verdict_before":        string(prev.Verdict),
+			"verdict_after":         string(a.Verdict),
+			"gap_villages_covered":  strconv.Itoa(len(g.VillagesNewlyCovered)),
+		}}
+	if err := s.props.AddAssessment(ctx, &a, audit); err != nil {
 		return Assessment{}, false, fmt.Errorf("%s: %w", op, err)
 	}
 	return a, true, nil

@@ -157,9 +157,11 @@ func TestReassessWithGapFill(t *testing.T) {
 		return planning.Proposal{ID: 9, Revision: 1, Site: site, Verdict: planning.Approve}, nil
 	}
 	st.props.AssessmentFunc = func(context.Context, int64) (planning.Assessment, error) { return stored[len(stored)-1], nil }
-	st.props.AddAssessmentFunc = func(_ context.Context, a *planning.Assessment) error {
+	var audits []planning.AuditEntry
+	st.props.AddAssessmentFunc = func(_ context.Context, a *planning.Assessment, audit ...planning.AuditEntry) error {
 		a.ID = int64(len(stored) + 1)
 		stored = append(stored, *a)
+		audits = append(audits, audit...)
 		return nil
 	}
 	svc := st.service(defaultBook(t))
@@ -175,8 +177,15 @@ func TestReassessWithGapFill(t *testing.T) {
 		len(ruleIDs(a.Findings)) != 1 || ruleIDs(a.Findings)[0] != sharingRule {
 		t.Errorf("new assessment = %+v, want #2 of proposal 9 rev 1, gap_fill, CONDITIONAL by %s", a, sharingRule)
 	}
+	// The re-evaluation is audited with it, by the system, naming the
+	// verdict it changed.
+	if len(audits) != 1 || audits[0].Action != "assessment.reevaluate" || audits[0].Actor != "system" || audits[0].ProposalID != 9 ||
+		audits[0].Details["verdict_before"] != string(planning.Approve) || audits[0].Details["verdict_after"] != string(planning.Conditional) ||
+		audits[0].Details["earlier_assessment_id"] != "1" {
+		t.Errorf("audit rows = %+v, want one assessment.reevaluate by the system of proposal 9, APPROVE → CONDITIONAL, after #1", audits)
+	}
 	again, added, err := svc.ReassessWithGapFill(context.Background(), 9, g)
-	if err != nil || added || again.ID != 2 || len(stored) != 2 {
+	if err != nil || added || again.ID != 2 || len(stored) != 2 || len(audits) != 1 {
 		t.Errorf("second ReassessWithGapFill = #%d added %v, %v (%d stored); want #2 as is, nothing added", again.ID, added, err, len(stored))
 	}
 }

@@ -110,9 +110,9 @@ type ProposalStore interface {
 	// proposal a.ProposalID (a re-evaluation, Basis BasisGapFill), with
 	// its findings, layer versions, rule set text and the signatures its
 	// conditions require (RequiredAuthorities), and makes its verdict the
-	// proposal's, in one transaction; it fills ID and CreatedAt. The
-	// earlier assessments are kept.
-	AddAssessment(ctx context.Context, a *Assessment) error
+	// proposal's, in one transaction with the audit rows given; it fills
+	// ID and CreatedAt. The earlier assessments are kept.
+	AddAssessment(ctx context.Context, a *Assessment, audit ...AuditEntry) error
 	// Assessments returns every assessment of a proposal, newest first,
 	// without findings or layer versions.
 	Assessments(ctx context.Context, proposalID int64) ([]Assessment, error)

@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,13 @@ func TestProposalReassessedWithGapFill(t *testing.T) {
 	// the report and the map read the coverage of the latest assessment.
 	if _, ok, err := g.cov.StoredProposalCoverage(ctx, p.ID); err != nil || !ok {
 		t.Errorf("coverage of proposal %d after its re-evaluation: ok %v, %v; want the coverage carried over", p.ID, ok, err)
+	}
+
+	// The re-evaluation wrote its audit row in its own transaction.
+	var audited int
+	if err := g.pool.QueryRow(ctx, `SELECT count(*) FROM audit_event WHERE action = 'assessment.reevaluate' AND proposal_id = $1
+		AND payload->>'assessment_id' = $2`, p.ID, strconv.FormatInt(latest.ID, 10)).Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("audit rows of the re-evaluation = %d (%v), want 1 naming assessment %d", audited, err, latest.ID)
 	}
 
 	// A retried job finds the re-evaluation done: no third assessment.

@@ -105,16 +105,16 @@ type ProposalStore struct {
 	ProposalsFunc      func(ctx context.Context, f planning.ProposalFilter) ([]planning.Proposal, int, error)
 	AssessmentFunc     func(ctx context.Context, proposalID int64) (planning.Assessment, error)
 	// The re-evaluations of a proposal with its gap fill.
-	AddAssessmentFunc func(ctx context.Context, a *planning.Assessment) error
+	AddAssessmentFunc func(ctx context.Context, a *planning.Assessment, audit ...planning.AuditEntry) error
 	AssessmentsFunc   func(ctx context.Context, proposalID int64) ([]planning.Assessment, error)
 }
 
 // AddAssessment calls AddAssessmentFunc.
-func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessment) error {
+func (s *ProposalStore) AddAssessment(ctx context.Context, a *planning.Assessment, audit ...planning.AuditEntry) error {
 	if s.AddAssessmentFunc == nil {
 		return unset("ProposalStore.AddAssessment")
 	}
-	return s.AddAssessmentFunc(ctx, a)
+	return s.AddAssessmentFunc(ctx, a, audit...)
 }
 
 // Assessments calls AssessmentsFunc.
