@@ -27,6 +27,9 @@ type gapRequest struct {
 	ThresholdDBm *float64       `json:"threshold_dbm"`
 	Reliability  *reliabilityIn `json:"reliability"`
 	LomSongShare *float64       `json:"lom_song_share"`
+	// Fresh recomputes every site and village instead of starting from
+	// the latest done analysis of the same area, carriers and tunables.
+	Fresh *bool `json:"fresh"`
 }
 
 type reliabilityIn struct {
@@ -68,6 +71,9 @@ func (r gapRequest) params() (planning.GapParams, error) {
 			errs = append(errs, planning.FieldError(planning.FieldGapLomSongShare, "%g is not a share in (0, 1)", *r.LomSongShare))
 		}
 		p.LomSongShare = *r.LomSongShare
+	}
+	if r.Fresh != nil {
+		p.Fresh = *r.Fresh
 	}
 	return p, errors.Join(errs...)
 }
@@ -256,6 +262,7 @@ type gapParamsOut struct {
 	ThresholdDBm *float64  `json:"threshold_dbm,omitempty"`
 	Reliability  *relOut   `json:"reliability,omitempty"`
 	LomSongShare float64   `json:"lom_song_share,omitempty"`
+	Fresh        bool      `json:"fresh,omitempty"`
 }
 
 type relOut struct {
@@ -307,7 +314,7 @@ func newGapOut(a planning.GapAnalysis) gapOut {
 		Links:     gapLinks{Self: self, Villages: self + "/villages", VillagesGeoJSON: self + "/villages.geojson", GapsGeoJSON: self + "/gaps.geojson"},
 	}
 	p := a.Params
-	out.Params = gapParamsOut{AdminUnit: p.AdminUnit, Carriers: nonNil(p.Carriers), ThresholdDBm: p.ThresholdDBm, LomSongShare: p.LomSongShare}
+	out.Params = gapParamsOut{AdminUnit: p.AdminUnit, Carriers: nonNil(p.Carriers), ThresholdDBm: p.ThresholdDBm, LomSongShare: p.LomSongShare, Fresh: p.Fresh}
 	if b := p.BBox; b != nil {
 		out.Params.BBox = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 	}

@@ -72,7 +72,7 @@ func (d *dbAPI) get(t *testing.T, target string) *httptest.ResponseRecorder {
 func TestGapAnalysisAPI(t *testing.T) {
 	d := gapsAPI(t)
 	rec := d.post(t, "/v1/gap-analyses", strings.NewReader(`{"bbox": [105.55, 21.35, 105.65, 21.45], "threshold_dbm": -105,
-		"reliability": {"time_pct": 50, "location_pct": 90}}`))
+		"reliability": {"time_pct": 50, "location_pct": 90}, "fresh": true}`))
 	if rec.Code != http.StatusAccepted {
 		t.Fatalf("POST /v1/gap-analyses = %d %s, want 202", rec.Code, rec.Body)
 	}
@@ -81,6 +81,7 @@ func TestGapAnalysisAPI(t *testing.T) {
 		State  string `json:"state"`
 		Params struct {
 			Carriers []string `json:"carriers"`
+			Fresh    bool     `json:"fresh"`
 		} `json:"params"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.ID == 0 || out.State != "queued" {
@@ -88,6 +89,9 @@ func TestGapAnalysisAPI(t *testing.T) {
 	}
 	if loc := rec.Header().Get("Location"); loc != "/v1/gap-analyses/"+itoa(out.ID) {
 		t.Errorf("Location = %q, want /v1/gap-analyses/%d", loc, out.ID)
+	}
+	if !out.Params.Fresh {
+		t.Errorf("params = %s, want fresh kept (a full recompute was asked)", rec.Body)
 	}
 	if strings.Join(out.Params.Carriers, ",") != "452-04" {
 		t.Errorf("carriers = %v, want [452-04] (the carriers with sites)", out.Params.Carriers)
@@ -128,6 +132,7 @@ func TestGapAnalysisAPIBadInput(t *testing.T) {
 		{"unknown admin unit", `{"admin_unit": "99"}`, http.StatusUnprocessableEntity, "/admin_unit", `unknown admin unit "99"`},
 		{"unknown carrier", `{"bbox": [105.55, 21.35, 105.65, 21.45], "carriers": ["452-99"]}`, http.StatusUnprocessableEntity, "/carriers/0", "not a carrier"},
 		{"threshold out of range", `{"bbox": [105.55, 21.35, 105.65, 21.45], "threshold_dbm": 10}`, http.StatusUnprocessableEntity, "/threshold_dbm", "not a coverage threshold"},
+		{"fresh not a boolean", `{"bbox": [105.55, 21.35, 105.65, 21.45], "fresh": "yes"}`, http.StatusUnprocessableEntity, "/fresh", "wrong type"},
 		{"reliability incomplete", `{"bbox": [105.55, 21.35, 105.65, 21.45], "reliability": {"time_pct": 50}}`, http.StatusUnprocessableEntity, "/reliability/location_pct", "missing"},
 		{"no villages there", `{"bbox": [105.1, 21.1, 105.2, 21.2]}`, http.StatusUnprocessableEntity, "/bbox", "no villages"},
 		{"no sites of that carrier", `{"bbox": [105.55, 21.35, 105.65, 21.45], "carriers": ["452-01"]}`, http.StatusUnprocessableEntity, "/bbox", "no existing sites of 452-01"},

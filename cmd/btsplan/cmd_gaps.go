@@ -16,7 +16,7 @@ import (
 )
 
 const gapsSynopsis = `gaps (--admin-unit CODE | --bbox W,S,E,N) [--carrier MNC]... [--threshold-dbm X]
-       [--reliability T,L] [--out-villages F.geojson] [--out-gaps F.geojson]
+       [--reliability T,L] [--fresh] [--out-villages F.geojson] [--out-gaps F.geojson]
 
 Queues a gap analysis of the existing networks (POST /v1/gap-analyses, in-process),
 waits for it and prints its JSON summary: per carrier the villages covered, lõm sóng
@@ -180,6 +180,7 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 	fs.Var(&carriers, "carrier", "carrier `MNC` such as 452-04; repeatable (default every carrier with sites in the area)")
 	threshold := fs.String("threshold-dbm", "", "coverage threshold, dBm of each technology's metric (default the radio defaults' per technology)")
 	reliability := fs.String("reliability", "", "ITM `T,L`: time and location percentages (default the radio defaults')")
+	fresh := fs.Bool("fresh", false, "recompute every site and village instead of starting from the latest done analysis of the same area, carriers and tunables")
 	outVillages := fs.String("out-villages", "", "write the villages with their status as GeoJSON here")
 	outGaps := fs.String("out-gaps", "", "write the gap polygons as GeoJSON here")
 	if err := parseFlags(fs, args); err != nil {
@@ -192,6 +193,9 @@ func cmdGaps(ctx context.Context, env *environment, args []string) error {
 	req, err := gapsRequest(*adminUnit, *bbox, carriers, *threshold, *reliability)
 	if err != nil {
 		return err
+	}
+	if *fresh {
+		req["fresh"] = true
 	}
 	t0 := time.Now()
 	var st gapState
