@@ -681,6 +681,7 @@ try {
     assert.match(await box.innerText(), /\/evidence_attachment_id/);
     assert.equal(await form.locator('select[name=attachment]').getAttribute('aria-invalid'), 'true');
     assert.match(await form.locator('.form-problem').innerText(), /422/);
+    await page.locator('#case-page .decision').screenshot({ path: join(shots, 'carrier-evidence-error.png') });
     const pdf = Buffer.from('%PDF-1.4\n% height 30 m, as built\n%%EOF\n');
     await form.locator('input[name=file]').setInputFiles({ name: 'as-built.pdf', mimeType: 'application/pdf', buffer: pdf });
     await form.locator('input[name=note]').fill('Bản vẽ hoàn công · as-built drawing');
@@ -699,7 +700,7 @@ try {
     assert.equal(k.decisions[0].conditions[0].evidence_note, 'Bản vẽ hoàn công · as-built drawing');
     // The picker now offers it, for the next report.
     assert.ok((await page.$$eval('#case-page form.condition-evidence select[name=attachment] option', (os) => os.map((o) => o.value))).includes(String(att.id)));
-    await page.screenshot({ path: join(shots, 'carrier-evidence.png'), fullPage: true });
+    await page.locator('#case-page .decision').screenshot({ path: join(shots, 'carrier-evidence.png') });
   });
 
   await signOut();
