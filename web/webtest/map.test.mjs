@@ -664,7 +664,7 @@ try {
 
   await signOut();
 
-  await step('carrier: reports evidence for the condition (a new file, checksum from the browser, and a note)', async () => {
+  await step('carrier: reports evidence for the condition (a file uploaded there, a 412 and reload, then the file picked, and a note)', async () => {
     assert.equal(chosen.carrier, carrierOrg, 'the decided case is the carrier\'s own');
     await signIn('carrier');
     await caseRows();
@@ -682,20 +682,41 @@ try {
     assert.equal(await form.locator('select[name=attachment]').getAttribute('aria-invalid'), 'true');
     assert.match(await form.locator('.form-problem').innerText(), /422/);
     await page.locator('#case-page .decision').screenshot({ path: join(shots, 'carrier-evidence-error.png') });
+    // Meanwhile the carrier reports a photo through the API: the page's ETag is stale.
+    const cid = (await api('carrier', `/v1/proposals/${chosen.proposal_id}/case`)).decisions[0].conditions[0].id;
+    const photo = await api('carrier', `/v1/proposals/${chosen.proposal_id}/attachments?filename=site-photo.pdf`, {
+      method: 'POST', status: 201, headers: { 'Content-Type': 'application/pdf' }, body: Buffer.from('%PDF-1.4\n% photo\n%%EOF\n') });
+    const etag = (await api('carrier', `/v1/proposals/${chosen.proposal_id}/case`)).etag;
+    await api('carrier', `/v1/proposals/${chosen.proposal_id}/conditions/${cid}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'If-Match': etag },
+      body: JSON.stringify({ status: 'open', evidence_attachment_id: photo.id }) });
     const pdf = Buffer.from('%PDF-1.4\n% height 30 m, as built\n%%EOF\n');
     await form.locator('input[name=file]').setInputFiles({ name: 'as-built.pdf', mimeType: 'application/pdf', buffer: pdf });
-    await form.locator('input[name=note]').fill('Bản vẽ hoàn công · as-built drawing');
     const sent = page.waitForRequest((r) => r.url().includes(`/v1/proposals/${chosen.proposal_id}/attachments?filename=`) && r.method() === 'POST');
     await form.locator('button[type=submit]').click();
     assert.equal((await sent).headers()['x-checksum-sha256'], createHash('sha256').update(pdf).digest('hex'), 'the browser sends the SHA-256');
+    const problem = form.locator('.form-problem');
+    await problem.locator('button.reload').waitFor();
+    assert.match(await problem.innerText(), /412/);
+    await problem.locator('button.reload').click();
+    // The reloaded page shows the photo as the evidence, and offers the
+    // uploaded file in the picker: the carrier picks it and sends again.
+    await page.locator('#case-page .condition-out .evidence .evidence-file a').waitFor();
+    assert.equal(await page.locator('#case-page .condition-out .evidence .evidence-file a').innerText(), 'site-photo.pdf');
+    const att = (await api('carrier', `/v1/proposals/${chosen.proposal_id}/attachments`)).items.find((a) => a.filename === 'as-built.pdf');
+    assert.ok(att, 'the uploaded file is among the case\'s attachments');
+    await out.locator('details.evidence-report summary').click();
+    await page.waitForSelector(`#case-page form.condition-evidence select[name=attachment] option[value="${att.id}"]`, { state: 'attached' });
+    await form.locator('select[name=attachment]').selectOption(String(att.id));
+    await form.locator('input[name=note]').fill('Bản vẽ hoàn công · as-built drawing');
+    await form.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('#case-page .condition-out .evidence .evidence-file a')?.textContent === 'as-built.pdf');
     const link = page.locator('#case-page .condition-out .evidence .evidence-file a');
     await link.waitFor();
     assert.equal(await link.innerText(), 'as-built.pdf');
     assert.match(await page.locator('#case-page .condition-out .evidence').innerText(), /as-built drawing/);
     assert.equal(await page.locator('#case-page .condition-out').getAttribute('data-status'), 'open', 'evidence leaves it open');
     const k = await api('carrier', `/v1/proposals/${chosen.proposal_id}/case`);
-    const att = (await api('carrier', `/v1/proposals/${chosen.proposal_id}/attachments`)).items.find((a) => a.filename === 'as-built.pdf');
-    assert.ok(att, 'the file is among the case\'s attachments');
     assert.equal(k.decisions[0].conditions[0].evidence_attachment_id, att.id);
     assert.equal(k.decisions[0].conditions[0].evidence_note, 'Bản vẽ hoàn công · as-built drawing');
     // The picker now offers it, for the next report.
