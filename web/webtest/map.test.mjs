@@ -10,7 +10,8 @@
 // against the API: an admin checks sites on the map; a carrier submits,
 // revises and withdraws, runs a best-site search, adopts its first location
 // and uploads a PDF to the new case; a reviewer filters the overdue cases,
-// opens one, approves it with a condition and marks the condition met; an
+// opens one, approves it with a condition, the carrier reports evidence for
+// it (a file uploaded right there) and the reviewer marks it met; an
 // analyst downloads and reads the gap analysis, its villages, its table and
 // the official list's disagreement, and opens the carrier's search.
 //
@@ -587,9 +588,11 @@ try {
     await page.screenshot({ path: join(shots, 'reviewer-overdue.png') });
   });
 
-  // An overdue case with no signature to collect: the lead authority decides alone.
+  // An overdue case with no signature to collect: the lead authority decides
+  // alone. The signed-in carrier's own, so that it reports evidence on it.
   const cases = (await api('reviewer', '/v1/cases?overdue=true&state=assessed&limit=500')).items;
-  const chosen = cases.find((k) => k.required_signatures.length === 0) || cases[0];
+  const chosen = cases.find((k) => k.required_signatures.length === 0 && k.carrier === carrierOrg) ||
+    cases.find((k) => k.required_signatures.length === 0) || cases[0];
   assert.ok(chosen, 'an overdue assessed case');
 
   await step(`reviewer: opens ${chosen.site_code} with its report and map`, async () => {
@@ -659,7 +662,77 @@ try {
     await page.screenshot({ path: join(shots, 'reviewer-decided.png') });
   });
 
+  await signOut();
+
+  await step('carrier: reports evidence for the condition (a file uploaded there, a 412 and reload, then the file picked, and a note)', async () => {
+    assert.equal(chosen.carrier, carrierOrg, 'the decided case is the carrier\'s own');
+    await signIn('carrier');
+    await caseRows();
+    await page.click(`#case-list .case-row[data-proposal="${chosen.proposal_id}"]`);
+    assert.equal(await caseState(), 'approved_with_conditions');
+    const out = page.locator('#case-page .condition-out');
+    assert.equal(await out.locator('form.condition-settle').count(), 0, 'a carrier does not mark a condition');
+    await out.locator('details.evidence-report summary').click();
+    const form = out.locator('form.condition-evidence');
+    // Neither an attachment nor a file: the server names the picker.
+    await form.locator('button[type=submit]').click();
+    const box = form.locator('.field-error');
+    await box.waitFor({ state: 'visible' });
+    assert.match(await box.innerText(), /\/evidence_attachment_id/);
+    assert.equal(await form.locator('select[name=attachment]').getAttribute('aria-invalid'), 'true');
+    assert.match(await form.locator('.form-problem').innerText(), /422/);
+    await page.locator('#case-page .decision').screenshot({ path: join(shots, 'carrier-evidence-error.png') });
+    // Meanwhile the carrier reports a photo through the API: the page's ETag is stale.
+    const cid = (await api('carrier', `/v1/proposals/${chosen.proposal_id}/case`)).decisions[0].conditions[0].id;
+    const photo = await api('carrier', `/v1/proposals/${chosen.proposal_id}/attachments?filename=site-photo.pdf`, {
+      method: 'POST', status: 201, headers: { 'Content-Type': 'application/pdf' }, body: Buffer.from('%PDF-1.4\n% photo\n%%EOF\n') });
+    const etag = (await api('carrier', `/v1/proposals/${chosen.proposal_id}/case`)).etag;
+    await api('carrier', `/v1/proposals/${chosen.proposal_id}/conditions/${cid}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'If-Match': etag },
+      body: JSON.stringify({ status: 'open', evidence_attachment_id: photo.id }) });
+    const pdf = Buffer.from('%PDF-1.4\n% height 30 m, as built\n%%EOF\n');
+    await form.locator('input[name=file]').setInputFiles({ name: 'as-built.pdf', mimeType: 'application/pdf', buffer: pdf });
+    const sent = page.waitForRequest((r) => r.url().includes(`/v1/proposals/${chosen.proposal_id}/attachments?filename=`) && r.method() === 'POST');
+    await form.locator('button[type=submit]').click();
+    assert.equal((await sent).headers()['x-checksum-sha256'], createHash('sha256').update(pdf).digest('hex'), 'the browser sends the SHA-256');
+    const problem = form.locator('.form-problem');
+    await problem.locator('button.reload').waitFor();
+    assert.match(await problem.innerText(), /412/);
+    await problem.locator('button.reload').click();
+    // The reloaded page shows the photo as the evidence, and offers the
+    // uploaded file in the picker: the carrier picks it and sends again.
+    await page.locator('#case-page .condition-out .evidence .evidence-file a').waitFor();
+    assert.equal(await page.locator('#case-page .condition-out .evidence .evidence-file a').innerText(), 'site-photo.pdf');
+    const att = (await api('carrier', `/v1/proposals/${chosen.proposal_id}/attachments`)).items.find((a) => a.filename === 'as-built.pdf');
+    assert.ok(att, 'the uploaded file is among the case\'s attachments');
+    await out.locator('details.evidence-report summary').click();
+    await page.waitForSelector(`#case-page form.condition-evidence select[name=attachment] option[value="${att.id}"]`, { state: 'attached' });
+    await form.locator('select[name=attachment]').selectOption(String(att.id));
+    await form.locator('input[name=note]').fill('Bản vẽ hoàn công · as-built drawing');
+    await form.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('#case-page .condition-out .evidence .evidence-file a')?.textContent === 'as-built.pdf');
+    const link = page.locator('#case-page .condition-out .evidence .evidence-file a');
+    await link.waitFor();
+    assert.equal(await link.innerText(), 'as-built.pdf');
+    assert.match(await page.locator('#case-page .condition-out .evidence').innerText(), /as-built drawing/);
+    assert.equal(await page.locator('#case-page .condition-out').getAttribute('data-status'), 'open', 'evidence leaves it open');
+    const k = await api('carrier', `/v1/proposals/${chosen.proposal_id}/case`);
+    assert.equal(k.decisions[0].conditions[0].evidence_attachment_id, att.id);
+    assert.equal(k.decisions[0].conditions[0].evidence_note, 'Bản vẽ hoàn công · as-built drawing');
+    // The picker now offers it, for the next report.
+    assert.ok((await page.$$eval('#case-page form.condition-evidence select[name=attachment] option', (os) => os.map((o) => o.value))).includes(String(att.id)));
+    await page.locator('#case-page .decision').screenshot({ path: join(shots, 'carrier-evidence.png') });
+  });
+
+  await signOut();
+
   await step('reviewer: marks the condition met, and the decision letter opens', async () => {
+    await signIn('reviewer');
+    await caseRows();
+    await page.click(`#case-list .case-row[data-proposal="${chosen.proposal_id}"]`);
+    assert.equal(await caseState(), 'approved_with_conditions');
+    assert.equal(await page.locator('#case-page .condition-out .evidence .evidence-file a').innerText(), 'as-built.pdf', 'the reviewer sees the evidence');
+    assert.equal(await page.locator('#case-page form.condition-evidence').count(), 0, 'a reviewer reports no evidence');
     const form = page.locator('#case-page .condition-out form.condition-settle');
     await form.locator('input[name=note]').fill('Đã kiểm tra tại hiện trường · checked on site');
     await form.locator('button[data-status="met"]').click();

@@ -15,7 +15,9 @@
 //   attachments   GET …/attachments, POST …/attachments?filename= (the file as the
 //                 body, PDF/PNG/JPEG, X-Checksum-Sha256 computed here), GET …/attachments/{aid}
 //   conditions    POST …/conditions/{cid} {status: met|waived, note} with If-Match
-//                 (a reviewer of the authority that decided)
+//                 (a reviewer of the authority that decided); the carrier of the
+//                 case reports evidence: {status: open, evidence_attachment_id,
+//                 note}, an attachment it picks or uploads right there
 //   letter        GET …/decision-letter.html?lang=vi|en once decided
 //
 // Every change sends If-Match with the ETag of the case as it was shown,
@@ -167,7 +169,7 @@ function renderCase(v, report, message) {
   const sigs = v.signatures.map((s) => `<li class="signature" data-authority="${esc(s.authority)}">${esc(s.authority)}: ` +
     `${s.consent ? 'đồng ý · consents' : 'không đồng ý · refuses'} <span class="meta">(${esc(s.signer)}${s.note ? `, ${esc(s.note)}` : ''})</span></li>`).join('');
   const missing = v.missing_signatures.map((m) => `<li data-authority="${esc(m)}">${esc(m)}</li>`).join('');
-  const decisions = v.decisions.map(decisionHTML).join('');
+  const decisions = v.decisions.map((d) => decisionHTML(v, d)).join('');
   page.innerHTML = `${backButton()}
     <div class="case-head" data-proposal="${esc(v.proposal_id)}" data-case="${esc(v.id)}" data-etag="${esc(v.etag)}">
       <h3>${esc(v.site_code)} <small>${esc(carrierLabel(v.carrier))} · r${esc(v.revision)} · #${esc(v.proposal_id)}</small></h3>
@@ -226,9 +228,16 @@ function earlierHTML(report) {
       `${esc(new Date(x.created_at).toLocaleString('vi-VN'))}</li>`).join('') + '</ul></details>';
 }
 
-// ---- Conditions: a reviewer of the deciding authority settles them ------
+// ---- Conditions: a reviewer of the deciding authority settles them, the
+// carrier of the case reports evidence ------------------------------------
 
 function wireConditions() {
+  for (const form of $$('form.condition-evidence', page)) {
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      reportEvidence(form);
+    });
+  }
   for (const form of $$('form.condition-settle', page)) {
     form.addEventListener('submit', (ev) => ev.preventDefault());
     for (const b of $$('button[data-status]', form)) {
@@ -239,6 +248,45 @@ function wireConditions() {
           `điều kiện · condition #${form.dataset.condition}: ${b.dataset.status}`);
       });
     }
+  }
+}
+
+// reportEvidence posts the attachment form names (a new file is uploaded
+// first) as evidence for its condition. Without either the server names
+// /evidence_attachment_id, shown next to the picker.
+async function reportEvidence(form) {
+  const problem = form.querySelector('.form-problem');
+  clearProblems(form, problem);
+  const body = { status: 'open' };
+  if (form.note.value.trim()) body.note = form.note.value.trim();
+  const file = form.file.files[0];
+  if (file) {
+    try {
+      body.evidence_attachment_id = (await upload(shown.view.proposal_id, file)).body.id;
+    } catch (e) {
+      showProblem(form, e, problem);
+      return;
+    }
+  } else if (form.attachment.value) {
+    body.evidence_attachment_id = Number(form.attachment.value);
+  }
+  change(form, problem, `conditions/${form.dataset.condition}`, body,
+    `tài liệu cho điều kiện · evidence for condition #${form.dataset.condition}`);
+}
+
+// showEvidence names each condition's evidence by its attachment (a link
+// to it) and offers the attachments in the carrier's evidence pickers.
+function showEvidence(items) {
+  const byID = new Map(items.map((a) => [String(a.id), a]));
+  for (const el of $$('.evidence-file[data-attachment]', page)) {
+    const a = byID.get(el.dataset.attachment);
+    if (a) el.innerHTML = `<a href="${esc(a.download)}" download="${esc(a.filename)}">${esc(a.filename)}</a>`;
+  }
+  for (const sel of $$('form.condition-evidence select[name=attachment]', page)) {
+    const keep = sel.value;
+    sel.length = 1;
+    for (const a of items) sel.add(new Option(`${a.filename} (#${a.id})`, String(a.id)));
+    sel.value = keep;
   }
 }
 
@@ -343,6 +391,7 @@ async function loadAttachments(pid) {
   if (!el) return;
   try {
     const items = (await getJSON(`/v1/proposals/${pid}/attachments`)).items || [];
+    showEvidence(items);
     el.innerHTML = items.map((a) => `<div class="attachment" data-id="${esc(a.id)}" data-sha256="${esc(a.sha256)}">` +
       `<a href="${esc(a.download)}" download="${esc(a.filename)}">${esc(a.filename)}</a> ` +
       `<span class="meta">${esc(a.content_type)} · <span class="size" data-bytes="${esc(a.size_bytes)}">${fmtBytes(a.size_bytes)}</span> · ` +
@@ -355,14 +404,18 @@ async function loadAttachments(pid) {
   el.removeAttribute('aria-busy');
 }
 
-function decisionHTML(d) {
-  // A reviewer of the authority that decided settles an open condition.
+function decisionHTML(v, d) {
+  // A reviewer of the authority that decided settles an open condition;
+  // the carrier of the case reports evidence for it.
   const settles = can('reviewer') && who.org === d.authority;
+  const reports = can('carrier') && who.org === v.carrier && v.state === 'approved_with_conditions';
   const conds = d.conditions.map((c) => `<li class="condition-out" data-id="${esc(c.id)}" data-type="${esc(c.type)}" data-status="${esc(c.status)}">` +
     `<b>${esc(conditionLabel(c.type))}</b> ${Object.entries(c.params || {}).map(([k, x]) => `${esc(k)}=${esc(x)}`).join(', ')} ` +
     `<span class="cond-status ${esc(c.status)}">${esc(c.status)}</span>${c.note ? ` <span class="meta">${esc(c.note)}</span>` : ''}` +
     `${c.status_note ? ` <span class="meta">· ${esc(c.status_note)}</span>` : ''}` +
-    `${c.evidence_attachment_id ? ` <span class="meta">· tài liệu · evidence #${esc(c.evidence_attachment_id)}</span>` : ''}` +
+    (c.evidence_attachment_id ? `<div class="evidence meta">Tài liệu · Evidence: <span class="evidence-file" data-attachment="${esc(c.evidence_attachment_id)}">` +
+      `#${esc(c.evidence_attachment_id)}</span>${c.evidence_note ? ` · <span class="evidence-note">${esc(c.evidence_note)}</span>` : ''}</div>` : '') +
+    (reports && c.status === 'open' ? evidenceFormHTML(c) : '') +
     (settles && c.status === 'open' ? `<form class="condition-settle row-form" data-condition="${esc(c.id)}" novalidate>
       <input name="note" placeholder="Ghi chú · Note" data-pointer="/note" autocomplete="off">
       <button type="button" class="small" data-status="met">Đã đáp ứng · Met</button>
@@ -372,6 +425,19 @@ function decisionHTML(d) {
     <span class="meta">${esc(d.authority)} · ${esc(d.reviewer)} · ${esc(new Date(d.signed).toLocaleString('vi-VN'))}
     ${d.valid_until ? ` · hiệu lực đến · valid until ${esc(d.valid_until)}` : ''}</span>
     ${d.note ? `<div>${esc(d.note)}</div>` : ''}${conds ? `<ul>${conds}</ul>` : ''}</div>`;
+}
+
+// evidenceFormHTML is the carrier's report of evidence for condition c:
+// one of the case's attachments (filled in when they load) or a new file.
+function evidenceFormHTML(c) {
+  return `<details class="evidence-report"><summary>Báo cáo tài liệu · Report evidence</summary>
+    <form class="condition-evidence" data-condition="${esc(c.id)}" novalidate>
+      <label>Tài liệu đã có · An attachment <select name="attachment" data-pointer="/evidence_attachment_id">
+        <option value="">— chọn · choose —</option></select></label>
+      <label>hoặc tệp mới · or a new file (PDF, PNG, JPEG) <input name="file" type="file" accept="application/pdf,image/png,image/jpeg" data-pointer="filename"></label>
+      <label>Ghi chú · Note <input name="note" data-pointer="/note" autocomplete="off"></label>
+      <div class="form-problem"></div>
+      <button type="submit" class="small">Gửi · Send</button></form></details>`;
 }
 
 // drawCase puts the case on the map: its site, the parts of the zones
