@@ -698,8 +698,8 @@ func (s *GapService) CarrierLevels(ctx context.Context, carrier, province string
 // Searches returns a page of the searches who may see (a carrier its own
 // carrier's, analysts and admins every one), newest first, each as it
 // stands (as Search), and how many there are in all. Errors: Invalid for
-// a page out of range, NotFound for a role that sees no search,
-// Unavailable.
+// a page out of range, Forbidden for a role that sees no search (a
+// reviewer), Unavailable.
 func (s *SiteSearchService) Searches(ctx context.Context, who Principal, pg ListPage) ([]SiteSearch, int, error) {
 	if err := pg.Check(); err != nil {
 		return nil, 0, err
