@@ -308,6 +308,12 @@ func (n *Notifications) RegisterWebhook(ctx context.Context, p Principal, in Web
 		if err := CheckLine("/secret", secret, MaxWebhookSecret); err != nil {
 			return Webhook{}, err
 		}
+		if strings.TrimSpace(secret) != secret {
+			// A receiver that trims its copy (as configuration readers
+			// do) would check every signature with another key; sixteen
+			// spaces are no secret either.
+			return Webhook{}, FieldError("/secret", "the secret begins or ends with white space (omit it for a random one)")
+		}
 		if len([]rune(secret)) < MinWebhookSecret {
 			return Webhook{}, FieldError("/secret", "a secret needs at least %d characters (omit it for a random one)", MinWebhookSecret)
 		}
