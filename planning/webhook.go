@@ -184,6 +184,9 @@ func CheckWebhookURL(field, raw string, allowPrivate bool) error {
 		return FieldError(field, "the URL must not carry a user name or password: sign with the secret instead")
 	case u.Fragment != "" || strings.Contains(raw, "#"):
 		return FieldError(field, "the URL must not have a fragment")
+	case !strings.HasPrefix(raw, u.Scheme+"://"):
+		// url.Parse folds the scheme's case; the stored URL is the raw one.
+		return FieldError(field, "the URL must begin with http:// or https:// in lower case")
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
