@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -74,6 +75,12 @@ func (s *server) handleCreateArea() handlerFunc {
 		}
 		if in.Type == nil || *in.Type != "Feature" {
 			return planning.FieldError("/type", "must be \"Feature\": send a GeoJSON Feature with a Polygon or MultiPolygon geometry")
+		}
+		switch in.ID.(type) {
+		case nil, string, json.Number, float64:
+		default:
+			// RFC 7946 §3.2; the service numbers the area itself.
+			return planning.FieldError("/id", "must be a string or a number, not %s", jsonKind(in.ID))
 		}
 		name := ""
 		if in.Properties != nil {

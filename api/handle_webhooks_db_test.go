@@ -134,6 +134,8 @@ func TestAreaOfInterestValidation(t *testing.T) {
 		{"a line", feature(`{"type":"LineString","coordinates":[[105.5,21.3],[105.7,21.3]]}`), "/geometry/type", "Polygon or MultiPolygon"},
 		{"no geometry", `{"type":"Feature","properties":{}}`, "/geometry", "required"},
 		{"not a feature", `{"type":"Polygon"}`, "/type", "Feature"},
+		{"id an object", `{"type":"Feature","id":{"a":[1]},"properties":{"name":"x"},"geometry":{"type":"Polygon","coordinates":[[[105.5,21.3],[105.7,21.3],[105.7,21.5],[105.5,21.5],[105.5,21.3]]]}}`,
+			"/id", "string or a number"},
 		{"name with a control character", `{"type":"Feature","properties":{"name":"a\u0007b"},"geometry":{"type":"Polygon","coordinates":[[[105.5,21.3],[105.7,21.3],[105.7,21.5],[105.5,21.5],[105.5,21.3]]]}}`,
 			"/properties/name", ""},
 	}

@@ -3,6 +3,7 @@ package planning_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,5 +241,23 @@ func TestAreaRights(t *testing.T) {
 	}
 	if err := n.DeleteArea(ctx, leadP, a.ID, planning.RequestMeta{}); planning.KindOf(err) != planning.NotFound {
 		t.Errorf("another authority's delete = %v, want NotFound", err)
+	}
+}
+
+// TestWebhookSecretWhiteSpace: a secret that begins or ends with white
+// space (sixteen spaces among them) is refused naming /secret; one with
+// a space inside is kept as given.
+func TestWebhookSecretWhiteSpace(t *testing.T) {
+	ctx := context.Background()
+	n := planning.NewNotifications(planning.NotifyConfig{}, &webhookStore{}, nil)
+	for _, secret := range []string{strings.Repeat(" ", 16), " 0123456789abcdef", "0123456789abcdef\u00a0", "\u30000123456789abcdef"} {
+		_, err := n.RegisterWebhook(ctx, carrierP, planning.WebhookInput{URL: "https://hooks.example.org/in", Secret: secret}, planning.RequestMeta{})
+		if planning.KindOf(err) != planning.Invalid || !strings.Contains(err.Error(), "/secret") || !strings.Contains(err.Error(), "white space") {
+			t.Errorf("secret %q: %v, want Invalid naming /secret: white space", secret, err)
+		}
+	}
+	w, err := n.RegisterWebhook(ctx, carrierP, planning.WebhookInput{URL: "https://hooks.example.org/in", Secret: "0123456789 abcdef"}, planning.RequestMeta{})
+	if err != nil || w.Secret != "0123456789 abcdef" {
+		t.Errorf("a secret with an inner space: %+v, %v; want it kept", w, err)
 	}
 }

@@ -184,6 +184,9 @@ func CheckWebhookURL(field, raw string, allowPrivate bool) error {
 		return FieldError(field, "the URL must not carry a user name or password: sign with the secret instead")
 	case u.Fragment != "" || strings.Contains(raw, "#"):
 		return FieldError(field, "the URL must not have a fragment")
+	case !strings.HasPrefix(raw, u.Scheme+"://"):
+		// url.Parse folds the scheme's case; the stored URL is the raw one.
+		return FieldError(field, "the URL must begin with http:// or https:// in lower case")
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
@@ -307,6 +310,12 @@ func (n *Notifications) RegisterWebhook(ctx context.Context, p Principal, in Web
 	} else {
 		if err := CheckLine("/secret", secret, MaxWebhookSecret); err != nil {
 			return Webhook{}, err
+		}
+		if strings.TrimSpace(secret) != secret {
+			// A receiver that trims its copy (as configuration readers
+			// do) would check every signature with another key; sixteen
+			// spaces are no secret either.
+			return Webhook{}, FieldError("/secret", "the secret begins or ends with white space (omit it for a random one)")
 		}
 		if len([]rune(secret)) < MinWebhookSecret {
 			return Webhook{}, FieldError("/secret", "a secret needs at least %d characters (omit it for a random one)", MinWebhookSecret)

@@ -66,6 +66,8 @@ func TestCheckWebhookURL(t *testing.T) {
 		{"fragment", "https://hooks.example.org/in#x", false, "fragment"},
 		{"bad port", "https://hooks.example.org:99999/in", false, "port"},
 		{"empty", "", false, "empty"},
+		{"upper-case scheme", "HTTPS://hooks.example.org/in", false, "lower case"},
+		{"mixed-case scheme", "Http://hooks.example.org/in", true, "lower case"},
 		{"control character", "https://hooks.example.org/\n", false, "control"},
 		{"loopback", "http://127.0.0.1:9000/in", false, "not a public address"},
 		{"localhost", "http://localhost:9000/in", false, "this machine"},

@@ -139,6 +139,11 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookDelivery
 		switch {
 		case err != nil:
 			a.Error = err.Error()
+		case a.StatusCode < 100 || a.StatusCode > 599:
+			// Go reads any three digits; webhook_attempt keeps 100..599,
+			// and an attempt it refused would leave the delivery pending.
+			a.Error = "the receiver answered the invalid status " + strconv.Itoa(a.StatusCode)
+			a.StatusCode = 0
 		case a.StatusCode < 200 || a.StatusCode > 299:
 			a.Error = "the receiver answered " + strconv.Itoa(a.StatusCode) + " " + http.StatusText(a.StatusCode)
 		default:

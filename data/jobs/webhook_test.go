@@ -426,3 +426,29 @@ func TestExpiryJob(t *testing.T) {
 		t.Errorf("start_review of the expired case: %v", err)
 	}
 }
+
+// TestWebhookInvalidStatus: a receiver answering a status outside
+// 100..599 (Go reads any three digits) is a failed attempt, recorded with
+// the status named in its error, and the delivery fails for good after
+// its last attempt instead of staying pending.
+func TestWebhookInvalidStatus(t *testing.T) {
+	f := newNotifyFixture(t)
+	ctx := context.Background()
+	recv := &receiver{answers: []int{999}, secret: "secret-of-452-04-0123456789"}
+	srv := httptest.NewServer(recv)
+	t.Cleanup(srv.Close)
+	hook := f.webhook(t, "452-04", srv.URL+"/btsplan")
+	q := newQueue(t, f.pool, f.cov, jobs.Config{Workers: 1, MaxAttempts: 1, Webhooks: f.hooks, WebhookAllowPrivate: true})
+	f.cases.OnNotice(q.InsertDeliveriesTx)
+	f.submitCase(t, "ODD-1", orb.Point{siteLon, siteLat})
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ds := f.waitDeliveries(t, hook.ID, 30*time.Second, "one finished", func(ds []planning.Delivery) bool {
+		return len(ds) == 1 && ds[0].Status != planning.DeliveryPending
+	})
+	if ds[0].Status != planning.DeliveryFailed || len(ds[0].Attempts) != 1 || ds[0].Attempts[0].StatusCode != 0 ||
+		!strings.Contains(ds[0].Attempts[0].Error, "invalid status 999") {
+		t.Errorf("delivery = %s with attempts %+v, want failed once: invalid status 999", ds[0].Status, ds[0].Attempts)
+	}
+}
