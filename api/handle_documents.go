@@ -165,6 +165,11 @@ func (s *server) handleUpload() handlerFunc {
 			}
 			want = (*[32]byte)(b)
 		}
+		// Another carrier, or a reviewer of another province, is
+		// answered before the body is read.
+		if err := s.cfg.Documents.MayAttach(c.Request.Context(), principal(c), id); err != nil {
+			return err
+		}
 		body, err := readBody(c, s.cfg.MaxAttachmentBytes)
 		if err != nil {
 			return err

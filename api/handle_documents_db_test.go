@@ -266,6 +266,12 @@ func TestDocumentsIsolation(t *testing.T) {
 		if rec := a.upload(t, "other", "image/png", "/v1/proposals/1/attachments?filename=x.png", bytes.NewReader(pngBytes), int64(len(pngBytes))); rec.Code != http.StatusNotFound {
 			t.Errorf("%s: other carrier uploads = %d, want 404", stage, rec.Code)
 		}
+		// Refused before its body is read: another carrier cannot make
+		// the server read and hash megabytes it will not store.
+		r := &countingReader{n: 1 << 20}
+		if rec := a.upload(t, "other", "image/png", "/v1/proposals/1/attachments?filename=x.png", r, r.n); rec.Code != http.StatusNotFound || r.read != 0 {
+			t.Errorf("%s: other carrier uploads 1 MiB = %d, read %d bytes; want 404 before reading", stage, rec.Code, r.read)
+		}
 	}
 	if rec := a.upload(t, "carrier", "image/png", "/v1/proposals/1/attachments?filename=x.png", bytes.NewReader(pngBytes), int64(len(pngBytes))); rec.Code != http.StatusCreated {
 		t.Fatalf("upload = %d %s", rec.Code, rec.Body)
