@@ -158,6 +158,11 @@ func (s *server) handleUpload() handlerFunc {
 			return malformed("filename", "the file's name is required: ?filename=NAME")
 		}
 		var want *[32]byte
+		if hs := c.Request.Header.Values(headerChecksum); len(hs) > 1 {
+			// Which one would count? Checking the first let a proxy's or
+			// a client's second value pass unchecked.
+			return malformed(headerChecksum, "given %d times", len(hs))
+		}
 		if h := c.GetHeader(headerChecksum); h != "" {
 			b, err := hex.DecodeString(strings.TrimSpace(h))
 			if err != nil || len(b) != 32 {

@@ -128,6 +128,14 @@ func TestAttachments(t *testing.T) {
 				}
 			})
 		}
+		// Two checksums, the first right: which one would count?
+		req := httptest.NewRequest("POST", target, bytes.NewReader(pngBytes))
+		req.Header.Set("Content-Type", "image/png")
+		req.Header.Add("X-Checksum-Sha256", sumHex)
+		req.Header.Add("X-Checksum-Sha256", strings.Repeat("ab", 32))
+		if p := decodeProblem(t, a.serve(req, "carrier"), http.StatusBadRequest); p.Field != "X-Checksum-Sha256" {
+			t.Errorf("checksum given twice: field = %q, want X-Checksum-Sha256 (%s)", p.Field, p.Detail)
+		}
 		if n := auditCount(t, a, "case.attach"); n != 0 {
 			t.Errorf("%d audit rows after refused uploads, want 0", n)
 		}
