@@ -158,12 +158,22 @@ func (s *server) handleUpload() handlerFunc {
 			return malformed("filename", "the file's name is required: ?filename=NAME")
 		}
 		var want *[32]byte
+		if hs := c.Request.Header.Values(headerChecksum); len(hs) > 1 {
+			// Which one would count? Checking the first let a proxy's or
+			// a client's second value pass unchecked.
+			return malformed(headerChecksum, "given %d times", len(hs))
+		}
 		if h := c.GetHeader(headerChecksum); h != "" {
 			b, err := hex.DecodeString(strings.TrimSpace(h))
 			if err != nil || len(b) != 32 {
 				return malformed(headerChecksum, "%s: want the SHA-256 of the body as 64 hex digits", echo(h))
 			}
 			want = (*[32]byte)(b)
+		}
+		// Another carrier, or a reviewer of another province, is
+		// answered before the body is read.
+		if err := s.cfg.Documents.MayAttach(c.Request.Context(), principal(c), id); err != nil {
+			return err
 		}
 		body, err := readBody(c, s.cfg.MaxAttachmentBytes)
 		if err != nil {

@@ -128,6 +128,14 @@ func TestAttachments(t *testing.T) {
 				}
 			})
 		}
+		// Two checksums, the first right: which one would count?
+		req := httptest.NewRequest("POST", target, bytes.NewReader(pngBytes))
+		req.Header.Set("Content-Type", "image/png")
+		req.Header.Add("X-Checksum-Sha256", sumHex)
+		req.Header.Add("X-Checksum-Sha256", strings.Repeat("ab", 32))
+		if p := decodeProblem(t, a.serve(req, "carrier"), http.StatusBadRequest); p.Field != "X-Checksum-Sha256" {
+			t.Errorf("checksum given twice: field = %q, want X-Checksum-Sha256 (%s)", p.Field, p.Detail)
+		}
 		if n := auditCount(t, a, "case.attach"); n != 0 {
 			t.Errorf("%d audit rows after refused uploads, want 0", n)
 		}
@@ -265,6 +273,12 @@ func TestDocumentsIsolation(t *testing.T) {
 		}
 		if rec := a.upload(t, "other", "image/png", "/v1/proposals/1/attachments?filename=x.png", bytes.NewReader(pngBytes), int64(len(pngBytes))); rec.Code != http.StatusNotFound {
 			t.Errorf("%s: other carrier uploads = %d, want 404", stage, rec.Code)
+		}
+		// Refused before its body is read: another carrier cannot make
+		// the server read and hash megabytes it will not store.
+		r := &countingReader{n: 1 << 20}
+		if rec := a.upload(t, "other", "image/png", "/v1/proposals/1/attachments?filename=x.png", r, r.n); rec.Code != http.StatusNotFound || r.read != 0 {
+			t.Errorf("%s: other carrier uploads 1 MiB = %d, read %d bytes; want 404 before reading", stage, rec.Code, r.read)
 		}
 	}
 	if rec := a.upload(t, "carrier", "image/png", "/v1/proposals/1/attachments?filename=x.png", bytes.NewReader(pngBytes), int64(len(pngBytes))); rec.Code != http.StatusCreated {

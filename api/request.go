@@ -254,8 +254,10 @@ func unknownParams(q url.Values, known ...string) []error {
 		switch {
 		case field == "":
 			field = "(an empty name)"
-		case len(field) > 64 || !utf8.ValidString(field):
-			field = "(a long or non-UTF-8 name)"
+		case len(field) > 64 || planning.CheckLine("", field, 64) != nil:
+			// Not echoed: megabytes, bad UTF-8, a NUL, a control or a
+			// bidi character would land in the problem and the log.
+			field = "(a long or unprintable name)"
 		}
 		errs = append(errs, malformed(field, "unknown parameter (want %s)", strings.Join(known, ", ")))
 	}

@@ -62,3 +62,21 @@ func TestPageLinksNoOverflow(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownParamsNotEchoed: an unknown parameter is named in the
+// problem only when its name is plain text; a NUL, a control or a bidi
+// character, bad UTF-8 or a long name is not written back.
+func TestUnknownParamsNotEchoed(t *testing.T) {
+	for _, name := range []string{"a\x00b", "a\x1bb", "a\u202eb", "a\xffb", strings.Repeat("n", 65)} {
+		errs := unknownParams(url.Values{name: {"1"}}, "lang")
+		if len(errs) != 1 {
+			t.Fatalf("%q: %d errors, want 1", name, len(errs))
+		}
+		if f := planning.FieldOf(errs[0]); strings.Contains(f, name) || f == "" {
+			t.Errorf("%q: field %q repeats the name", name, f)
+		}
+	}
+	if errs := unknownParams(url.Values{"filename": {"1"}}, "lang"); len(errs) != 1 || planning.FieldOf(errs[0]) != "filename" {
+		t.Errorf("a plain unknown name: %v, want it named", errs)
+	}
+}

@@ -3,6 +3,7 @@ package planning
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,17 +137,24 @@ func CheckConditions(cs []Condition) error {
 		if !ok {
 			return FieldError(at+"/type", "unknown condition type %q (want max_height, camouflage, share_with_carrier, consent_letter or other)", truncate(string(c.Type), 40))
 		}
+		// A type's parameters, and no other: an unknown key (any number
+		// of them, each named by the client) would be stored and
+		// published with the decision, and read by nothing.
+		known := required
+		if c.Type == CondCamouflage {
+			known = []string{"style"}
+		}
+		for _, k := range slices.Sorted(maps.Keys(c.Params)) {
+			if !slices.Contains(known, k) {
+				return FieldError(at+"/params", "unknown parameter %q of a %s condition (want %s)", truncate(k, 40), c.Type, strings.Join(known, ", "))
+			}
+			if err := CheckLine(at+"/params/"+k, c.Params[k], maxParamChars); err != nil {
+				return err
+			}
+		}
 		for _, k := range required {
 			if strings.TrimSpace(c.Params[k]) == "" {
 				return FieldError(at+"/params/"+k, "a %s condition needs %s", c.Type, k)
-			}
-		}
-		for k, v := range c.Params {
-			if err := CheckLine(at+"/params/"+k, v, maxParamChars); err != nil {
-				return err
-			}
-			if err := CheckLine(at+"/params", k, MaxCodeChars); err != nil {
-				return err
 			}
 		}
 		if c.Type == CondMaxHeight {

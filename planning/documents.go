@@ -231,12 +231,9 @@ func (d *Documents) Attach(ctx context.Context, p Principal, caseID int64, in At
 		return Attachment{}, false, FieldError("X-Checksum-Sha256", "the body's SHA-256 is %s, not %s: it was damaged or cut short on the way",
 			hex.EncodeToString(sum[:]), hex.EncodeToString(in.WantSHA256[:]))
 	}
-	c, err := d.caseFor(ctx, p, caseID, op)
+	c, err := d.attachCase(ctx, p, caseID)
 	if err != nil {
 		return Attachment{}, false, err
-	}
-	if !mayWrite(p, c) {
-		return Attachment{}, false, &Error{Op: op, Kind: Forbidden, Err: errors.New("only the carrier of the case and reviewers attach files")}
 	}
 	now := d.review.now()
 	at := Attachment{CaseID: c.ID, ProposalID: c.ProposalID, UserID: p.UserID, Uploader: p.Name, Org: p.Org,
@@ -249,6 +246,27 @@ func (d *Documents) Attach(ctx context.Context, p Principal, caseID int64, in At
 	}
 	at.Body = nil
 	return at, existing, nil
+}
+
+// MayAttach returns the error Attach would for p and case caseID before
+// looking at the file (NotFound, Forbidden), or nil: an upload is refused
+// before its body, megabytes of it, is read.
+func (d *Documents) MayAttach(ctx context.Context, p Principal, caseID int64) error {
+	_, err := d.attachCase(ctx, p, caseID)
+	return err
+}
+
+// attachCase returns case caseID if p may attach files to it.
+func (d *Documents) attachCase(ctx context.Context, p Principal, caseID int64) (Case, error) {
+	const op = "attach to case"
+	c, err := d.caseFor(ctx, p, caseID, op)
+	if err != nil {
+		return Case{}, err
+	}
+	if !mayWrite(p, c) {
+		return Case{}, &Error{Op: op, Kind: Forbidden, Err: errors.New("only the carrier of the case and reviewers attach files")}
+	}
+	return c, nil
 }
 
 // CheckFilename reports why name cannot be an attachment's file name: not
