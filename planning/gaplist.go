@@ -204,7 +204,7 @@ func ReadGapList(r io.Reader) ([]GapListRow, error) {
 		if first {
 			for i, c := range GapListColumns {
 				if !strings.EqualFold(strings.TrimSpace(rec[i]), c) {
-					bad(line, "header column %d is %q, want %q (the header is %s)", i+1, rec[i], c, want)
+					bad(line, "header column %d is %.40q, want %q (the header is %s)", i+1, rec[i], c, want)
 					break
 				}
 			}
@@ -232,13 +232,13 @@ func ReadGapList(r io.Reader) ([]GapListRow, error) {
 		if st, good := parseListStatus(rec[3]); good {
 			row.Status = st
 		} else {
-			bad(line, "status %q is not one of trang_song, lom_song, covered", rec[3])
+			bad(line, "status %.40q is not one of trang_song, lom_song, covered", rec[3])
 			ok = false
 		}
 		if d, err := time.Parse(time.DateOnly, strings.TrimSpace(rec[4])); err == nil {
 			row.Date = d
 		} else {
-			bad(line, "date %q is not a date YYYY-MM-DD", rec[4])
+			bad(line, "date %.40q is not a date YYYY-MM-DD", rec[4])
 			ok = false
 		}
 		if !ok {

@@ -276,3 +276,22 @@ func TestGapListMatchingFoldsOnce(t *testing.T) {
 		t.Errorf("MatchListVillages matched %d rows, want %d", len(entries), m)
 	}
 }
+
+// A mistake quotes at most the start of the field at fault: a status, a
+// date or a header cell of megabytes is not echoed into the problem.
+func TestReadGapListDoesNotEchoHugeFields(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20)
+	for name, csv := range map[string]string{
+		"status": listHeader + "Tỉnh Thử,Xã Một,Thôn A," + huge + ",2024-01-02\n",
+		"date":   listHeader + "Tỉnh Thử,Xã Một,Thôn A,covered," + huge + "\n",
+		"header": huge + ",commune,village,status,date\n",
+	} {
+		_, err := planning.ReadGapList(strings.NewReader(csv))
+		if err == nil {
+			t.Fatalf("%s: ReadGapList accepted a field of 1 MiB", name)
+		}
+		if n := len(err.Error()); n > 500 {
+			t.Errorf("%s: error of %d bytes echoes the field", name, n)
+		}
+	}
+}
