@@ -27,6 +27,11 @@ import (
 // the first line must name them.
 var GapListColumns = []string{"province", "commune", "village", "status", "date"}
 
+// MaxGapListRows bounds the rows of one list: the country has some
+// eighty thousand villages and hamlets, and every row costs a stored
+// entry (and, unmatched, a reason in the answer).
+const MaxGapListRows = 100_000
+
 // GapListStatuses are the statuses a list row may give: the two gap
 // classes, and covered for a village the list marks as resolved (taken off
 // the list on its date). A row may also spell them in Vietnamese ("trắng
@@ -250,6 +255,10 @@ func ReadGapList(r io.Reader) ([]GapListRow, error) {
 			continue
 		}
 		seen[key] = line
+		if len(rows) == MaxGapListRows {
+			bad(line, "more than %d rows: import the list a province at a time", MaxGapListRows)
+			break
+		}
 		rows = append(rows, row)
 	}
 	if len(errs) > 0 {

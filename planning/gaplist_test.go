@@ -295,3 +295,18 @@ func TestReadGapListDoesNotEchoHugeFields(t *testing.T) {
 		}
 	}
 }
+
+// A list of more than MaxGapListRows rows is refused, naming the first
+// line past the limit.
+func TestReadGapListRowLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(listHeader)
+	for i := range planning.MaxGapListRows + 1 {
+		fmt.Fprintf(&b, "P,C,V%d,covered,2024-01-02\n", i)
+	}
+	rows, err := planning.ReadGapList(strings.NewReader(b.String()))
+	want := fmt.Sprintf("line %d", planning.MaxGapListRows+2)
+	if err == nil || planning.FieldOf(err) != want || !strings.Contains(err.Error(), "more than") {
+		t.Fatalf("ReadGapList = %d rows, %v; want an error naming %s", len(rows), err, want)
+	}
+}
