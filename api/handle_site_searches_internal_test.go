@@ -32,3 +32,19 @@ func TestSearchParamsVillageIDsOverCap(t *testing.T) {
 		t.Errorf("params() = %v, want errors naming /village_ids/1 and /village_ids/2", got)
 	}
 }
+
+// Too many antennas are one error naming the list, not five per empty
+// antenna.
+func TestSearchParamsAntennasOverCap(t *testing.T) {
+	carrier := "452-04"
+	in := searchRequest{Carrier: &carrier, Antennas: make([]antennaIn, 1000*planning.MaxAntennas)}
+	_, err := in.params()
+	got := fieldReasons(err)
+	if len(got) != 1 || got[0].Field != planning.FieldSearchAntennas {
+		t.Fatalf("params() = %d field errors (first %v), want one naming %s", len(got), got[:min(len(got), 1)], planning.FieldSearchAntennas)
+	}
+	in.Antennas = make([]antennaIn, 1)
+	if _, err := in.params(); len(fieldReasons(err)) != 5 {
+		t.Errorf("one empty antenna: %v, want its five members named", err)
+	}
+}
