@@ -137,6 +137,9 @@ func TestGapAnalysisAPIBadInput(t *testing.T) {
 		{"no villages there", `{"bbox": [105.1, 21.1, 105.2, 21.2]}`, http.StatusUnprocessableEntity, "/bbox", "no villages"},
 		{"no sites of that carrier", `{"bbox": [105.55, 21.35, 105.65, 21.45], "carriers": ["452-01"]}`, http.StatusUnprocessableEntity, "/bbox", "no existing sites of 452-01"},
 		{"unknown member", `{"bbox": [105.55, 21.35, 105.65, 21.45], "radius_m": 5}`, http.StatusUnprocessableEntity, "/radius_m", "unknown member"},
+		{"too many carriers", `{"bbox": [105.55, 21.35, 105.65, 21.45], "carriers": [` + strings.TrimSuffix(strings.Repeat(`"452-99", `, 5000), ", ") + `]}`,
+			http.StatusUnprocessableEntity, "/carriers", "5000 carriers; at most 20"},
+		{"carrier given twice", `{"bbox": [105.55, 21.35, 105.65, 21.45], "carriers": ["452-04", "452-04"]}`, http.StatusUnprocessableEntity, "/carriers/1", "given twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

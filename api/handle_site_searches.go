@@ -57,12 +57,18 @@ func (r searchRequest) params() (planning.SearchParams, error) {
 			p.BBox = &orb.Bound{Min: orb.Point{r.BBox[0], r.BBox[1]}, Max: orb.Point{r.BBox[2], r.BBox[3]}}
 		}
 	}
-	if r.VillageIDs != nil && len(r.VillageIDs) == 0 {
+	switch n := len(r.VillageIDs); {
+	case r.VillageIDs != nil && n == 0:
 		errs = append(errs, planning.FieldError(planning.FieldSearchVillageIDs, "empty: give at least one village id"))
-	}
-	for i, id := range r.VillageIDs {
-		if id < 1 {
-			errs = append(errs, planning.FieldError(fmt.Sprintf("%s/%d", planning.FieldSearchVillageIDs, i), "%d is not a village id", id))
+	case n > planning.MaxSearchVillageIDs:
+		// One error, not one per item: a 1 MiB body of zeros would
+		// otherwise answer with half a million of them.
+		errs = append(errs, planning.FieldError(planning.FieldSearchVillageIDs, "%d villages; at most %d", n, planning.MaxSearchVillageIDs))
+	default:
+		for i, id := range r.VillageIDs {
+			if id < 1 {
+				errs = append(errs, planning.FieldError(fmt.Sprintf("%s/%d", planning.FieldSearchVillageIDs, i), "%d is not a village id", id))
+			}
 		}
 	}
 	p.VillageIDs = r.VillageIDs

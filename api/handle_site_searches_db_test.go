@@ -182,6 +182,22 @@ func TestSiteSearchBadInput(t *testing.T) {
 			check(t, tt.who, tt.body, tt.status, tt.field, tt.text)
 		})
 	}
+	// The service caps village_ids itself (the CLI and jobs call it too),
+	// with one error, not one per repeated id.
+	t.Run("too many repeated village ids", func(t *testing.T) {
+		ids := make([]int64, 50*planning.MaxSearchVillageIDs)
+		for i := range ids {
+			ids[i] = 1
+		}
+		_, err := s.search.Start(context.Background(), planning.Principal{Org: "452-04", Roles: []planning.Role{planning.RoleAnalyst}},
+			planning.SearchParams{VillageIDs: ids, Carrier: "452-04"})
+		if planning.FieldOf(err) != planning.FieldSearchVillageIDs {
+			t.Fatalf("Start = %v, want an error naming %s", err, planning.FieldSearchVillageIDs)
+		}
+		if n := len(err.Error()); n > 500 {
+			t.Errorf("Start's error is %d bytes: one error per repeated id", n)
+		}
+	})
 	var n int
 	if err := s.pool.QueryRow(context.Background(), "SELECT count(*) FROM site_search").Scan(&n); err != nil || n != 0 {
 		t.Errorf("site_search rows = %d (%v), want 0: nothing is stored for bad input", n, err)

@@ -136,6 +136,11 @@ func (in *siteFeatureIn) site() (planning.Site, error) {
 // missing member is Invalid and named ("/properties/antennas/0/tilt_deg").
 // Ranges and technologies are the service's to judge.
 func decodeAntennas(in []antennaIn, at string) ([]planning.Antenna, error) {
+	if len(in) > planning.MaxAntennas {
+		// One error, not five per item: a 1 MiB body of {} once answered
+		// with well over a million.
+		return nil, planning.FieldError(at, "%d antennas; at most %d are allowed on one site", len(in), planning.MaxAntennas)
+	}
 	var errs []error
 	var out []planning.Antenna
 	for i, a := range in {

@@ -119,17 +119,23 @@ func (s *GapService) checkParams(ctx context.Context, p GapParams) error {
 		}
 	}
 	seen := map[string]bool{}
-	for i, c := range p.Carriers {
+	carriers := p.Carriers
+	if len(carriers) > MaxGapCarriers {
+		// One error, not one database look-up and one error per item.
+		errs = append(errs, FieldError(FieldGapCarriers, "%d carriers; at most %d", len(carriers), MaxGapCarriers))
+		carriers = nil
+	}
+	for i, c := range carriers {
 		f := fmt.Sprintf("%s/%d", FieldGapCarriers, i)
+		if err := CheckLine(f, c, MaxCodeChars); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		if seen[c] {
 			errs = append(errs, FieldError(f, "carrier %s is given twice", c))
 			continue
 		}
 		seen[c] = true
-		if err := CheckLine(f, c, MaxCodeChars); err != nil {
-			errs = append(errs, err)
-			continue
-		}
 		if err := s.nets.checkCarrier(ctx, c, f, ""); err != nil {
 			errs = append(errs, err)
 		}

@@ -27,6 +27,11 @@ import (
 // the first line must name them.
 var GapListColumns = []string{"province", "commune", "village", "status", "date"}
 
+// MaxGapListRows bounds the rows of one list: the country has some
+// eighty thousand villages and hamlets, and every row costs a stored
+// entry (and, unmatched, a reason in the answer).
+const MaxGapListRows = 100_000
+
 // GapListStatuses are the statuses a list row may give: the two gap
 // classes, and covered for a village the list marks as resolved (taken off
 // the list on its date). A row may also spell them in Vietnamese ("trắng
@@ -204,7 +209,7 @@ func ReadGapList(r io.Reader) ([]GapListRow, error) {
 		if first {
 			for i, c := range GapListColumns {
 				if !strings.EqualFold(strings.TrimSpace(rec[i]), c) {
-					bad(line, "header column %d is %q, want %q (the header is %s)", i+1, rec[i], c, want)
+					bad(line, "header column %d is %.40q, want %q (the header is %s)", i+1, rec[i], c, want)
 					break
 				}
 			}
@@ -232,13 +237,13 @@ func ReadGapList(r io.Reader) ([]GapListRow, error) {
 		if st, good := parseListStatus(rec[3]); good {
 			row.Status = st
 		} else {
-			bad(line, "status %q is not one of trang_song, lom_song, covered", rec[3])
+			bad(line, "status %.40q is not one of trang_song, lom_song, covered", rec[3])
 			ok = false
 		}
 		if d, err := time.Parse(time.DateOnly, strings.TrimSpace(rec[4])); err == nil {
 			row.Date = d
 		} else {
-			bad(line, "date %q is not a date YYYY-MM-DD", rec[4])
+			bad(line, "date %.40q is not a date YYYY-MM-DD", rec[4])
 			ok = false
 		}
 		if !ok {
@@ -250,6 +255,10 @@ func ReadGapList(r io.Reader) ([]GapListRow, error) {
 			continue
 		}
 		seen[key] = line
+		if len(rows) == MaxGapListRows {
+			bad(line, "more than %d rows: import the list a province at a time", MaxGapListRows)
+			break
+		}
 		rows = append(rows, row)
 	}
 	if len(errs) > 0 {
@@ -285,20 +294,31 @@ func ResolveListUnits(rows []GapListRow, units []AdminUnit) (provinces, communes
 		}
 		return false
 	}
-	named := func(u AdminUnit, folded string) bool {
-		return FoldName(u.Name) == folded || FoldName(u.Code) == folded
+	// Each unit's name and code are folded once, not once per row: a
+	// province's list of thousands of rows against the country's some
+	// ten thousand units folded them tens of millions of times. named
+	// lists the units (in units' order) a folded name or code names, and
+	// top the top-level ones.
+	named, top := map[string][]string{}, map[string][]string{}
+	for _, u := range units {
+		fn, fc := FoldName(u.Name), FoldName(u.Code)
+		keys := []string{fn}
+		if fc != fn {
+			keys = append(keys, fc)
+		}
+		for _, f := range keys {
+			named[f] = append(named[f], u.Code)
+			if u.Parent == "" {
+				top[f] = append(top[f], u.Code)
+			}
+		}
 	}
 	var errs []error
 	provinces, communes = make([]string, len(rows)), make([]string, len(rows))
 	for i, r := range rows {
 		at := fmt.Sprintf("line %d", r.Line)
 		fp, fc := FoldName(r.Province), FoldName(r.Commune)
-		var ps []string
-		for _, u := range units {
-			if u.Parent == "" && named(u, fp) {
-				ps = append(ps, u.Code)
-			}
-		}
+		ps := top[fp]
 		switch len(ps) {
 		case 0:
 			errs = append(errs, FieldError(at, "unknown province %q: no top-level admin unit has that name or code", r.Province))
@@ -309,9 +329,9 @@ func ResolveListUnits(rows []GapListRow, units []AdminUnit) (provinces, communes
 			continue
 		}
 		var cs []string
-		for _, u := range units {
-			if named(u, fc) && under(u.Code, ps[0]) {
-				cs = append(cs, u.Code)
+		for _, code := range named[fc] {
+			if under(code, ps[0]) {
+				cs = append(cs, code)
 			}
 		}
 		switch len(cs) {
@@ -342,14 +362,22 @@ func ResolveListUnits(rows []GapListRow, units []AdminUnit) (provinces, communes
 func MatchListVillages(rows []GapListRow, provinces, communes []string, villages map[string][]Village) ([]GapListEntry, []GapListProblem) {
 	var entries []GapListEntry
 	var problems []GapListProblem
+	// The folded names of each commune's villages, folded once per
+	// commune rather than once per row.
+	byName := map[string]map[string][]Village{}
 	for i, r := range rows {
-		fv := FoldName(r.Village)
-		var hits []Village
-		for _, v := range villages[communes[i]] {
-			if v.Category != CategoryHomeCluster && FoldName(v.Name) == fv {
-				hits = append(hits, v)
+		names, ok := byName[communes[i]]
+		if !ok {
+			names = map[string][]Village{}
+			for _, v := range villages[communes[i]] {
+				if v.Category != CategoryHomeCluster {
+					f := FoldName(v.Name)
+					names[f] = append(names[f], v)
+				}
 			}
+			byName[communes[i]] = names
 		}
+		hits := names[FoldName(r.Village)]
 		switch len(hits) {
 		case 0:
 			problems = append(problems, GapListProblem{Line: r.Line, Reason: fmt.Sprintf(
@@ -398,8 +426,10 @@ func (s *GapListService) Import(ctx context.Context, spec GapListSpec, r io.Read
 		return GapList{}, err
 	}
 	var codes []string
+	seen := map[string]bool{}
 	for _, c := range communes {
-		if !slices.Contains(codes, c) {
+		if !seen[c] {
+			seen[c] = true
 			codes = append(codes, c)
 		}
 	}

@@ -1,6 +1,7 @@
 package planning_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -228,5 +229,84 @@ func TestCompareOfficial(t *testing.T) {
 	}
 	if c.ListVersion != 3 || c.Listed != 5 || c.Agrees != 3 || c.Disagreements != 2 || c.NotListed != 2 || c.NotListedPredictedGap != 1 {
 		t.Errorf("counts = %+v", c)
+	}
+}
+
+// Resolving and matching fold each unit's and village's name once, not
+// once per row: the work grows with rows + units, not rows × units (a
+// province's list of thousands of rows against the country's ten
+// thousand units took minutes). Allocations count the folds without
+// timing anything.
+func TestGapListMatchingFoldsOnce(t *testing.T) {
+	const n, m = 2000, 200 // units (and villages), rows
+	units := []planning.AdminUnit{{Code: "P", Name: "Tỉnh Thử"}}
+	var vs []planning.Village
+	for i := range n {
+		units = append(units, planning.AdminUnit{Code: fmt.Sprintf("C%d", i), Name: fmt.Sprintf("Xã Số %d", i), Parent: "P"})
+		vs = append(vs, planning.Village{ZoneID: int64(i + 1), Category: "village", Name: fmt.Sprintf("Thôn Số %d", i)})
+	}
+	rows := make([]planning.GapListRow, m)
+	for i := range rows {
+		rows[i] = planning.GapListRow{Line: i + 2, Province: "Tinh Thu", Commune: fmt.Sprintf("xa so %d", i), Village: fmt.Sprintf("thon so %d", i)}
+	}
+	bound := float64(40 * (n + m))
+	var cs []string
+	allocs := testing.AllocsPerRun(1, func() {
+		var err error
+		if _, cs, err = planning.ResolveListUnits(rows, units); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > bound {
+		t.Errorf("ResolveListUnits: %.0f allocations for %d rows and %d units, want at most %.0f", allocs, m, n, bound)
+	}
+	same := make([]string, m) // every row in one commune of n villages
+	for i := range same {
+		same[i] = cs[0]
+	}
+	villages := map[string][]planning.Village{cs[0]: vs}
+	var entries []planning.GapListEntry
+	allocs = testing.AllocsPerRun(1, func() {
+		entries, _ = planning.MatchListVillages(rows, make([]string, m), same, villages)
+	})
+	if allocs > bound {
+		t.Errorf("MatchListVillages: %.0f allocations for %d rows and %d villages, want at most %.0f", allocs, m, n, bound)
+	}
+	if len(entries) != m {
+		t.Errorf("MatchListVillages matched %d rows, want %d", len(entries), m)
+	}
+}
+
+// A mistake quotes at most the start of the field at fault: a status, a
+// date or a header cell of megabytes is not echoed into the problem.
+func TestReadGapListDoesNotEchoHugeFields(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20)
+	for name, csv := range map[string]string{
+		"status": listHeader + "Tỉnh Thử,Xã Một,Thôn A," + huge + ",2024-01-02\n",
+		"date":   listHeader + "Tỉnh Thử,Xã Một,Thôn A,covered," + huge + "\n",
+		"header": huge + ",commune,village,status,date\n",
+	} {
+		_, err := planning.ReadGapList(strings.NewReader(csv))
+		if err == nil {
+			t.Fatalf("%s: ReadGapList accepted a field of 1 MiB", name)
+		}
+		if n := len(err.Error()); n > 500 {
+			t.Errorf("%s: error of %d bytes echoes the field", name, n)
+		}
+	}
+}
+
+// A list of more than MaxGapListRows rows is refused, naming the first
+// line past the limit.
+func TestReadGapListRowLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(listHeader)
+	for i := range planning.MaxGapListRows + 1 {
+		fmt.Fprintf(&b, "P,C,V%d,covered,2024-01-02\n", i)
+	}
+	rows, err := planning.ReadGapList(strings.NewReader(b.String()))
+	want := fmt.Sprintf("line %d", planning.MaxGapListRows+2)
+	if err == nil || planning.FieldOf(err) != want || !strings.Contains(err.Error(), "more than") {
+		t.Fatalf("ReadGapList = %d rows, %v; want an error naming %s", len(rows), err, want)
 	}
 }

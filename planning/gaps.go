@@ -61,6 +61,9 @@ const (
 	DefaultClusterNearM = 500.0  // a home cluster this close to a village centre belongs to it, m
 	DefaultGapBufferM   = 500.0  // populated area around a village point, m
 	MaxGapAreaKm2       = 5000.0 // the largest bbox an analysis accepts, km²
+	// MaxGapCarriers bounds the carriers an analysis names: Vietnam has
+	// a handful, and each one named is looked up in the organization table.
+	MaxGapCarriers = 20
 )
 
 // GapReliability is the ITM reliability of an analysis: % of time and %

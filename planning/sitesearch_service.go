@@ -142,6 +142,7 @@ func (s *SiteSearchService) checkParams(ctx context.Context, p SearchParams) err
 	default:
 		if len(p.VillageIDs) > MaxSearchVillageIDs {
 			errs = append(errs, FieldError(FieldSearchVillageIDs, "%d villages; at most %d", len(p.VillageIDs), MaxSearchVillageIDs))
+			break // not one error per repeated id of a huge list
 		}
 		seen := map[int64]bool{}
 		for i, id := range p.VillageIDs {
